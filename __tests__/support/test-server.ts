@@ -1,0 +1,42 @@
+/**
+ * Starting and stopping the throw-away PostgreSQL that the tests use. Used by Jest's global
+ * setup for the whole run, and by tests that need a server started with particular flags.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+
+export interface TestServer {
+  /** Superuser URL to the server's `postgres` database. */
+  url: string;
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+const SCRIPT = path.join(__dirname, 'postgres-server.mjs');
+
+/** Starts embedded PostgreSQL 15 in a child process; `flags` go to the postgres binary. */
+export function startTestServer(flags: string[] = []): Promise<TestServer> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(process.execPath, [SCRIPT, ...flags], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      const info = JSON.parse(out.slice(0, nl)) as { url: string; port: number; dataDir: string };
+      resolve({
+        ...info,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+    child.once('exit', (code) => reject(new Error(`test PostgreSQL exited (${code}) before it was ready: ${err.trim()}`)));
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * usualstore-db: entry point. Dispatches to one command module, loaded on demand so that a
+ * command only pays the start-up cost of what it uses (`migrate up` runs in every deploy).
+ */
+import { UserError } from './errors';
+
+/** A command takes its own arguments and returns the process exit code. */
+export type Command = (args: string[]) => Promise<number>;
+
+const USAGE = `usage: usualstore-db <command> [options]
+
+commands:
+  migrate up [--migrations-dir DIR] [--wait SECONDS] [--allow-edited]
+  migrate down (--count N | --all) [--migrations-dir DIR]
+  migrate status [--json] [--migrations-dir DIR]
+  migrate create NAME [--migrations-dir DIR]
+  migrate plan [--migrations-dir DIR]
+  migrate adopt [--migrations-dir DIR]
+  status [--json]
+  backup FILE
+  restore FILE [--force]
+  shell
+
+Connection: --database-url URL, or the DATABASE_URL environment variable.`;
+
+const COMMANDS: Record<string, () => Command> = {
+  migrate: () => require('./commands/migrate').migrate,
+  status: () => require('./commands/status').status,
+  backup: () => require('./commands/backup').backup,
+  restore: () => require('./commands/restore').restore,
+  shell: () => require('./commands/shell').shell,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return name ? 0 : 1;
+  }
+  const load = COMMANDS[name];
+  if (!load) throw new UserError(`unknown command "${name}"; run usualstore-db --help`);
+  return load()(rest);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UserError) {
+      process.stderr.write(`usualstore-db: ${oneLine(error.message)}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`usualstore-db: unexpected error: ${oneLine(message)}\n`);
+    if (process.env.USUALSTORE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 1;
+  },
+);
