@@ -1,0 +1,196 @@
+/**
+ * The one typed configuration of UsualStore's PostgreSQL: every name, port and setting the stacks
+ * declare. Plain TypeScript on purpose (no cdktf import): the usualstore-db command is compiled
+ * with this file and reads the container name, host port, user and database from it, so the
+ * stacks and the command can never disagree.
+ */
+import { isIP } from 'node:net';
+
+/** Seconds, as whole numbers: Docker and Terraform both take them. */
+export interface HealthcheckTiming {
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly retries: number;
+  readonly startPeriodSeconds: number;
+}
+
+/** Docker's restart policies (`docker run --restart`). */
+export type RestartPolicy = 'no' | 'on-failure' | 'always' | 'unless-stopped';
+
+export type Labels = Readonly<Record<string, string>>;
+
+export interface DatabaseConfig {
+  /** Docker image reference: `postgres:15`, or digest-pinned `postgres:15@sha256:<64 hex>`. */
+  readonly image: string;
+  readonly containerName: string;
+  readonly volumeName: string;
+  readonly networkName: string;
+  /** DNS name of the database for containers on the network (the seed's `database`). */
+  readonly networkAlias: string;
+  readonly user: string;
+  readonly database: string;
+  /** Port PostgreSQL listens on inside the container (the image's 5432). */
+  readonly containerPort: number;
+  /** Port published on the host (the seed's 5433). */
+  readonly hostPort: number;
+  /** Host addresses the published port binds to: loopback only, IPv4 and IPv6. */
+  readonly hostBindAddresses: readonly string[];
+  readonly listenAddresses: string;
+  readonly maxConnections: number;
+  /** Where the volume is mounted: the postgres image's PGDATA. */
+  readonly dataPath: string;
+  readonly healthcheck: HealthcheckTiming;
+  /** How long Terraform waits for the container to report healthy after creating it. */
+  readonly waitTimeoutSeconds: number;
+  /** How long Docker lets PostgreSQL shut down cleanly before it kills the container. */
+  readonly destroyGraceSeconds: number;
+  readonly restartPolicy: RestartPolicy;
+  readonly containerLabels: Labels;
+  readonly volumeLabels: Labels;
+  readonly networkLabels: Labels;
+}
+
+/** The seed's setup (../shared/SEED.md), value for value. */
+export const defaultConfig: DatabaseConfig = Object.freeze({
+  image: 'postgres:15',
+  containerName: 'usualstore-database',
+  volumeName: 'usualstore_db_data',
+  networkName: 'usualstore_network',
+  networkAlias: 'database',
+  user: 'postgres',
+  database: 'usualstore',
+  containerPort: 5432,
+  hostPort: 5433,
+  hostBindAddresses: Object.freeze(['127.0.0.1', '::1']),
+  listenAddresses: '*',
+  maxConnections: 200,
+  dataPath: '/var/lib/postgresql/data',
+  healthcheck: Object.freeze({ intervalSeconds: 10, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 10 }),
+  // initdb of a fresh volume plus the first healthcheck (after one 10 s interval) takes ~15 s;
+  // two minutes leaves room for a slow disk without hanging a deploy for ever.
+  waitTimeoutSeconds: 120,
+  // PostgreSQL's fast shutdown checkpoints first; killing it mid-checkpoint means crash recovery
+  // on the next start, so give it a minute.
+  destroyGraceSeconds: 60,
+  restartPolicy: 'unless-stopped',
+  containerLabels: Object.freeze({ 'com.usualstore.service': 'database', 'com.usualstore.tier': 'data' }),
+  volumeLabels: Object.freeze({ 'com.usualstore.volume': 'database' }),
+  networkLabels: Object.freeze({ 'com.usualstore.network': 'application' }),
+});
+
+export type ConfigOverrides = Partial<Omit<DatabaseConfig, 'healthcheck'>> & {
+  readonly healthcheck?: Partial<HealthcheckTiming>;
+};
+
+/** An impossible configuration value; main.ts prints it as one line and exits 1. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+// Docker's own grammar for container/volume/network names.
+const DOCKER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+// A PostgreSQL identifier that needs no quoting and no percent-encoding in a URL.
+const PG_IDENTIFIER = /^[a-z_][a-z0-9_$]{0,62}$/;
+// Docker image reference grammar (distribution/reference), sha256 digests only.
+const IMAGE_DOMAIN = String.raw`(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?`;
+const IMAGE_PATH = String.raw`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*`;
+const IMAGE_REFERENCE = new RegExp(`^${IMAGE_DOMAIN}${IMAGE_PATH}(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`);
+const ABSOLUTE_POSIX_PATH = /^\/[^\0]*$/;
+
+const RESTART_POLICIES: readonly RestartPolicy[] = ['no', 'on-failure', 'always', 'unless-stopped'];
+
+type Check = [ok: boolean, problem: string];
+
+function labelChecks(field: string, labels: Labels): Check[] {
+  return Object.entries(labels).map(([key, value]): Check => [
+    /^[a-z0-9][a-z0-9.-]*$/.test(key) && typeof value === 'string',
+    `${field} keys must be lower-case label names such as com.usualstore.tier (got ${shown(key)})`,
+  ]);
+}
+
+function integerIn(value: number, min: number, max: number): boolean {
+  return Number.isInteger(value) && value >= min && value <= max;
+}
+
+function shown(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+function problems(c: DatabaseConfig): string[] {
+  const checks: Check[] = [
+    [IMAGE_REFERENCE.test(c.image), `image must be a Docker image reference such as postgres:15 or postgres:15@sha256:<64 hex digits> (got ${shown(c.image)})`],
+    [DOCKER_NAME.test(c.containerName), `containerName must be a non-empty Docker name ([a-zA-Z0-9][a-zA-Z0-9_.-]*) (got ${shown(c.containerName)})`],
+    [DOCKER_NAME.test(c.volumeName), `volumeName must be a non-empty Docker name ([a-zA-Z0-9][a-zA-Z0-9_.-]*) (got ${shown(c.volumeName)})`],
+    [DOCKER_NAME.test(c.networkName), `networkName must be a non-empty Docker name ([a-zA-Z0-9][a-zA-Z0-9_.-]*) (got ${shown(c.networkName)})`],
+    [/^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(c.networkAlias), `networkAlias must be a non-empty host name (got ${shown(c.networkAlias)})`],
+    [PG_IDENTIFIER.test(c.user), `user must be a non-empty lower-case PostgreSQL name ([a-z_][a-z0-9_$]*, at most 63 characters) (got ${shown(c.user)})`],
+    [PG_IDENTIFIER.test(c.database), `database must be a non-empty lower-case PostgreSQL name ([a-z_][a-z0-9_$]*, at most 63 characters) (got ${shown(c.database)})`],
+    [integerIn(c.containerPort, 1, 65535), `containerPort must be an integer from 1 to 65535 (got ${shown(c.containerPort)})`],
+    [integerIn(c.hostPort, 1, 65535), `hostPort must be an integer from 1 to 65535 (got ${shown(c.hostPort)})`],
+    [
+      Array.isArray(c.hostBindAddresses) && c.hostBindAddresses.length > 0 && c.hostBindAddresses.every((a) => isIP(a) !== 0),
+      `hostBindAddresses must be a non-empty list of IP addresses (got ${shown(c.hostBindAddresses)})`,
+    ],
+    [/^[^\s]+$/.test(c.listenAddresses), `listenAddresses must be non-empty without spaces, e.g. * (got ${shown(c.listenAddresses)})`],
+    // 262143 is PostgreSQL's own upper limit for max_connections.
+    [integerIn(c.maxConnections, 1, 262143), `maxConnections must be an integer from 1 to 262143 (got ${shown(c.maxConnections)})`],
+    [ABSOLUTE_POSIX_PATH.test(c.dataPath), `dataPath must be an absolute path inside the container (got ${shown(c.dataPath)})`],
+    [integerIn(c.healthcheck.intervalSeconds, 1, 3600), `healthcheck.intervalSeconds must be an integer from 1 to 3600 (got ${shown(c.healthcheck.intervalSeconds)})`],
+    [integerIn(c.healthcheck.timeoutSeconds, 1, 3600), `healthcheck.timeoutSeconds must be an integer from 1 to 3600 (got ${shown(c.healthcheck.timeoutSeconds)})`],
+    [integerIn(c.healthcheck.retries, 1, 100), `healthcheck.retries must be an integer from 1 to 100 (got ${shown(c.healthcheck.retries)})`],
+    [integerIn(c.healthcheck.startPeriodSeconds, 0, 3600), `healthcheck.startPeriodSeconds must be an integer from 0 to 3600 (got ${shown(c.healthcheck.startPeriodSeconds)})`],
+    [integerIn(c.waitTimeoutSeconds, 1, 3600), `waitTimeoutSeconds must be an integer from 1 to 3600 (got ${shown(c.waitTimeoutSeconds)})`],
+    [integerIn(c.destroyGraceSeconds, 1, 3600), `destroyGraceSeconds must be an integer from 1 to 3600 (got ${shown(c.destroyGraceSeconds)})`],
+    [RESTART_POLICIES.includes(c.restartPolicy), `restartPolicy must be one of ${RESTART_POLICIES.join(', ')} (got ${shown(c.restartPolicy)})`],
+    ...labelChecks('containerLabels', c.containerLabels),
+    ...labelChecks('volumeLabels', c.volumeLabels),
+    ...labelChecks('networkLabels', c.networkLabels),
+  ];
+  return checks.filter(([ok]) => !ok).map(([, problem]) => problem);
+}
+
+/** The defaults with `overrides` applied, validated: throws ConfigError naming every bad value. */
+export function resolveConfig(overrides: ConfigOverrides = {}): DatabaseConfig {
+  const config: DatabaseConfig = {
+    ...defaultConfig,
+    ...overrides,
+    healthcheck: { ...defaultConfig.healthcheck, ...overrides.healthcheck },
+  };
+  const found = problems(config);
+  if (found.length > 0) throw new ConfigError(`invalid configuration: ${found.join('; ')}`);
+  return config;
+}
+
+/**
+ * Deploy-time overrides a user may need on one machine without editing code: another image (a
+ * digest pin, a mirror), another host port (5433 taken), another max_connections. Everything else
+ * is changed in defaultConfig, in review.
+ */
+export const ENVIRONMENT_OVERRIDES = {
+  USUALSTORE_DB_IMAGE: 'image',
+  USUALSTORE_DB_HOST_PORT: 'hostPort',
+  USUALSTORE_DB_MAX_CONNECTIONS: 'maxConnections',
+} as const;
+
+function environmentOverrides(env: NodeJS.ProcessEnv): ConfigOverrides {
+  const overrides: { -readonly [K in keyof ConfigOverrides]: ConfigOverrides[K] } = {};
+  const image = env.USUALSTORE_DB_IMAGE;
+  if (image !== undefined) overrides.image = image;
+  for (const name of ['USUALSTORE_DB_HOST_PORT', 'USUALSTORE_DB_MAX_CONNECTIONS'] as const) {
+    const raw = env[name];
+    if (raw === undefined) continue;
+    // Number('') is 0 and Number(' 5 ') is 5: accept digits only, so a typo is an error, not a port.
+    const value = /^[0-9]+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+    if (Number.isNaN(value)) throw new ConfigError(`${name} must be a whole number (got ${shown(raw)})`);
+    overrides[ENVIRONMENT_OVERRIDES[name]] = value;
+  }
+  return overrides;
+}
+
+/** The configuration the stacks and the usualstore-db command both use: defaults + environment. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  return resolveConfig(environmentOverrides(env));
+}

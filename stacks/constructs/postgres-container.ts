@@ -1,0 +1,78 @@
+/**
+ * PostgreSQL 15 as the seed runs it: the image, and the container with its command, healthcheck,
+ * loopback-only published port, network alias and data volume.
+ */
+import { Construct } from 'constructs';
+import { Container } from '@cdktf/provider-docker/lib/container';
+import { Image } from '@cdktf/provider-docker/lib/image';
+import { DatabaseConfig } from '../config';
+import { dockerLabels } from './docker-labels';
+
+export interface PostgresContainerProps {
+  readonly config: DatabaseConfig;
+  /** Name of the network to join (a reference, so the network is created first). */
+  readonly networkName: string;
+  /** The password as a Terraform expression (var.postgres_password): never a literal. */
+  readonly password: string;
+}
+
+/** The server's command line: `postgres -c name=value ...`. */
+export function postgresCommand(config: DatabaseConfig): string[] {
+  return ['postgres', '-c', `listen_addresses=${config.listenAddresses}`, '-c', `max_connections=${config.maxConnections}`];
+}
+
+/**
+ * Exec form (CMD, no shell). -h 127.0.0.1 makes pg_isready use TCP: during initdb the
+ * entrypoint runs a temporary server on the Unix socket only, and a socket check would report
+ * "ready" before the real server is up.
+ */
+export function healthcheckTest(config: DatabaseConfig): string[] {
+  return ['CMD', 'pg_isready', '-U', config.user, '-d', config.database, '-h', '127.0.0.1'];
+}
+
+export class PostgresContainer extends Construct {
+  readonly image: Image;
+  readonly container: Container;
+
+  constructor(scope: Construct, id: string, props: PostgresContainerProps) {
+    super(scope, id);
+    const { config } = props;
+    const timing = config.healthcheck;
+
+    this.image = new Image(this, 'image', {
+      name: config.image,
+      // Destroying the database stack (the documented reset) must not delete a pulled image
+      // that other projects on the machine may use.
+      keepLocally: true,
+    });
+    this.image.overrideLogicalId('postgres');
+
+    this.container = new Container(this, 'container', {
+      name: config.containerName,
+      image: this.image.imageId,
+      env: [`POSTGRES_USER=${config.user}`, `POSTGRES_DB=${config.database}`, `POSTGRES_PASSWORD=${props.password}`],
+      command: postgresCommand(config),
+      // One published port per loopback address: reachable from this machine only, over IPv4
+      // and IPv6, never from the LAN.
+      ports: config.hostBindAddresses.map((ip) => ({ internal: config.containerPort, external: config.hostPort, ip, protocol: 'tcp' })),
+      networksAdvanced: [{ name: props.networkName, aliases: [config.networkAlias] }],
+      // The volume is named, not referenced: this stack must not read the data stack's state.
+      volumes: [{ volumeName: config.volumeName, containerPath: config.dataPath }],
+      healthcheck: {
+        test: healthcheckTest(config),
+        interval: `${timing.intervalSeconds}s`,
+        timeout: `${timing.timeoutSeconds}s`,
+        retries: timing.retries,
+        startPeriod: `${timing.startPeriodSeconds}s`,
+      },
+      restart: config.restartPolicy,
+      // The apply finishes only once PostgreSQL answers, so what runs after it (migrations) can
+      // rely on a server.
+      wait: true,
+      waitTimeout: config.waitTimeoutSeconds,
+      destroyGraceSeconds: config.destroyGraceSeconds,
+      labels: dockerLabels(config.containerLabels),
+    });
+    this.container.overrideLogicalId('database');
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Stack `usualstore-data`: the data volume and nothing else, so that no change to the database
+ * stack, and no `cdktf destroy usualstore-database`, can plan anything against the data.
+ */
+import { Construct } from 'constructs';
+import { DatabaseConfig } from './config';
+import { DataVolume } from './constructs/data-volume';
+import { DockerStack } from './docker-stack';
+
+export const DATA_STACK_NAME = 'usualstore-data';
+
+export interface DataStackProps {
+  readonly config: DatabaseConfig;
+  /** Lift the prevent_destroy guard on the volume (only `npm run wipe` does, see volume-guard.ts). */
+  readonly allowVolumeDestroy: boolean;
+}
+
+export class DataStack extends DockerStack {
+  readonly volume: DataVolume;
+
+  constructor(scope: Construct, props: DataStackProps) {
+    super(scope, DATA_STACK_NAME);
+    this.volume = new DataVolume(this, 'data-volume', {
+      name: props.config.volumeName,
+      labels: props.config.volumeLabels,
+      preventDestroy: !props.allowVolumeDestroy,
+    });
+  }
+}

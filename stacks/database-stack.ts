@@ -1,0 +1,61 @@
+/**
+ * Stack `usualstore-database`: network, image, container and outputs. Deployed after the data
+ * stack (whose volume it mounts by name), destroyed freely: the documented reset.
+ */
+import { Construct } from 'constructs';
+import { TerraformStack, TerraformVariable } from 'cdktf';
+import { DatabaseConfig } from './config';
+import { ApplicationNetwork } from './constructs/application-network';
+import { ConnectionOutputs } from './constructs/connection-outputs';
+import { PostgresContainer } from './constructs/postgres-container';
+import { DockerStack } from './docker-stack';
+
+export const DATABASE_STACK_NAME = 'usualstore-database';
+export const PASSWORD_PLACEHOLDER = 'CHANGE-ME';
+
+export interface DatabaseStackProps {
+  readonly config: DatabaseConfig;
+  /** The stack holding the volume: deployed first (ordering only; its state is never read). */
+  readonly dataStack: TerraformStack;
+}
+
+export class DatabaseStack extends DockerStack {
+  readonly password: TerraformVariable;
+  readonly network: ApplicationNetwork;
+  readonly postgres: PostgresContainer;
+
+  constructor(scope: Construct, props: DatabaseStackProps) {
+    super(scope, DATABASE_STACK_NAME);
+    const { config } = props;
+    this.addDependency(props.dataStack);
+
+    // Sensitive and without a default: Terraform asks for it (terraform.tfvars, TF_VAR_...) at
+    // deploy time, redacts it in plans, and it never becomes a literal in cdktf.out.
+    this.password = new TerraformVariable(this, 'postgres_password', {
+      type: 'string',
+      sensitive: true,
+      nullable: false,
+      description: `Password of the PostgreSQL superuser "${config.user}" (set it in terraform.tfvars)`,
+      validation: [
+        {
+          condition: 'length(var.postgres_password) > 0',
+          errorMessage: 'postgres_password must not be empty.',
+        },
+        {
+          // terraform.tfvars.example's placeholder: copying the example without editing it
+          // must not deploy a database with a published, well-known password.
+          condition: `var.postgres_password != "${PASSWORD_PLACEHOLDER}"`,
+          errorMessage: 'postgres_password is still the placeholder from terraform.tfvars.example; set a real password in terraform.tfvars.',
+        },
+      ],
+    });
+
+    this.network = new ApplicationNetwork(this, 'network', { name: config.networkName, labels: config.networkLabels });
+    this.postgres = new PostgresContainer(this, 'postgres', {
+      config,
+      networkName: this.network.network.name,
+      password: this.password.stringValue,
+    });
+    new ConnectionOutputs(this, 'outputs', { config, container: this.postgres.container, password: this.password.stringValue });
+  }
+}
