@@ -9,16 +9,14 @@ export function up(pgm: MigrationBuilder): void {
       created_at timestamp without time zone DEFAULT CURRENT_TIMESTAMP,
       updated_at timestamp without time zone DEFAULT CURRENT_TIMESTAMP
     )`);
-  // Explicit ids, so they cannot depend on the insertion order or on the sequence's state.
+  // The table is new, so its sequence hands out ids 1..5 in this order.
   pgm.sql(`
-    INSERT INTO transaction_statuses (id, name) VALUES
-      (1, 'Pending'),
-      (2, 'Cleared'),
-      (3, 'Declined'),
-      (4, 'Refunded'),
-      (5, 'Partially refunded')`);
-  // The next id handed out by SERIAL follows the reference rows.
-  pgm.sql(`SELECT setval(pg_get_serial_sequence('transaction_statuses', 'id'), 5)`);
+    INSERT INTO transaction_statuses (name) VALUES
+      ('Pending'),
+      ('Cleared'),
+      ('Declined'),
+      ('Refunded'),
+      ('Partially refunded')`);
 }
 
 export function down(pgm: MigrationBuilder): void {

@@ -13,12 +13,12 @@ export function up(pgm: MigrationBuilder): void {
       created_at timestamp without time zone DEFAULT CURRENT_TIMESTAMP,
       updated_at timestamp without time zone DEFAULT CURRENT_TIMESTAMP
     )`);
+  // The table is new, so its sequence hands out ids 1..3 in this order.
   pgm.sql(`
-    INSERT INTO statuses (id, name) VALUES
-      (1, 'Cleared'),
-      (2, 'Refunded'),
-      (3, 'Cancelled')`);
-  pgm.sql(`SELECT setval(pg_get_serial_sequence('statuses', 'id'), 3)`);
+    INSERT INTO statuses (name) VALUES
+      ('Cleared'),
+      ('Refunded'),
+      ('Cancelled')`);
   pgm.sql(`
     ALTER TABLE orders ADD CONSTRAINT fk_status_id
       FOREIGN KEY (status_id) REFERENCES statuses (id) ON DELETE CASCADE ON UPDATE CASCADE`);
