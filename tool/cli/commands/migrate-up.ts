@@ -1,0 +1,25 @@
+/** `usualstore-db migrate up [--migrations-dir DIR] [--wait SECONDS] [--lock-timeout SECONDS] [--allow-edited]` */
+import { resolveTarget } from '../../db/target';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../../migrator/lock';
+import { migrateUp as runUp } from '../../migrator/up';
+import { DATABASE_URL_OPTION, MIGRATIONS_DIR_OPTION, migrationsDirFrom, parseOptions, parseSeconds } from '../options';
+
+export async function migrateUp(args: string[]): Promise<number> {
+  const { values } = parseOptions('migrate up', args, {
+    ...DATABASE_URL_OPTION,
+    ...MIGRATIONS_DIR_OPTION,
+    wait: { type: 'string' },
+    'lock-timeout': { type: 'string' },
+    'allow-edited': { type: 'boolean' },
+  });
+  await runUp({
+    target: resolveTarget({ databaseUrl: values['database-url'] }),
+    migrationsDir: migrationsDirFrom(values['migrations-dir']),
+    waitMs: parseSeconds(values.wait, '--wait'),
+    lockTimeoutMs: parseSeconds(values['lock-timeout'], '--lock-timeout', DEFAULT_LOCK_TIMEOUT_MS)!,
+    allowEdited: values['allow-edited'] ?? false,
+    say: (line) => process.stdout.write(`${line}\n`),
+    warn: (line) => process.stderr.write(`usualstore-db: ${line}\n`),
+  });
+  return 0;
+}

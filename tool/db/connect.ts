@@ -1,0 +1,56 @@
+/**
+ * Opening a connection with a bounded timeout, failing with a one-line message (UserError).
+ */
+import type { Client } from 'pg';
+import { UserError } from '../cli/errors';
+import { describeConnectionError } from './errors';
+import type { DatabaseTarget } from './target';
+
+/** Long enough for a loaded server, short enough that a wrong host fails within seconds.
+ * PGCONNECT_TIMEOUT (seconds, libpq's variable) overrides it. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+
+export function connectTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.PGCONNECT_TIMEOUT);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : DEFAULT_CONNECT_TIMEOUT_MS;
+}
+
+export interface ConnectOptions {
+  timeoutMs?: number;
+}
+
+/** Connects, or throws the raw driver error (for callers that retry, such as waitForServer). */
+export async function tryConnect(target: DatabaseTarget, options: ConnectOptions = {}): Promise<Client> {
+  // Required here rather than imported at the top: commands that never connect skip loading pg.
+  const { Client: PgClient } = require('pg') as typeof import('pg');
+  const client = new PgClient({
+    connectionString: target.connectionString,
+    connectionTimeoutMillis: options.timeoutMs ?? connectTimeoutMs(),
+    application_name: 'usualstore-db',
+  });
+  // Without a listener, a server that drops an idle connection would crash the process with a
+  // stack trace; the next query then fails with an ordinary error instead.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
+  }
+  return client;
+}
+
+/** Connects once; an unreachable server is an immediate, one-line error. */
+export async function connect(target: DatabaseTarget, options: ConnectOptions = {}): Promise<Client> {
+  const timeoutMs = options.timeoutMs ?? connectTimeoutMs();
+  try {
+    return await tryConnect(target, { timeoutMs });
+  } catch (error) {
+    throw new UserError(describeConnectionError(error, target, timeoutMs));
+  }
+}
+
+/** Closes without letting a dead connection's error replace the command's own outcome. */
+export async function disconnect(client: Client): Promise<void> {
+  await client.end().catch(() => {});
+}

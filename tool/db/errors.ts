@@ -1,0 +1,105 @@
+/**
+ * The one place where driver and server errors become one-line, actionable messages. Every
+ * command that connects (migrate, status, backup, ...) goes through here, so the wording for
+ * "wrong password" or "nothing listening" is the same everywhere and never includes the password
+ * (messages name the target by its label: user@host:port/database).
+ */
+import type { DatabaseTarget } from './target';
+
+/** What pg and node:net put on their errors (PostgreSQL's fields, or a system error code). */
+interface DriverError {
+  message?: string;
+  code?: string;
+  detail?: string;
+  hint?: string;
+  position?: string;
+}
+
+function fields(error: unknown): DriverError {
+  return typeof error === 'object' && error !== null ? (error as DriverError) : { message: String(error) };
+}
+
+/** System errors worth retrying while a server starts: it is not listening yet, or restarting. */
+const TRANSIENT_SYSTEM_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOENT']);
+/** Server errors worth retrying: starting up / shutting down (the Docker image's entrypoint runs a
+ * temporary server for initialisation, then restarts it), or too many connections for now. */
+const TRANSIENT_SERVER_CODES = new Set(['57P03', '57P01', '53300']);
+
+/** Whether waiting and retrying may help. Authentication and unknown-database errors never do. */
+export function isTransientConnectionError(error: unknown): boolean {
+  const { code, message = '' } = fields(error);
+  if (code && (TRANSIENT_SYSTEM_CODES.has(code) || TRANSIENT_SERVER_CODES.has(code))) return true;
+  // pg's own wording when the socket closes during start-up, or our connect timeout fires.
+  return /Connection terminated unexpectedly|timeout expired|Connection terminated due to connection timeout/i.test(message);
+}
+
+/** A failed connection attempt (or its first query), as one line naming the target. */
+export function describeConnectionError(error: unknown, target: DatabaseTarget, timeoutMs?: number): string {
+  const { code, message = 'unknown error' } = fields(error);
+  const where = `${target.host}:${target.port}`;
+  switch (code) {
+    case '28P01':
+      return `password authentication failed for user "${target.user}" at ${where}; check the password (PGPASSWORD or the URL, percent-encoded)`;
+    case '28000':
+      return `the server at ${where} rejected user "${target.user}" for database "${target.database}": ${message}`;
+    case '3D000':
+      return `database "${target.database}" does not exist on ${where}; create it or fix the database name in the URL`;
+    case '57P03':
+      return `the server at ${where} is starting up or shutting down; retry, or pass --wait SECONDS`;
+    case '53300':
+      return `the server at ${where} has no connection slots left (${message})`;
+    case 'ECONNREFUSED':
+      return `nothing is listening on ${where} (connection refused); is PostgreSQL running? (--wait SECONDS waits for it)`;
+    case 'ENOTFOUND':
+      return `unknown host "${target.host}" (DNS lookup failed); fix the host in the URL`;
+    case 'EAI_AGAIN':
+      return `could not resolve host "${target.host}" (DNS temporarily unavailable)`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `no route to ${where} (${code})`;
+    case 'ECONNRESET':
+      return `the connection to ${where} was reset by the server`;
+    case 'ENOENT':
+      return `no PostgreSQL socket at ${where} (${message})`;
+  }
+  if (/timeout expired|connection timeout/i.test(message) || code === 'ETIMEDOUT') {
+    const after = timeoutMs ? ` within ${formatSeconds(timeoutMs)}` : '';
+    return `no answer from ${where}${after} (connect timeout); is the host right and the server up?`;
+  }
+  if (/Connection terminated unexpectedly/i.test(message)) {
+    return `the server at ${where} closed the connection during start-up; is it PostgreSQL, and is it ready?`;
+  }
+  if (/client password must be a string|password must be a string/i.test(message)) {
+    return `the server at ${where} asks for a password and none was given: put it in PGPASSWORD (or the URL, percent-encoded)`;
+  }
+  if (/does not support SSL/i.test(message)) {
+    return `the server at ${where} does not support SSL; drop sslmode from the URL or set sslmode=disable`;
+  }
+  return `could not connect to ${where}: ${oneLine(message)}${code ? ` (${code})` : ''}`;
+}
+
+/**
+ * A failed statement, as PostgreSQL reports it: message, then the detail, hint and position
+ * (quoting the SQL around the position) when the server gives them.
+ */
+export function describeQueryError(error: unknown, sql?: string): string {
+  const { code, message = String(error), detail, hint, position } = fields(error);
+  const parts = [oneLine(message)];
+  if (detail) parts.push(`detail: ${oneLine(detail)}`);
+  if (hint) parts.push(`hint: ${oneLine(hint)}`);
+  if (position && sql) {
+    const at = Number(position) - 1;
+    const near = oneLine(sql.slice(Math.max(0, at - 20), at + 30));
+    parts.push(`at character ${position}: ...${near}...`);
+  }
+  if (code && /^[0-9A-Z]{5}$/.test(code)) parts.push(`SQLSTATE ${code}`);
+  return parts.join('; ');
+}
+
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+export function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}

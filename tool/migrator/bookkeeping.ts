@@ -1,0 +1,85 @@
+/**
+ * What the database says has been applied.
+ *
+ * The list of applied migrations stays in node-pg-migrate's own table, with exactly its columns,
+ * so that node-pg-migrate's CLI still agrees with us about the database. Checksums live beside it
+ * in pgmigrations_checksums (the issue reserves the pgmigrations_* names for our bookkeeping).
+ */
+import type { Client } from 'pg';
+
+export const MIGRATIONS_TABLE = '"public"."pgmigrations"';
+export const CHECKSUMS_TABLE = '"public"."pgmigrations_checksums"';
+
+/** The subset of pg.Client used here (also satisfied by a client inside a transaction). */
+export type Queryable = Pick<Client, 'query'>;
+
+export interface AppliedMigration {
+  name: string;
+  runOn: Date;
+  /** sha256 recorded when it was applied; null when something else applied it (e.g. node-pg-migrate's CLI). */
+  checksum: string | null;
+}
+
+/** Which of the two bookkeeping tables exist (one round trip). */
+async function existingTables(db: Queryable): Promise<{ migrations: boolean; checksums: boolean }> {
+  const { rows } = await db.query<{ migrations: boolean; checksums: boolean }>(
+    `select to_regclass('public.pgmigrations') is not null as migrations, to_regclass('public.pgmigrations_checksums') is not null as checksums`,
+  );
+  return rows[0];
+}
+
+/**
+ * The applied migrations in the order they were applied (node-pg-migrate's order: run_on, id).
+ * Creates nothing: an empty or foreign database simply has none applied (status and plan must
+ * leave the database exactly as they found it).
+ */
+export async function readApplied(db: Queryable): Promise<AppliedMigration[]> {
+  const tables = await existingTables(db);
+  if (!tables.migrations) return [];
+  const sql = tables.checksums
+    ? `select m.name, m.run_on, c.sha256 from ${MIGRATIONS_TABLE} m left join ${CHECKSUMS_TABLE} c on c.name = m.name order by m.run_on, m.id`
+    : `select m.name, m.run_on, null as sha256 from ${MIGRATIONS_TABLE} m order by m.run_on, m.id`;
+  const { rows } = await db.query<{ name: string; run_on: Date; sha256: string | null }>(sql);
+  const seen = new Set<string>();
+  const applied: AppliedMigration[] = [];
+  for (const row of rows) {
+    if (seen.has(row.name)) continue; // node-pg-migrate does not forbid duplicate rows; one is enough
+    seen.add(row.name);
+    applied.push({ name: row.name, runOn: row.run_on, checksum: row.sha256 });
+  }
+  return applied;
+}
+
+/** Creates the bookkeeping tables if missing. Call it holding the migration lock (two runs
+ * creating them at once would collide in the catalog). */
+export async function ensureBookkeeping(db: Queryable): Promise<void> {
+  const tables = await existingTables(db);
+  if (!tables.migrations) {
+    // Exactly node-pg-migrate's definition (runner.ts, ensureMigrationsTable).
+    await db.query(`CREATE TABLE ${MIGRATIONS_TABLE} (id SERIAL PRIMARY KEY, name varchar(255) NOT NULL, run_on timestamp NOT NULL)`);
+  }
+  if (!tables.checksums) {
+    await db.query(`CREATE TABLE ${CHECKSUMS_TABLE} (name varchar(255) PRIMARY KEY, sha256 char(64) NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())`);
+    await db.query(`COMMENT ON TABLE ${CHECKSUMS_TABLE} IS 'usualstore-db: sha256 of each applied migration file, to detect edits after apply'`);
+  }
+}
+
+/** Marks a migration applied, with its checksum (inside the migration's own transaction). */
+export async function recordApplied(db: Queryable, name: string, checksum: string): Promise<void> {
+  await db.query(`INSERT INTO ${MIGRATIONS_TABLE} (name, run_on) VALUES ($1, NOW())`, [name]);
+  await recordChecksum(db, name, checksum);
+}
+
+/** Records (or replaces) a checksum alone: for migrations applied by other means (adopt). */
+export async function recordChecksum(db: Queryable, name: string, checksum: string): Promise<void> {
+  await db.query(
+    `INSERT INTO ${CHECKSUMS_TABLE} (name, sha256) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET sha256 = EXCLUDED.sha256, recorded_at = now()`,
+    [name, checksum],
+  );
+}
+
+/** Marks a migration not applied (inside the transaction of its down). */
+export async function recordReverted(db: Queryable, name: string): Promise<void> {
+  await db.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE name = $1`, [name]);
+  await db.query(`DELETE FROM ${CHECKSUMS_TABLE} WHERE name = $1`, [name]);
+}

@@ -1,0 +1,85 @@
+/**
+ * The migration files on disk: which files are migrations, their names and their order.
+ *
+ * Names and order agree with node-pg-migrate (name = file name without extension; sorted by the
+ * numeric prefix, then by name), so its own CLI reads our bookkeeping the same way.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../cli/errors';
+
+export interface MigrationFile {
+  /** File name without extension: the row in pgmigrations. */
+  name: string;
+  path: string;
+  /** The numeric prefix (the 14-digit UTC version for ours). */
+  version: bigint;
+}
+
+/** Extensions node-pg-migrate loads with jiti. (.sql migrations are not used by this project.) */
+const MIGRATION_EXTENSIONS = new Set(['.ts', '.js', '.cjs', '.mjs', '.cts', '.mts']);
+
+function isMigrationFileName(fileName: string): boolean {
+  if (fileName.startsWith('.') || /\.d\.[cm]?ts$/.test(fileName)) return false;
+  return MIGRATION_EXTENSIONS.has(path.extname(fileName));
+}
+
+export function compareMigrations(a: { version: bigint; name: string }, b: { version: bigint; name: string }): number {
+  if (a.version !== b.version) return a.version < b.version ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** The numeric prefix of a migration name, or undefined when it has none. */
+export function versionOf(name: string): bigint | undefined {
+  const match = /^(\d+)/.exec(name);
+  return match ? BigInt(match[1]) : undefined;
+}
+
+/** Every migration in `dir`, oldest first. Only reads the directory: no file is opened. */
+export function listMigrationFiles(dir: string): MigrationFile[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`migrations directory ${dir} does not exist (--migrations-dir)`);
+    if (code === 'ENOTDIR') throw new UserError(`migrations directory ${dir} is not a directory (--migrations-dir)`);
+    throw new UserError(`cannot read migrations directory ${dir}: ${(error as Error).message}`);
+  }
+  const files: MigrationFile[] = [];
+  const seen = new Map<string, string>();
+  for (const entry of entries) {
+    if (!(entry.isFile() || entry.isSymbolicLink()) || !isMigrationFileName(entry.name)) continue;
+    const name = path.basename(entry.name, path.extname(entry.name));
+    const version = versionOf(name);
+    if (version === undefined) {
+      throw new UserError(`${path.join(dir, entry.name)} is not a migration name: it must start with a version, <14-digit UTC version>_<name> (see migrate create)`);
+    }
+    const other = seen.get(name);
+    if (other) throw new UserError(`two files in ${dir} define migration ${name}: ${other} and ${entry.name}`);
+    seen.set(name, entry.name);
+    files.push({ name, path: path.join(dir, entry.name), version });
+  }
+  return files.sort(compareMigrations);
+}
+
+/** The package's own migrations/ directory: the default, so that the installed command
+ * migrates UsualStore's schema from any working directory (the deploy hook runs from
+ * cdktf.out/stacks/...). Found by walking up to our package.json, which works both from
+ * the compiled dist/tool/migrator and from the sources. */
+export function defaultMigrationsDir(): string {
+  let dir = __dirname;
+  for (;;) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest)) {
+      try {
+        if ((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'usualstore-db') return path.join(dir, 'migrations');
+      } catch {
+        // Not ours (or unreadable): keep walking up.
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve('migrations');
+    dir = parent;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Loading a migration file and turning it into SQL, with node-pg-migrate's own building blocks
+ * (its jiti instance to load .ts files, its MigrationBuilder to produce the SQL), so a migration
+ * means exactly what it means to node-pg-migrate.
+ *
+ * node-pg-migrate is ESM-only and costs ~80 ms to import: it is imported on first use, which
+ * the no-op `migrate up` never reaches. (TypeScript keeps `import()` as a real dynamic import in
+ * CommonJS output under module NodeNext.)
+ */
+import type { ColumnDefinitions, MigrationBuilder } from 'node-pg-migrate';
+import fs from 'node:fs';
+import { UserError } from '../cli/errors';
+import { oneLine } from '../db/errors';
+import type { Queryable } from './bookkeeping';
+import { checksumOf } from './checksum';
+import type { MigrationFile } from './files';
+
+export type Direction = 'up' | 'down';
+
+type MigrationAction = (pgm: MigrationBuilder, run?: () => void) => Promise<void> | void;
+
+/** What a migration module exports (node-pg-migrate's MigrationBuilderActions). */
+export interface MigrationActions {
+  up?: MigrationAction | false;
+  down?: MigrationAction | false;
+  shorthands?: ColumnDefinitions;
+}
+
+export interface LoadedMigration {
+  file: MigrationFile;
+  /** sha256 of the bytes that were loaded: what gets recorded when it is applied. */
+  checksum: string;
+  actions: MigrationActions;
+}
+
+export interface MigrationSql {
+  steps: string[];
+  /** False when the migration called pgm.noTransaction() (e.g. CREATE INDEX CONCURRENTLY). */
+  transactional: boolean;
+}
+
+type NodePgMigrate = typeof import('node-pg-migrate');
+let library: Promise<NodePgMigrate> | undefined;
+function nodePgMigrate(): Promise<NodePgMigrate> {
+  library ??= import('node-pg-migrate');
+  return library;
+}
+
+/** Long transpiler errors (with code frames) are cut down to stay a readable single line. */
+function shortMessage(error: unknown): string {
+  const text = oneLine(error instanceof Error ? error.message : String(error));
+  return text.length > 400 ? `${text.slice(0, 400)}...` : text;
+}
+
+export async function loadMigration(file: MigrationFile): Promise<LoadedMigration> {
+  let checksum: string;
+  let actions: MigrationActions;
+  try {
+    checksum = checksumOf(fs.readFileSync(file.path));
+    const { jiti } = await nodePgMigrate();
+    actions = await jiti.import<MigrationActions>(file.path);
+  } catch (error) {
+    throw new UserError(`cannot load migration ${file.name} (${file.path}): ${shortMessage(error)}`);
+  }
+  if (typeof actions?.up !== 'function' && actions?.up !== false) {
+    throw new UserError(`migration ${file.name} (${file.path}) does not export an up function`);
+  }
+  return { file, checksum, actions };
+}
+
+/** node-pg-migrate's warnings go to stderr; its info/debug chatter is dropped. */
+const LOGGER = {
+  debug: () => {},
+  info: () => {},
+  warn: (...args: unknown[]) => process.stderr.write(`usualstore-db: ${args.join(' ')}\n`),
+  error: (...args: unknown[]) => process.stderr.write(`usualstore-db: ${args.join(' ')}\n`),
+};
+
+/**
+ * Runs the migration's up or down function to collect its SQL. The function may query the
+ * database itself (pgm.db), so call this inside the transaction that will run the SQL.
+ * Like node-pg-migrate: a missing down means "reverse the up"; down === false means irreversible.
+ */
+export async function buildSql(db: Queryable, migration: LoadedMigration, direction: Direction, shorthands?: ColumnDefinitions): Promise<MigrationSql> {
+  const { MigrationBuilder: Builder } = await nodePgMigrate();
+  const { up, down } = migration.actions;
+  const reverse = direction === 'down' && down === undefined;
+  const action = direction === 'up' || reverse ? up : down;
+  if (action === false || action === undefined) {
+    throw new UserError(`migration ${migration.file.name} cannot be run ${direction}: its ${reverse ? 'up' : direction} is ${String(action)}`);
+  }
+  const dbForBuilder = {
+    query: (sql: string, values?: unknown[]) => db.query(sql, values),
+    select: async (sql: string, values?: unknown[]) => (await db.query(sql, values)).rows,
+  } as unknown as ConstructorParameters<typeof Builder>[0];
+  const pgm = new Builder(dbForBuilder, { ...shorthands, ...migration.actions.shorthands }, false, LOGGER);
+  if (reverse) pgm.enableReverseMode();
+  if (action.length === 2) await new Promise<void>((resolve, reject) => Promise.resolve(action(pgm, resolve)).catch(reject));
+  else await action(pgm);
+  return { steps: pgm.getSqlSteps(), transactional: pgm.isUsingTransaction() };
+}

@@ -1,0 +1,32 @@
+/**
+ * The conditions under which the migrator refuses to change anything, checked before any
+ * migration runs (so that a refusal never leaves a half-done run behind).
+ */
+import { UserError } from '../cli/errors';
+import type { MigrationState } from './state';
+
+export interface PolicyOptions {
+  /** --allow-edited: run even though applied migrations were edited since. */
+  allowEdited: boolean;
+}
+
+function list(names: string[]): string {
+  return names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+}
+
+/** Edited applied migrations: the database no longer matches what the files say it is. */
+export function refuseEdited(edited: string[], options: PolicyOptions): void {
+  if (edited.length === 0 || options.allowEdited) return;
+  throw new UserError(
+    `refusing to migrate: applied migration${edited.length === 1 ? '' : 's'} ${list(edited)} changed since applied (checksum differs); restore the file${edited.length === 1 ? '' : 's'} and put changes in a new migration (migrate create), or pass --allow-edited`,
+  );
+}
+
+/** Pending migrations older than the newest applied one would run history out of order. */
+export function refuseOutOfOrder(state: MigrationState): void {
+  if (state.outOfOrder.length === 0) return;
+  const names = state.outOfOrder.map((m) => m.name);
+  throw new UserError(
+    `refusing to migrate: pending ${list(names)} ${names.length === 1 ? 'is' : 'are'} older than the applied ${state.outOfOrder[0].newestApplied}; give ${names.length === 1 ? 'it' : 'them'} a newer version (migrate create makes one)`,
+  );
+}
