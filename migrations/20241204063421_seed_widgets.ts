@@ -37,10 +37,11 @@ export function down(pgm: MigrationBuilder): void {
         (SELECT min(id) FROM widgets WHERE ${WIDGET}),
         (SELECT min(id) FROM widgets WHERE ${GOLDEN_PLAN})];
       seeded_transaction integer := (SELECT min(id) FROM transactions WHERE ${TRANSACTION});
+      referring_orders integer := (SELECT count(*) FROM orders
+                                    WHERE widget_id = ANY (seeded_widgets) OR transaction_id = seeded_transaction);
     BEGIN
-      IF EXISTS (SELECT 1 FROM orders
-                 WHERE widget_id = ANY (seeded_widgets) OR transaction_id = seeded_transaction) THEN
-        RAISE EXCEPTION 'orders refer to the demo widgets or payment seeded by this migration; delete or re-point those orders first';
+      IF referring_orders > 0 THEN
+        RAISE EXCEPTION 'cannot undo seed_widgets: % order(s) refer to its demo widgets or payment (ON DELETE CASCADE would delete them); delete or re-point those orders first', referring_orders;
       END IF;
       DELETE FROM transactions WHERE id = seeded_transaction;
       DELETE FROM widgets WHERE id = ANY (seeded_widgets);

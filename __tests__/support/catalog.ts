@@ -70,7 +70,7 @@ export async function comments(client: Client): Promise<Record<string, string>> 
 /** Every relation of the public schema (bookkeeping included) as "kind name", e.g. "r widgets". */
 export async function allRelations(client: Client): Promise<string[]> {
   const { rows } = await client.query<{ line: string }>(`
-    SELECT c.relkind || ' ' || c.relname AS line
+    SELECT c.relkind::text || ' ' || c.relname AS line
       FROM pg_class c
      WHERE c.relnamespace = 'public'::regnamespace
 `);
@@ -97,7 +97,7 @@ async function otherObjects(client: Client): Promise<string[]> {
     SELECT 'function ' || p.oid::regprocedure::text
       FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace
     UNION ALL
-    SELECT 'type ' || t.typname || ' ' || t.typtype
+    SELECT 'type ' || t.typname || ' ' || t.typtype::text
       FROM pg_type t
      WHERE t.typnamespace = 'public'::regnamespace AND t.typtype IN ('e', 'd', 'r', 'm')
     UNION ALL
@@ -132,16 +132,25 @@ export async function schemaSnapshot(client: Client): Promise<SchemaSnapshot> {
 }
 
 /**
- * Every row of every table (bookkeeping aside), each table's rows as text sorted, so that a
- * down can be checked to have removed exactly what its up added, and nothing else.
+ * Every row of every table (bookkeeping aside), each table's rows as JSON text, sorted, so that a
+ * down can be checked to have removed exactly what its up added, and nothing else. With
+ * `ignoreClock`, columns of timestamp types are left out: rows written again by a later up differ
+ * from the first ones only in those.
  */
-export async function dataSnapshot(client: Client): Promise<Record<string, string[]>> {
-  const { rows: tables } = await client.query<{ name: string }>(`
-    SELECT c.relname AS name FROM pg_class c
-     WHERE c.relkind = 'r' AND ${PUBLIC_RELATION}`);
+export async function dataSnapshot(client: Client, options: { ignoreClock?: boolean } = {}): Promise<Record<string, string[]>> {
+  const { rows: tables } = await client.query<{ name: string; clock: string[] }>(`
+    SELECT c.relname AS name,
+           COALESCE(array_agg(a.attname::text) FILTER (
+             WHERE a.atttypid IN ('timestamp'::regtype, 'timestamptz'::regtype)), '{}') AS clock
+      FROM pg_class c
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+     WHERE c.relkind = 'r' AND ${PUBLIC_RELATION}
+     GROUP BY c.relname`);
   const data: Record<string, string[]> = {};
-  for (const { name } of tables) {
-    const { rows } = await client.query<{ row: string }>(`SELECT t::text AS row FROM "${name}" t`);
+  for (const { name, clock } of tables) {
+    const { rows } = await client.query<{ row: string }>(`SELECT (to_jsonb(t) - $1::text[])::text AS row FROM "${name}" t`, [
+      options.ignoreClock ? clock : [],
+    ]);
     data[name] = rows.map((r) => r.row).sort();
   }
   return data;
