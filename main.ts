@@ -9,9 +9,11 @@ import { addUsualstoreStacks } from './stacks/app';
 import { volumeGuardLifted } from './stacks/volume-guard';
 
 function synth(): void {
+  // Everything that can be wrong is checked before new App(), which already creates cdktf.out.
   const config = loadConfig();
+  const allowVolumeDestroy = volumeGuardLifted(config.volumeName);
   const app = new App();
-  addUsualstoreStacks(app, { config, allowVolumeDestroy: volumeGuardLifted(config.volumeName) });
+  addUsualstoreStacks(app, { config, allowVolumeDestroy });
   app.synth();
 }
 

@@ -1,0 +1,80 @@
+/**
+ * Throw-away copies of the cdktf app ("checkouts") under .test-out/ (git-ignored), so that tests
+ * can synthesize from different paths, with their own terraform.tfvars and cdktf.out, without
+ * touching the real project directory. node_modules is a symlink: installing is not under test.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from './cli';
+
+export const TEST_OUT = path.join(PROJECT_ROOT, '.test-out');
+
+/** What a fresh clone needs to synthesize and deploy (no build step). */
+const APP_FILES = ['main.ts', 'cdktf.json', 'package.json', 'tsconfig.json', 'stacks', 'scripts', 'terraform.tfvars.example'];
+
+export function makeCheckout(label: string): string {
+  fs.mkdirSync(TEST_OUT, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(TEST_OUT, `${label}-`));
+  for (const file of APP_FILES) fs.cpSync(path.join(PROJECT_ROOT, file), path.join(dir, file), { recursive: true });
+  fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+export function removeCheckout(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The environment for a subprocess: the test's own, minus anything that would change what is
+ * synthesized or deployed (config overrides, the volume guard, Terraform variables), plus `env`.
+ */
+export function cleanEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const base: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0', NO_COLOR: '1' };
+  for (const key of Object.keys(base)) if (/^(USUALSTORE_|TF_VAR_|TF_CLI_ARGS)/.test(key)) delete base[key];
+  const merged = { ...base, ...env };
+  for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
+  return merged;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: cleanEnv(options.env) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** The real `cdktf synth` of a checkout, as `npm run synth` runs it. */
+export function cdktfSynth(dir: string, env?: NodeJS.ProcessEnv): Promise<RunResult> {
+  return run(path.join(dir, 'node_modules', '.bin', 'cdktf'), ['synth'], { cwd: dir, env });
+}
+
+/** Every file under `dir`, by relative path, with its bytes. */
+export function readTree(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (sub: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = path.join(sub, entry.name);
+      if (entry.isDirectory()) walk(rel);
+      else files.set(rel, fs.readFileSync(path.join(dir, rel)));
+    }
+  };
+  walk('');
+  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
