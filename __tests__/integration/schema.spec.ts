@@ -444,28 +444,16 @@ describe('migrate up: the schema and rows of SPEC.md', () => {
     expect(await comments(client)).toEqual(EXPECTED_COMMENTS);
   });
 
-  test('#2 transaction statuses: ids 1..5 in order, and new rows get the next id', async () => {
-    const { rows } = await client.query('SELECT id, name FROM transaction_statuses ORDER BY id');
-    expect(rows).toEqual([
-      { id: 1, name: 'Pending' },
-      { id: 2, name: 'Cleared' },
-      { id: 3, name: 'Declined' },
-      { id: 4, name: 'Refunded' },
-      { id: 5, name: 'Partially refunded' },
-    ]);
-    const seq = await client.query('SELECT last_value, is_called FROM transaction_statuses_id_seq');
-    expect(seq.rows[0]).toEqual({ last_value: '5', is_called: true });
-  });
-
-  test('#5 order statuses: ids 1..3 in order', async () => {
-    const { rows } = await client.query('SELECT id, name FROM statuses ORDER BY id');
-    expect(rows).toEqual([
-      { id: 1, name: 'Cleared' },
-      { id: 2, name: 'Refunded' },
-      { id: 3, name: 'Cancelled' },
-    ]);
-    const seq = await client.query('SELECT last_value, is_called FROM statuses_id_seq');
-    expect(seq.rows[0]).toEqual({ last_value: '3', is_called: true });
+  /** Reference rows: exactly these names with ids 1..n, and the sequence hands out n+1 next. */
+  const REFERENCE_ROWS: [string, string, string[]][] = [
+    ['#2', 'transaction_statuses', ['Pending', 'Cleared', 'Declined', 'Refunded', 'Partially refunded']],
+    ['#5', 'statuses', ['Cleared', 'Refunded', 'Cancelled']],
+  ];
+  test.each(REFERENCE_ROWS)('%s %s: reference rows with ids 1..n in order; new rows get the next id', async (_, table, names) => {
+    const { rows } = await client.query(`SELECT id, name FROM ${table} ORDER BY id`);
+    expect(rows).toEqual(names.map((name, i) => ({ id: i + 1, name })));
+    const seq = await client.query(`SELECT last_value, is_called FROM ${table}_id_seq`);
+    expect(seq.rows[0]).toEqual({ last_value: String(names.length), is_called: true });
   });
 
   test('#6 and #25: the one admin user, with the known hash and role admin', async () => {
