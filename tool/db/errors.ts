@@ -34,9 +34,11 @@ export function isTransientConnectionError(error: unknown): boolean {
 }
 
 /** A failed connection attempt (or its first query), as one line naming the target. */
-export function describeConnectionError(error: unknown, target: DatabaseTarget, timeoutMs?: number): string {
+export function describeConnectionError(error: unknown, target: DatabaseTarget, timeoutMs?: number, waiting = false): string {
   const { code, message = 'unknown error' } = fields(error);
   const where = `${target.host}:${target.port}`;
+  // Advice to wait makes no sense in the message that reports a wait that ran out.
+  const orWait = waiting ? '' : '; retry, or pass --wait SECONDS';
   switch (code) {
     case '28P01':
       return `password authentication failed for user "${target.user}" at ${where}; check the password (PGPASSWORD or the URL, percent-encoded)`;
@@ -45,11 +47,11 @@ export function describeConnectionError(error: unknown, target: DatabaseTarget, 
     case '3D000':
       return `database "${target.database}" does not exist on ${where}; create it or fix the database name in the URL`;
     case '57P03':
-      return `the server at ${where} is starting up or shutting down; retry, or pass --wait SECONDS`;
+      return `the server at ${where} is starting up or shutting down${orWait}`;
     case '53300':
       return `the server at ${where} has no connection slots left (${message})`;
     case 'ECONNREFUSED':
-      return `nothing is listening on ${where} (connection refused); is PostgreSQL running? (--wait SECONDS waits for it)`;
+      return `nothing is listening on ${where} (connection refused)${waiting ? '' : '; is PostgreSQL running? (--wait SECONDS waits for it)'}`;
     case 'ENOTFOUND':
       return `unknown host "${target.host}" (DNS lookup failed); fix the host in the URL`;
     case 'EAI_AGAIN':

@@ -18,10 +18,10 @@ export async function migrateDown(args: string[]): Promise<number> {
   if (values.count !== undefined && values.all) throw new UserError('migrate down takes either --count N or --all, not both');
   if (values.count === undefined && !values.all) throw new UserError('migrate down needs --count N (revert the newest N) or --all (revert everything)');
   await runDown({
-    target: resolveTarget({ databaseUrl: values['database-url'] }),
-    migrationsDir: migrationsDirFrom(values['migrations-dir']),
     count: values.all ? 'all' : parseCount(values.count!, '--count'),
     lockTimeoutMs: parseSeconds(values['lock-timeout'], '--lock-timeout', DEFAULT_LOCK_TIMEOUT_MS)!,
+    migrationsDir: migrationsDirFrom(values['migrations-dir']),
+    target: resolveTarget({ databaseUrl: values['database-url'] }),
     allowEdited: values['allow-edited'] ?? false,
     say: (line) => process.stdout.write(`${line}\n`),
   });

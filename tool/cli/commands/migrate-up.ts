@@ -12,11 +12,12 @@ export async function migrateUp(args: string[]): Promise<number> {
     'lock-timeout': { type: 'string' },
     'allow-edited': { type: 'boolean' },
   });
+  // Option values are checked before the connection URL, so a typo is reported as such.
   await runUp({
-    target: resolveTarget({ databaseUrl: values['database-url'] }),
-    migrationsDir: migrationsDirFrom(values['migrations-dir']),
     waitMs: parseSeconds(values.wait, '--wait'),
     lockTimeoutMs: parseSeconds(values['lock-timeout'], '--lock-timeout', DEFAULT_LOCK_TIMEOUT_MS)!,
+    migrationsDir: migrationsDirFrom(values['migrations-dir']),
+    target: resolveTarget({ databaseUrl: values['database-url'] }),
     allowEdited: values['allow-edited'] ?? false,
     say: (line) => process.stdout.write(`${line}\n`),
     warn: (line) => process.stderr.write(`usualstore-db: ${line}\n`),

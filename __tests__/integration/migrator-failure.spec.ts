@@ -1,0 +1,77 @@
+/**
+ * A failing migration leaves nothing of itself behind, the ones before it stay applied, and the
+ * command exits non-zero naming the migration and quoting PostgreSQL's error.
+ */
+import { runCli } from '../support/cli';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir, tableNames, writeMigration } from './migrator-fixtures';
+
+describe('a failing migration', () => {
+  let db: TestDatabase;
+  let dir: string;
+  const up = () => runCli(['migrate', 'up', '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
+
+  beforeEach(async () => {
+    db = await createTestDatabase('migrator_fail');
+    dir = makeMigrationsDir(BASIC.slice(0, 2));
+    // Fails halfway: a table and a row are created before the failing statement.
+    writeMigration(dir, {
+      name: '20240101000003_breaks_halfway',
+      up: "CREATE TABLE half_done (id int); INSERT INTO things (label) VALUES ('half'); ALTER TABLE things ADD COLUMN colour text;",
+      down: 'DROP TABLE half_done',
+    });
+    writeMigration(dir, { name: '20240101000004_after', up: 'CREATE TABLE after_break (id int)', down: 'DROP TABLE after_break' });
+  });
+  afterEach(async () => {
+    await db.drop();
+    removeDir(dir);
+  });
+
+  it('is rolled back entirely, keeps the earlier ones, and names itself and the PostgreSQL error', async () => {
+    const result = await up();
+    expect(result.code).toBe(1);
+    expect(expectOneLine(result.stderr)).toBe(
+      'usualstore-db: migration 20240101000003_breaks_halfway (up) failed and was rolled back: column "colour" of relation "things" already exists; SQLSTATE 42701',
+    );
+    // Progress up to the failure, then where the database stopped.
+    expect(result.stdout).toMatch(
+      /^applied 20240101000001_create_things \(\d+ ms\)\napplied 20240101000002_add_colour \(\d+ ms\)\nstopped after 2 migrations of 4 pending; .* is at 20240101000002_add_colour \(2 migrations applied\)\n$/,
+    );
+
+    expect(await appliedNames(db.url)).toEqual(BASIC.slice(0, 2).map((m) => m.name));
+    expect((await query<{ name: string }>(db.url, 'select name from pgmigrations_checksums order by name')).map((r) => r.name)).toEqual(
+      BASIC.slice(0, 2).map((m) => m.name),
+    );
+    const tables = await tableNames(db.url);
+    expect(tables).not.toContain('half_done');
+    expect(tables).not.toContain('after_break');
+    expect(await query(db.url, 'select count(*)::int as n from things')).toEqual([{ n: 0 }]);
+  });
+
+  it('quotes the position of a syntax error', async () => {
+    writeMigration(dir, { name: '20240101000003_breaks_halfway', up: 'CREATE TABLE oops (id int); CREATE TABEL typo (id int);' });
+    const result = await up();
+    expect(result.code).toBe(1);
+    expect(expectOneLine(result.stderr)).toMatch(
+      /^usualstore-db: migration 20240101000003_breaks_halfway \(up\) failed and was rolled back: syntax error at or near "TABEL"; at character \d+: \.\.\..*CREATE TABEL typo.*\.\.\.; SQLSTATE 42601$/,
+    );
+    expect(await tableNames(db.url)).not.toContain('oops');
+  });
+
+  it('names a migration file that does not load', async () => {
+    require('node:fs').writeFileSync(`${dir}/20240101000003_breaks_halfway.ts`, 'export function up(pgm: any) { pgm.sql("select 1") ');
+    const result = await up();
+    expect(result.code).toBe(1);
+    expect(expectOneLine(result.stderr)).toMatch(/^usualstore-db: cannot load migration 20240101000003_breaks_halfway \(.*20240101000003_breaks_halfway\.ts\): /);
+    expect(await appliedNames(db.url)).toEqual(BASIC.slice(0, 2).map((m) => m.name));
+  });
+
+  it('can be fixed, and the next run finishes the job', async () => {
+    expect((await up()).code).toBe(1);
+    writeMigration(dir, { name: '20240101000003_breaks_halfway', up: 'CREATE TABLE half_done (id int)', down: 'DROP TABLE half_done' });
+    const again = await up();
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^applied 20240101000003_breaks_halfway .*\napplied 20240101000004_after .*\nmigrated .*: 2 migrations applied/);
+    expect(await appliedNames(db.url)).toHaveLength(4);
+  });
+});

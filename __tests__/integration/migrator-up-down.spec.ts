@@ -1,0 +1,168 @@
+/**
+ * migrate up / down / status against a real PostgreSQL, with fixture migration directories.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { runCli } from '../support/cli';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir, tableNames, writeMigration } from './migrator-fixtures';
+
+describe('migrate up, down and status', () => {
+  let db: TestDatabase;
+  let dir: string;
+  const cli = (...args: string[]) => runCli(['migrate', ...args, '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
+
+  beforeEach(async () => {
+    db = await createTestDatabase('migrator');
+    dir = makeMigrationsDir(BASIC);
+  });
+  afterEach(async () => {
+    await db.drop();
+    removeDir(dir);
+  });
+
+  it('applies every pending migration, one line each, then a summary, and records them for node-pg-migrate', async () => {
+    const up = await cli('up');
+    expect(up.stderr).toBe('');
+    expect(up.code).toBe(0);
+    const lines = up.stdout.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    BASIC.forEach((m, i) => expect(lines[i]).toMatch(new RegExp(`^applied ${m.name} \\(\\d+ ms\\)$`)));
+    expect(lines[3]).toMatch(/^migrated postgres@.*: 3 migrations applied in .*; now at 20240101000003_seed_things \(3 migrations applied\)$/);
+
+    expect(await appliedNames(db.url)).toEqual(BASIC.map((m) => m.name));
+    expect(await query(db.url, 'select label, colour from things')).toEqual([{ label: 'first', colour: 'red' }]);
+    // node-pg-migrate's table, with exactly its columns.
+    const columns = await query<{ column_name: string; data_type: string }>(
+      db.url,
+      "select column_name, data_type from information_schema.columns where table_name = 'pgmigrations' order by ordinal_position",
+    );
+    expect(columns).toEqual([
+      { column_name: 'id', data_type: 'integer' },
+      { column_name: 'name', data_type: 'character varying' },
+      { column_name: 'run_on', data_type: 'timestamp without time zone' },
+    ]);
+    const checksums = await query<{ name: string; sha256: string }>(db.url, 'select name, sha256 from pgmigrations_checksums order by name');
+    expect(checksums.map((c) => c.name)).toEqual(BASIC.map((m) => m.name));
+    for (const c of checksums) expect(c.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('says so in a single line when nothing is pending, and changes nothing', async () => {
+    expect((await cli('up')).code).toBe(0);
+    const before = await query(db.url, 'select * from pgmigrations order by id');
+    const again = await cli('up');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^postgres@\S+ is up to date, at 20240101000003_seed_things \(3 migrations applied\); nothing to migrate\n$/);
+    expect(await query(db.url, 'select * from pgmigrations order by id')).toEqual(before);
+  });
+
+  it('loads no migration file when nothing is pending', async () => {
+    // A migration whose module, when loaded, leaves a marker file behind.
+    const marker = path.join(dir, 'loaded.marker');
+    fs.writeFileSync(
+      path.join(dir, '20240101000004_marks_loading.ts'),
+      `import fs from 'node:fs';\nfs.writeFileSync(${JSON.stringify(marker)}, 'x');\nexport function up(pgm: any) { pgm.sql('select 1'); }\nexport function down() {}\n`,
+    );
+    expect((await cli('up')).code).toBe(0);
+    expect(fs.existsSync(marker)).toBe(true); // loaded when it was pending
+    fs.rmSync(marker);
+    const again = await cli('up');
+    expect(again.stdout).toMatch(/nothing to migrate/);
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  it('applies only what was added since', async () => {
+    await cli('up');
+    writeMigration(dir, { name: '20240101000004_add_size', up: 'ALTER TABLE things ADD COLUMN size integer', down: 'ALTER TABLE things DROP COLUMN size' });
+    const up = await cli('up');
+    expect(up.code).toBe(0);
+    expect(up.stdout).toMatch(/^applied 20240101000004_add_size \(\d+ ms\)\nmigrated .*: 1 migration applied in .*; now at 20240101000004_add_size \(4 migrations applied\)\n$/);
+  });
+
+  it('reverts the newest N with --count, everything with --all, and leaves only the bookkeeping tables', async () => {
+    await cli('up');
+    const one = await cli('down', '--count', '1');
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/^reverted 20240101000003_seed_things \(\d+ ms\)\nreverted 1 migration of .*; now at 20240101000002_add_colour \(2 migrations applied\)\n$/);
+    expect(await query(db.url, 'select count(*)::int as n from things')).toEqual([{ n: 0 }]);
+    expect(await appliedNames(db.url)).toEqual(BASIC.slice(0, 2).map((m) => m.name));
+
+    const all = await cli('down', '--all');
+    expect(all.code).toBe(0);
+    expect(all.stdout.split('\n').slice(0, 2)).toEqual([expect.stringMatching(/^reverted 20240101000002_add_colour /), expect.stringMatching(/^reverted 20240101000001_create_things /)]);
+    expect(all.stdout).toMatch(/now at no migration \(none applied\)\n$/);
+    expect(await tableNames(db.url)).toEqual(['pgmigrations', 'pgmigrations_checksums']);
+    expect(await query(db.url, 'select count(*)::int as n from pgmigrations_checksums')).toEqual([{ n: 0 }]);
+
+    const nothing = await cli('down', '--all');
+    expect(nothing.code).toBe(0);
+    expect(nothing.stdout).toMatch(/has no applied migration; nothing to revert/);
+
+    // And up again rebuilds it all.
+    expect((await cli('up')).code).toBe(0);
+    expect(await query(db.url, 'select label, colour from things')).toEqual([{ label: 'first', colour: 'red' }]);
+  });
+
+  it('refuses to revert a migration whose file is gone, changing nothing', async () => {
+    await cli('up');
+    fs.rmSync(path.join(dir, `${BASIC[2].name}.ts`));
+    const down = await cli('down', '--count', '2');
+    expect(down.code).toBe(1);
+    expect(expectOneLine(down.stderr)).toMatch(/^usualstore-db: cannot revert 20240101000003_seed_things: no such file in /);
+    expect(await appliedNames(db.url)).toEqual(BASIC.map((m) => m.name));
+  });
+
+  it('status lists applied and pending by name, as text and as JSON', async () => {
+    const fresh = await cli('status', '--json');
+    expect(fresh.code).toBe(0);
+    expect(JSON.parse(fresh.stdout)).toMatchObject({ current: null, applied: [], pending: BASIC.map((m) => m.name) });
+    // status is read-only: it did not even create the bookkeeping tables.
+    expect(await tableNames(db.url)).toEqual([]);
+
+    await runCli(['migrate', 'up', '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
+    writeMigration(dir, { name: '20240101000004_add_size', up: 'ALTER TABLE things ADD COLUMN size integer' });
+    const json = JSON.parse((await cli('status', '--json')).stdout);
+    expect(json).toEqual({
+      database: expect.stringMatching(/^postgres@.*\/migrator_/),
+      current: '20240101000003_seed_things',
+      applied: BASIC.map((m) => m.name),
+      pending: ['20240101000004_add_size'],
+      edited: [],
+      missing: [],
+      unrecorded: [],
+      outOfOrder: [],
+    });
+    const text = await cli('status');
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines.slice(0, 3).map((l) => l.split(/\s+/).slice(0, 2))).toEqual(BASIC.map((m) => ['applied', m.name]));
+    expect(lines[3]).toBe('pending  20240101000004_add_size');
+    expect(lines[4]).toMatch(/is at 20240101000003_seed_things \(3 migrations applied\): 3 applied, 1 pending$/);
+  });
+
+  it('refuses a pending migration older than the newest applied one', async () => {
+    await cli('up');
+    writeMigration(dir, { name: '20240101000000_too_old', up: 'CREATE TABLE too_old (id int)' });
+    const up = await cli('up');
+    expect(up.code).toBe(1);
+    expect(expectOneLine(up.stderr)).toMatch(/refusing to migrate: pending 20240101000000_too_old is older than the applied 20240101000003_seed_things/);
+    expect(await tableNames(db.url)).not.toContain('too_old');
+  });
+
+  it('runs a migration without an explicit down by reversing its up, as node-pg-migrate does', async () => {
+    const only = makeMigrationsDir([]);
+    try {
+      fs.writeFileSync(
+        path.join(only, '20240101000001_reversible.ts'),
+        "export function up(pgm: any) { pgm.createTable('gadgets', { id: 'id', name: { type: 'text', notNull: true } }); }\n",
+      );
+      const env = { env: { DATABASE_URL: db.url } };
+      expect((await runCli(['migrate', 'up', '--migrations-dir', only], env)).code).toBe(0);
+      expect(await tableNames(db.url)).toContain('gadgets');
+      expect((await runCli(['migrate', 'down', '--all', '--migrations-dir', only], env)).code).toBe(0);
+      expect(await tableNames(db.url)).not.toContain('gadgets');
+    } finally {
+      removeDir(only);
+    }
+  });
+});
