@@ -36,18 +36,18 @@ export class DatabaseStack extends DockerStack {
       sensitive: true,
       nullable: false,
       description: `Password of the PostgreSQL superuser "${config.user}" (set it in terraform.tfvars)`,
-      validation: [
-        {
-          condition: 'length(var.postgres_password) > 0',
-          errorMessage: 'postgres_password must not be empty.',
-        },
-        {
-          // terraform.tfvars.example's placeholder: copying the example without editing it
-          // must not deploy a database with a published, well-known password.
-          condition: `var.postgres_password != "${PASSWORD_PLACEHOLDER}"`,
-          errorMessage: 'postgres_password is still the placeholder from terraform.tfvars.example; set a real password in terraform.tfvars.',
-        },
-      ],
+    });
+    // Conditions must be written as "${...}" templates: in .tf.json a bare string is a literal,
+    // which Terraform rejects as a validation. (cdktf's Op helpers render '' as `undefined`.)
+    this.password.addValidation({
+      condition: '${var.postgres_password != ""}',
+      errorMessage: 'postgres_password must not be empty.',
+    });
+    this.password.addValidation({
+      // terraform.tfvars.example's placeholder: copying the example without editing it must not
+      // deploy a database with a published, well-known password.
+      condition: `\${var.postgres_password != "${PASSWORD_PLACEHOLDER}"}`,
+      errorMessage: 'postgres_password is still the placeholder from terraform.tfvars.example; set a real password in terraform.tfvars.',
     });
 
     this.network = new ApplicationNetwork(this, 'network', { name: config.networkName, labels: config.networkLabels });

@@ -1,7 +1,7 @@
 /**
  * The stack's outputs: how to reach the database from the host and from containers on the
  * network. Connection strings hold the password, so they are sensitive and the password is
- * percent-encoded (urlencode) at apply time: a password with @, / or : still gives a valid URL.
+ * percent-encoded at apply time: a password with @, /, : or a space still gives a valid URL.
  */
 import { Construct } from 'constructs';
 import { Fn, TerraformOutput } from 'cdktf';
@@ -19,7 +19,9 @@ export class ConnectionOutputs extends Construct {
   constructor(scope: Construct, id: string, props: ConnectionOutputsProps) {
     super(scope, id);
     const { config, container } = props;
-    const credentials = `${config.user}:${Fn.urlencode(props.password)}`;
+    // Terraform's urlencode() writes a space as "+" (form encoding), which is a literal "+" in a
+    // URL's user-info; it writes a real "+" as %2B, so every "+" left is a space.
+    const credentials = `${config.user}:${Fn.replace(Fn.urlencode(props.password), '+', '%20')}`;
 
     const output = (name: string, value: string | number, description: string, sensitive = false) =>
       new TerraformOutput(this, name, { value, description, sensitive }).overrideLogicalId(name);

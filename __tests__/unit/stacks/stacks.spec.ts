@@ -4,6 +4,8 @@
  */
 import path from 'node:path';
 import { App, Testing } from 'cdktf';
+// Declares the matchers' types (toHaveResourceWithProperties...) for TypeScript.
+import 'cdktf/lib/testing/adapters/jest';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
@@ -161,11 +163,11 @@ describe('stack usualstore-database', () => {
       internal_port: expect.objectContaining({ value: 5432, sensitive: false }),
       host_port: expect.objectContaining({ value: 5433, sensitive: false }),
       host_connection_string: expect.objectContaining({
-        value: 'postgres://postgres:${urlencode(var.postgres_password)}@localhost:5433/usualstore',
+        value: 'postgres://postgres:${replace(urlencode(var.postgres_password), "+", "%20")}@localhost:5433/usualstore',
         sensitive: true,
       }),
       network_connection_string: expect.objectContaining({
-        value: 'postgres://postgres:${urlencode(var.postgres_password)}@database:5432/usualstore',
+        value: 'postgres://postgres:${replace(urlencode(var.postgres_password), "+", "%20")}@database:5432/usualstore',
         sensitive: true,
       }),
     });
@@ -184,7 +186,7 @@ describe('stack usualstore-database', () => {
       ports: [expect.objectContaining({ external: 15433 }), expect.objectContaining({ external: 15433 })],
       healthcheck: expect.objectContaining({ test: ['CMD', 'pg_isready', '-U', 'admin', '-d', 'shop', '-h', '127.0.0.1'] }),
     });
-    expect(parsed(other).output.host_connection_string.value).toBe('postgres://admin:${urlencode(var.postgres_password)}@localhost:15433/shop');
+    expect(parsed(other).output.host_connection_string.value).toBe('postgres://admin:${replace(urlencode(var.postgres_password), "+", "%20")}@localhost:15433/shop');
   });
 });
 
