@@ -1,0 +1,54 @@
+/**
+ * The npm scripts that hand terraform.tfvars to cdktf (deploy, destroy, wipe), run as npm runs
+ * them, in a checkout: what they do before cdktf starts (a real deploy needs Docker and the
+ * provider download, neither of which exists here).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeCheckout, removeCheckout, run } from '../support/checkout';
+
+describe('npm run deploy / destroy / wipe', () => {
+  let dir: string;
+  let scripts: Record<string, string>;
+  beforeAll(() => {
+    dir = makeCheckout('synth-scripts');
+    scripts = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).scripts;
+  });
+  afterAll(() => removeCheckout(dir));
+
+  const npmRun = (name: string, env: NodeJS.ProcessEnv = {}) => run('bash', ['-c', scripts[name]], { cwd: dir, env });
+
+  it('deploys both stacks in one non-interactive command and resets only the database', () => {
+    expect(scripts.deploy).toBe('bash scripts/cdktf-with-tfvars.sh deploy --auto-approve usualstore-data usualstore-database');
+    expect(scripts.destroy).toBe('bash scripts/cdktf-with-tfvars.sh destroy --auto-approve usualstore-database');
+    expect(scripts.destroy).not.toContain('usualstore-data ');
+  });
+
+  it.each(['deploy', 'destroy', 'wipe'])('%s without terraform.tfvars: one line, exit 1, nothing run', async (name) => {
+    const result = await npmRun(name);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('usualstore: terraform.tfvars not found; copy terraform.tfvars.example to terraform.tfvars and set postgres_password\n');
+    expect(fs.existsSync(path.join(dir, 'cdktf.out'))).toBe(false);
+  });
+
+  describe('with terraform.tfvars', () => {
+    beforeAll(() => fs.copyFileSync(path.join(dir, 'terraform.tfvars.example'), path.join(dir, 'terraform.tfvars')));
+
+    it.each([
+      ['no terminal and no confirmation', {}],
+      ['a wrong confirmation', { USUALSTORE_WIPE_CONFIRM: 'yes' }],
+      ['a confirmation of another name', { USUALSTORE_WIPE_CONFIRM: 'usualstore-database' }],
+    ])('wipe with %s is cancelled before anything runs', async (_name, env) => {
+      const result = await npmRun('wipe', env);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('usualstore: wipe cancelled: confirmation did not match the volume name "usualstore_db_data" (nothing was changed)\n');
+      expect(fs.existsSync(path.join(dir, 'cdktf.out'))).toBe(false);
+    });
+
+    it('wipe with an impossible configuration says so in one line', async () => {
+      const result = await npmRun('wipe', { USUALSTORE_DB_HOST_PORT: 'x', USUALSTORE_WIPE_CONFIRM: 'usualstore_db_data' });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('usualstore: USUALSTORE_DB_HOST_PORT must be a whole number (got "x")\n');
+    });
+  });
+});
