@@ -21,7 +21,9 @@ export function parseOptions<T extends OptionsConfig>(command: string, args: str
     const option = /'(-[^']*)'/.exec(message)?.[1];
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UserError(`unknown option ${option ?? ''} for "${command}"; run usualstore-db --help`);
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      throw new UserError(`option ${(option ?? '').replace(/ <value>$/, '').split(',').pop()!.trim()} of "${command}" ${/argument missing/.test(message) ? 'needs a value' : 'takes no value'}`);
+      const name = (option ?? '').replace(/ <value>$/, '').split(',').pop()!.trim();
+      if (/ambiguous/.test(message)) throw new UserError(`option ${name} of "${command}" has a value starting with "-"; write it as ${name}=VALUE`);
+      throw new UserError(`option ${name} of "${command}" ${/argument missing/.test(message) ? 'needs a value' : 'takes no value'}`);
     }
     throw new UserError(`${command}: ${message.split('\n')[0]}`);
   }

@@ -1,0 +1,83 @@
+/**
+ * Several `migrate up` at once (two deploys, or a deploy and a developer): they wait for one
+ * another on the advisory lock, all succeed, and each migration is applied exactly once.
+ */
+import { Client } from 'pg';
+import { runCli } from '../support/cli';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir } from './migrator-fixtures';
+
+/** node-pg-migrate's lock id, which ours shares. */
+const LOCK_ID = '7241865325823964';
+
+describe('concurrent migrate up', () => {
+  let db: TestDatabase;
+  let dir: string;
+  const up = (...extra: string[]) => runCli(['migrate', 'up', '--migrations-dir', dir, ...extra], { env: { DATABASE_URL: db.url } });
+
+  beforeEach(async () => {
+    db = await createTestDatabase('migrator_conc');
+    dir = makeMigrationsDir([
+      ...BASIC,
+      // Slow enough that the other runs arrive while it holds the lock; the counter row shows
+      // how many times it really ran.
+      {
+        name: '20240101000004_slow',
+        up: "SELECT pg_sleep(1); CREATE TABLE runs (n int); INSERT INTO runs VALUES (1); INSERT INTO things (label) VALUES ('slow')",
+        down: 'DROP TABLE runs',
+      },
+    ]);
+  });
+  afterEach(async () => {
+    await db.drop();
+    removeDir(dir);
+  });
+
+  it('three simultaneous runs all exit 0 and apply the schema exactly once', async () => {
+    const results = await Promise.all([up(), up(), up()]);
+    for (const r of results) {
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+    const appliers = results.filter((r) => /^migrated /m.test(r.stdout));
+    expect(appliers).toHaveLength(1);
+    expect(appliers[0].stdout).toMatch(/4 migrations applied/);
+    for (const r of results.filter((x) => x !== appliers[0])) expect(r.stdout).toMatch(/is up to date, at 20240101000004_slow .*nothing to migrate\n$/);
+
+    expect(await appliedNames(db.url)).toEqual(['20240101000001_create_things', '20240101000002_add_colour', '20240101000003_seed_things', '20240101000004_slow']);
+    expect(await query(db.url, 'select count(*)::int as n from runs')).toEqual([{ n: 1 }]);
+    expect(await query(db.url, 'select label from things order by id')).toEqual([{ label: 'first' }, { label: 'slow' }]);
+  });
+
+  it('gives up after --lock-timeout with a clear message when another holder keeps the lock', async () => {
+    const holder = new Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query(`select pg_advisory_lock(${LOCK_ID})`);
+      const result = await up('--lock-timeout', '1');
+      expect(result.code).toBe(1);
+      expect(expectOneLine(result.stderr)).toMatch(
+        /^usualstore-db: another migration run has held the migration lock on postgres@\S+ for more than 1 s \(lock timeout\); let it finish and retry, or raise --lock-timeout$/,
+      );
+      expect(await query(db.url, "select to_regclass('public.things') is null as absent")).toEqual([{ absent: true }]);
+    } finally {
+      await holder.end();
+    }
+    // Once the holder is gone, the same command goes through.
+    expect((await up()).code).toBe(0);
+  });
+
+  it('takes no lock when nothing is pending, so a held lock does not delay the no-op run', async () => {
+    expect((await up()).code).toBe(0);
+    const holder = new Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query(`select pg_advisory_lock(${LOCK_ID})`);
+      const result = await up('--lock-timeout', '1');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/nothing to migrate/);
+    } finally {
+      await holder.end();
+    }
+  });
+});
