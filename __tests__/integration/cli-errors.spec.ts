@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import { runCli } from '../support/cli';
-import { createTestDatabase, TestDatabase, urlFor } from '../support/database';
+import { createTestDatabase, TestDatabase } from '../support/database';
 import { expectOneLine, makeMigrationsDir, removeDir } from './migrator-fixtures';
 
 const SECRET = 'S3cret-Pw';
