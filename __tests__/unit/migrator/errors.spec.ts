@@ -1,0 +1,29 @@
+import { describeConnectionError, describeQueryError, isTransientConnectionError } from '../../../tool/db/errors';
+import type { DatabaseTarget } from '../../../tool/db/target';
+
+const target: DatabaseTarget = { connectionString: 'postgres://u:pw@h:1/d', host: 'h', port: 1, user: 'u', database: 'd', label: 'u@h:1/d' };
+const err = (fields: Record<string, string>) => Object.assign(new Error(fields.message ?? 'x'), fields);
+
+describe('connection errors', () => {
+  it('retries only what waiting can fix', () => {
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', '57P03']) expect(isTransientConnectionError(err({ code }))).toBe(true);
+    expect(isTransientConnectionError(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isTransientConnectionError(new Error('timeout expired'))).toBe(true);
+    for (const code of ['28P01', '3D000', '28000', 'ENOTFOUND']) expect(isTransientConnectionError(err({ code }))).toBe(false);
+  });
+
+  it('names the target, never the password', () => {
+    expect(describeConnectionError(err({ code: '28P01' }), target)).toBe('password authentication failed for user "u" at h:1; check the password (PGPASSWORD or the URL, percent-encoded)');
+    expect(describeConnectionError(err({ code: '3D000' }), target)).toMatch(/^database "d" does not exist on h:1/);
+    expect(describeConnectionError(new Error('timeout expired'), target, 5000)).toBe('no answer from h:1 within 5 s (connect timeout); is the host right and the server up?');
+    expect(describeConnectionError(err({ code: 'ECONNREFUSED' }), target, undefined, true)).toBe('nothing is listening on h:1 (connection refused)');
+  });
+});
+
+describe('query errors', () => {
+  it('quotes message, detail, hint, position and SQLSTATE on one line', () => {
+    const sql = 'CREATE TABLE t (id int);\nCREATE TABEL u (id int)';
+    const text = describeQueryError(err({ message: 'syntax error at or near "TABEL"', code: '42601', position: String(sql.indexOf('TABEL') + 1), hint: 'check\nit' }), sql);
+    expect(text).toBe('syntax error at or near "TABEL"; hint: check it; at character 33: ...t (id int); CREATE TABEL u (id int)...; SQLSTATE 42601');
+  });
+});
