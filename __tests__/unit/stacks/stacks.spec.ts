@@ -2,6 +2,7 @@
  * What the two stacks declare, property by property (issue 2), through cdktf's Testing
  * matchers, plus a snapshot of both stacks' JSON so that any other change shows in review.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { App, Testing } from 'cdktf';
 // Declares the matchers' types (toHaveResourceWithProperties...) for TypeScript.
@@ -16,9 +17,10 @@ import { DatabaseConfig, defaultConfig, resolveConfig } from '../../../stacks/co
 
 Testing.setupJest();
 
-// Never written to: Testing.synth renders in memory. Given so that Testing.app does not leave a
-// temporary directory behind for every app.
+// Testing.synth renders in memory; new App() only creates the (empty) outdir. Given so that
+// Testing.app does not leave a temporary directory in /tmp for every app.
 const OUTDIR = path.resolve(__dirname, '..', '..', '..', '.test-out', 'unit-stacks');
+afterAll(() => fs.rmSync(OUTDIR, { recursive: true, force: true }));
 
 function stacks(config: DatabaseConfig = defaultConfig, allowVolumeDestroy = false): UsualstoreStacks {
   const app: App = Testing.app({ outdir: OUTDIR });
