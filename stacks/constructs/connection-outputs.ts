@@ -8,6 +8,15 @@ import { Fn, TerraformOutput } from 'cdktf';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { DatabaseConfig } from '../config';
 
+/**
+ * The password expression percent-encoded for a URL's user-info, at apply time. Terraform's
+ * urlencode() writes a space as "+" (form encoding), a literal "+" in user-info; it writes a real
+ * "+" as %2B, so every "+" left was a space.
+ */
+export function urlEncodedPassword(password: string): string {
+  return Fn.replace(Fn.urlencode(password), '+', '%20');
+}
+
 export interface ConnectionOutputsProps {
   readonly config: DatabaseConfig;
   readonly container: Container;
@@ -19,9 +28,7 @@ export class ConnectionOutputs extends Construct {
   constructor(scope: Construct, id: string, props: ConnectionOutputsProps) {
     super(scope, id);
     const { config, container } = props;
-    // Terraform's urlencode() writes a space as "+" (form encoding), which is a literal "+" in a
-    // URL's user-info; it writes a real "+" as %2B, so every "+" left is a space.
-    const credentials = `${config.user}:${Fn.replace(Fn.urlencode(props.password), '+', '%20')}`;
+    const credentials = `${config.user}:${urlEncodedPassword(props.password)}`;
 
     const output = (name: string, value: string | number, description: string, sensitive = false) =>
       new TerraformOutput(this, name, { value, description, sensitive }).overrideLogicalId(name);
