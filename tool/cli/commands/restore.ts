@@ -1,0 +1,17 @@
+/** `usualstore-db restore FILE [--force]`: pg_restore of a backup, in one transaction. */
+import { resolveRoute } from '../../operations/resolve-route';
+import { restore as runRestore } from '../../operations/restore';
+import { UserError } from '../errors';
+import { DATABASE_URL_OPTION, parseOptions } from '../options';
+
+export async function restore(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions('restore', args, { ...DATABASE_URL_OPTION, force: { type: 'boolean' } }, 1);
+  if (positionals.length === 0 || positionals[0].trim() === '') throw new UserError('restore needs the FILE of a backup, e.g. restore usualstore.dump');
+  await runRestore({
+    route: resolveRoute(values['database-url']),
+    file: positionals[0],
+    force: values.force ?? false,
+    say: (line) => process.stdout.write(`${line}\n`),
+  });
+  return 0;
+}

@@ -1,0 +1,57 @@
+/**
+ * `restore FILE [--force]`: pg_restore of a custom-format archive, in ONE transaction, so that a
+ * failure (a truncated file, a conflicting object) leaves the database as it was.
+ *
+ * Without --force it writes only into a database with no tables: restoring over existing data
+ * would mix two states. --force adds --clean --if-exists: every object the archive holds is
+ * dropped (with its data) and re-created from the archive; objects the archive does not hold are
+ * left alone.
+ */
+import fs from 'node:fs';
+import { UserError } from '../cli/errors';
+import { formatDuration, type Say } from '../migrator/report';
+import { checkArchive } from './archive';
+import { invocation, runTool, toolErrorLine } from './client-tools';
+import { formatBytes } from './format';
+import type { ClientRoute } from './route';
+import { queryValue } from './route-query';
+import { USER_TABLE_COUNT_SQL } from './user-tables';
+
+export interface RestoreOptions {
+  route: ClientRoute;
+  file: string;
+  force: boolean;
+  say: Say;
+}
+
+function databaseOf(route: ClientRoute): string {
+  return route.kind === 'local' ? route.target.database : route.database;
+}
+
+export async function restore(options: RestoreOptions): Promise<void> {
+  const started = performance.now();
+  const { route, file, force } = options;
+  // The file first: a bad file is refused before the database is even contacted.
+  const size = checkArchive(file);
+  const tables = Number(await queryValue(route, USER_TABLE_COUNT_SQL));
+  if (tables > 0 && !force) {
+    throw new UserError(
+      `${route.label} already has ${tables} table${tables === 1 ? '' : 's'}; restore writes only into an empty database. --force replaces the archive's objects (pg_restore --clean --if-exists, one transaction); nothing was changed`,
+    );
+  }
+  const args = [...(force ? ['--clean', '--if-exists'] : []), '--single-transaction', '--exit-on-error', '--no-password', `--dbname=${databaseOf(route)}`];
+  const fd = fs.openSync(file, 'r');
+  let result;
+  try {
+    // Read from stdin: the same command works inside the container, where the file is not.
+    result = await runTool(invocation(route, 'pg_restore', args), { stdin: fd });
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (result.code !== 0) {
+    throw new UserError(`pg_restore into ${route.label} failed and was rolled back (nothing was restored): ${toolErrorLine('pg_restore', result.stderr)}`);
+  }
+  options.say(
+    `restored ${file} (${formatBytes(size)}) into ${route.label} in ${formatDuration(performance.now() - started)}${force && tables > 0 ? `, replacing the archive's objects (--force; it had ${tables} tables)` : ''} (${route.why})`,
+  );
+}

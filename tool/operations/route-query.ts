@@ -1,0 +1,28 @@
+/**
+ * One read-only question to the database along a route, answered as text: through the pg driver
+ * when local (so an unreachable server gets the same one-line message as every other command),
+ * through psql inside the container otherwise.
+ */
+import { UserError } from '../cli/errors';
+import { disconnect } from '../db';
+import { describeQueryError } from '../db/errors';
+import { invocation, runTool, toolErrorLine } from './client-tools';
+import { reach } from './reach';
+import type { ClientRoute } from './route';
+
+export async function queryValue(route: ClientRoute, sql: string): Promise<string> {
+  if (route.kind === 'local') {
+    const client = await reach(route.target);
+    try {
+      const { rows } = await client.query<{ value: unknown }>(sql);
+      return String(rows[0]?.value ?? '');
+    } catch (error) {
+      throw new UserError(`query on ${route.label} failed: ${describeQueryError(error, sql)}`);
+    } finally {
+      await disconnect(client);
+    }
+  }
+  const result = await runTool(invocation(route, 'psql', ['-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql]));
+  if (result.code !== 0) throw new UserError(`psql in ${route.container} failed: ${toolErrorLine('psql', result.stderr)}`);
+  return result.stdout.trim();
+}

@@ -1,0 +1,22 @@
+/**
+ * `shell`: psql into the database, replacing the seed's db-shell Makefile targets. Interactive
+ * when the terminal is; with SQL piped on stdin it runs it and exits, as psql does.
+ */
+import { invocation, runTool } from './client-tools';
+import { checkReachable } from './reach';
+import type { ClientRoute } from './route';
+
+export async function openShell(route: ClientRoute, psqlArgs: string[]): Promise<number> {
+  // An unreachable server gets the same one-line message as every other command, not psql's.
+  if (route.kind === 'local') await checkReachable(route.target);
+  const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  // Ctrl-C belongs to psql (it cancels the running query); it must not end this wrapper.
+  const ignore = () => {};
+  process.on('SIGINT', ignore);
+  try {
+    const result = await runTool(invocation(route, 'psql', psqlArgs, { tty }), { stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
+    return result.code;
+  } finally {
+    process.removeListener('SIGINT', ignore);
+  }
+}
