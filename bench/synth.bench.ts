@@ -24,6 +24,8 @@ function prepare(): { app: string; empty: string; cleanup: () => void } {
   }
   fs.copyFileSync(path.join(ROOT, 'main.ts'), path.join(app, 'main.ts'));
   fs.cpSync(path.join(ROOT, 'stacks'), path.join(app, 'stacks'), { recursive: true });
+  // The database stack hashes migrations/ at synth (the migration hook's triggers_replace).
+  fs.cpSync(path.join(ROOT, 'migrations'), path.join(app, 'migrations'), { recursive: true });
   // Same cdktf.json "app" command, same loader: only what the app itself does differs.
   fs.writeFileSync(path.join(empty, 'main.ts'), "import { App } from 'cdktf';\n\nnew App().synth();\n");
   return { app, empty, cleanup: () => fs.rmSync(base, { recursive: true, force: true }) };

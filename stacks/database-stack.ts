@@ -7,6 +7,7 @@ import { TerraformStack, TerraformVariable } from 'cdktf';
 import { DatabaseConfig } from './config';
 import { ApplicationNetwork } from './constructs/application-network';
 import { ConnectionOutputs } from './constructs/connection-outputs';
+import { MigrationHook } from './constructs/migration-hook';
 import { PostgresContainer } from './constructs/postgres-container';
 import { DockerStack } from './docker-stack';
 
@@ -23,6 +24,7 @@ export class DatabaseStack extends DockerStack {
   readonly password: TerraformVariable;
   readonly network: ApplicationNetwork;
   readonly postgres: PostgresContainer;
+  readonly migrations: MigrationHook;
 
   constructor(scope: Construct, props: DatabaseStackProps) {
     super(scope, DATABASE_STACK_NAME);
@@ -56,6 +58,18 @@ export class DatabaseStack extends DockerStack {
       networkName: this.network.network.name,
       password: this.password.stringValue,
     });
+    // The deploy ends with a migrated database: once the container is healthy, the hook runs
+    // the migrator against its published port (the first bind address: 127.0.0.1).
+    this.migrations = new MigrationHook(this, 'migrations', {
+      host: config.hostBindAddresses[0],
+      port: config.hostPort,
+      user: config.user,
+      database: config.database,
+      password: this.password.stringValue,
+      waitSeconds: config.waitTimeoutSeconds,
+      dependsOn: [this.postgres.container],
+    });
+    this.migrations.resource.overrideLogicalId('migrations');
     new ConnectionOutputs(this, 'outputs', { config, container: this.postgres.container, password: this.password.stringValue });
   }
 }

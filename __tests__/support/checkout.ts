@@ -11,7 +11,8 @@ import { PROJECT_ROOT } from './cli';
 export const TEST_OUT = path.join(PROJECT_ROOT, '.test-out');
 
 /** What a fresh clone needs to synthesize and deploy (no build step). */
-const APP_FILES = ['main.ts', 'cdktf.json', 'package.json', 'tsconfig.json', 'stacks', 'scripts', 'terraform.tfvars.example'];
+// migrations/: the database stack hashes it at synth (the migration hook's triggers_replace).
+const APP_FILES = ['main.ts', 'cdktf.json', 'package.json', 'tsconfig.json', 'stacks', 'migrations', 'scripts', 'terraform.tfvars.example'];
 
 export function makeCheckout(label: string): string {
   fs.mkdirSync(TEST_OUT, { recursive: true });
