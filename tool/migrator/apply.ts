@@ -6,7 +6,7 @@
 import type { ColumnDefinitions } from 'node-pg-migrate';
 import { UserError } from '../cli/errors';
 import { describeQueryError } from '../db/errors';
-import { recordApplied, recordReverted, type Queryable } from './bookkeeping';
+import { appliedSql, revertedSql, type Queryable } from './bookkeeping';
 import { buildSql, type Direction, type LoadedMigration } from './load';
 
 /** A migration that failed: one line naming it and quoting PostgreSQL's error. */
@@ -30,7 +30,7 @@ export interface ApplyOptions {
 }
 
 /** Runs the statements one by one, so that an error names the statement it came from. */
-async function runSteps(db: Queryable, steps: string[]): Promise<void> {
+export async function runSteps(db: Queryable, steps: string[]): Promise<void> {
   for (const sql of steps) {
     try {
       await db.query(sql);
@@ -40,7 +40,7 @@ async function runSteps(db: Queryable, steps: string[]): Promise<void> {
   }
 }
 
-function failureCause(error: unknown): string {
+export function failureCause(error: unknown): string {
   if (error instanceof UserError) return error.message;
   if ((error as { sqlFailed?: boolean }).sqlFailed) return (error as Error).message;
   return describeQueryError(error);
@@ -53,23 +53,23 @@ function failureCause(error: unknown): string {
 export async function executeMigration(db: Queryable, migration: LoadedMigration, direction: Direction, options: ApplyOptions = {}): Promise<string[]> {
   const { steps } = await buildSql(db, migration, direction, options.shorthands);
   await runSteps(db, steps);
-  await record(db, migration, direction);
+  await db.query(bookkeepingSql(migration, direction));
   return steps;
 }
 
-async function record(db: Queryable, migration: LoadedMigration, direction: Direction): Promise<void> {
-  if (direction === 'up') await recordApplied(db, migration.file.name, migration.checksum);
-  else await recordReverted(db, migration.file.name);
+function bookkeepingSql(migration: LoadedMigration, direction: Direction): string {
+  return direction === 'up' ? appliedSql(migration.file.name, migration.checksum) : revertedSql(migration.file.name);
 }
 
 /** Applies (or reverts) one migration in its own transaction; returns the elapsed milliseconds. */
 export async function applyMigration(db: Queryable, migration: LoadedMigration, direction: Direction, options: ApplyOptions = {}): Promise<number> {
   const started = performance.now();
   const name = migration.file.name;
-  await db.query('BEGIN');
+  // Round trips add up over a long history: BEGIN and its setting go together, and so do the
+  // bookkeeping and the COMMIT below.
+  await db.query(options.synchronousCommit === false ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
   let inTransaction = true;
   try {
-    if (options.synchronousCommit === false) await db.query('SET LOCAL synchronous_commit = off');
     // Built inside the transaction: a migration's function may read the database (pgm.db).
     const { steps, transactional } = await buildSql(db, migration, direction, options.shorthands);
     if (transactional) {
@@ -83,8 +83,7 @@ export async function applyMigration(db: Queryable, migration: LoadedMigration, 
       await db.query('BEGIN');
       inTransaction = true;
     }
-    await record(db, migration, direction);
-    await db.query('COMMIT');
+    await db.query(`${bookkeepingSql(migration, direction)}; COMMIT`);
     inTransaction = false;
   } catch (error) {
     if (inTransaction) await db.query('ROLLBACK').catch(() => {});

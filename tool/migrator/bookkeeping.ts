@@ -64,22 +64,39 @@ export async function ensureBookkeeping(db: Queryable): Promise<void> {
   }
 }
 
-/** Marks a migration applied, with its checksum (inside the migration's own transaction). */
+/*
+ * The bookkeeping writes are SQL text with quoted literals rather than parameters, so that the
+ * runner can send them and the COMMIT in one round trip (a multi-statement query cannot take
+ * parameters); names and checksums are quoted with pg's escapeLiteral.
+ */
+function literal(value: string): string {
+  return (require('pg') as typeof import('pg')).escapeLiteral(value);
+}
+
+/** Records (or replaces) a checksum alone. */
+export function checksumSql(name: string, checksum: string): string {
+  return `INSERT INTO ${CHECKSUMS_TABLE} (name, sha256) VALUES (${literal(name)}, ${literal(checksum)}) ON CONFLICT (name) DO UPDATE SET sha256 = EXCLUDED.sha256, recorded_at = now()`;
+}
+
+/** Marks a migration applied, with its checksum (run inside the migration's transaction). */
+export function appliedSql(name: string, checksum: string): string {
+  return `INSERT INTO ${MIGRATIONS_TABLE} (name, run_on) VALUES (${literal(name)}, NOW()); ${checksumSql(name, checksum)}`;
+}
+
+/** Marks a migration not applied (run inside the transaction of its down). */
+export function revertedSql(name: string): string {
+  return `DELETE FROM ${MIGRATIONS_TABLE} WHERE name = ${literal(name)}; DELETE FROM ${CHECKSUMS_TABLE} WHERE name = ${literal(name)}`;
+}
+
 export async function recordApplied(db: Queryable, name: string, checksum: string): Promise<void> {
-  await db.query(`INSERT INTO ${MIGRATIONS_TABLE} (name, run_on) VALUES ($1, NOW())`, [name]);
-  await recordChecksum(db, name, checksum);
+  await db.query(appliedSql(name, checksum));
 }
 
-/** Records (or replaces) a checksum alone: for migrations applied by other means (adopt). */
+/** For migrations applied by other means (adopt): the checksum alone. */
 export async function recordChecksum(db: Queryable, name: string, checksum: string): Promise<void> {
-  await db.query(
-    `INSERT INTO ${CHECKSUMS_TABLE} (name, sha256) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET sha256 = EXCLUDED.sha256, recorded_at = now()`,
-    [name, checksum],
-  );
+  await db.query(checksumSql(name, checksum));
 }
 
-/** Marks a migration not applied (inside the transaction of its down). */
 export async function recordReverted(db: Queryable, name: string): Promise<void> {
-  await db.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE name = $1`, [name]);
-  await db.query(`DELETE FROM ${CHECKSUMS_TABLE} WHERE name = $1`, [name]);
+  await db.query(revertedSql(name));
 }

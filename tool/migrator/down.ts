@@ -8,7 +8,7 @@ import { applyMigration } from './apply';
 import { ensureBookkeeping } from './bookkeeping';
 import { open } from './connection';
 import { inspect } from './inspect';
-import { loadMigration } from './load';
+import { loadInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
 import { refuseEdited } from './policy';
 import { formatDuration, plural, position, type Say } from './report';
@@ -28,6 +28,7 @@ export async function migrateDown(options: DownOptions): Promise<{ reverted: str
   const { target, say } = options;
   const client = await open(target);
   try {
+    preloadLibrary();
     return await withMigrationLock(client, options.lockTimeoutMs, target.label, async () => {
       const state = await inspect(client, options.migrationsDir);
       const newestFirst = [...state.applied].reverse();
@@ -48,8 +49,9 @@ export async function migrateDown(options: DownOptions): Promise<{ reverted: str
 
       const files = new Map(state.files.map((file) => [file.name, file]));
       const reverted: string[] = [];
-      for (const { name } of toRevert) {
-        const migration = await loadMigration(files.get(name)!);
+      const loads = loadInOrder(toRevert.map(({ name }) => files.get(name)!));
+      for (const [index, { name }] of toRevert.entries()) {
+        const migration = await loads[index];
         const ms = await applyMigration(client, migration, 'down');
         reverted.push(name);
         say(`reverted ${name} (${formatDuration(ms)})`);

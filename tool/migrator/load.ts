@@ -46,6 +46,12 @@ function nodePgMigrate(): Promise<NodePgMigrate> {
   return library;
 }
 
+/** Starts importing node-pg-migrate without waiting: the CPU-bound import then overlaps with
+ * the round trips that precede the first migration (lock, bookkeeping tables, re-reading). */
+export function preloadLibrary(): void {
+  nodePgMigrate().catch(() => {}); // a failure surfaces, as a UserError, in loadMigration
+}
+
 /** Long transpiler errors (with code frames) are cut down to stay a readable single line. */
 function shortMessage(error: unknown): string {
   const text = oneLine(error instanceof Error ? error.message : String(error));
@@ -66,6 +72,24 @@ export async function loadMigration(file: MigrationFile): Promise<LoadedMigratio
     throw new UserError(`migration ${file.name} (${file.path}) does not export an up function`);
   }
   return { file, checksum, actions };
+}
+
+/**
+ * Loads the files one after another in the background, yielding to the event loop between
+ * them, so that loading the next migrations overlaps with the server running the current one.
+ * (node-pg-migrate's runner also loads every file before running any.) Await them in order.
+ */
+export function loadInOrder(files: MigrationFile[]): Promise<LoadedMigration>[] {
+  const loads: Promise<LoadedMigration>[] = [];
+  let previous: Promise<unknown> = Promise.resolve();
+  for (const file of files) {
+    const load = previous.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(() => loadMigration(file));
+    // Marked handled here; the caller still gets the error when it awaits this load.
+    load.catch(() => {});
+    loads.push(load);
+    previous = load.catch(() => {});
+  }
+  return loads;
 }
 
 /** node-pg-migrate's warnings go to stderr; its info/debug chatter is dropped. */

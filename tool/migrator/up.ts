@@ -12,7 +12,7 @@ import { applyMigration, MigrationFailedError } from './apply';
 import { ensureBookkeeping } from './bookkeeping';
 import { open } from './connection';
 import { inspect } from './inspect';
-import { loadMigration } from './load';
+import { loadInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
 import { refuseEdited, refuseOutOfOrder } from './policy';
 import { formatDuration, plural, position, positionOf, type Say } from './report';
@@ -62,6 +62,7 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
       return { applied: [] };
     }
 
+    preloadLibrary();
     return await withMigrationLock(client, options.lockTimeoutMs, target.label, async () => {
       await ensureBookkeeping(client);
       // Another run may have applied some or all of them while we waited for the lock.
@@ -75,8 +76,9 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
       const applied: string[] = [];
       let shorthands: ColumnDefinitions = {};
       try {
+        const loads = loadInOrder(state.pending);
         for (const [index, file] of state.pending.entries()) {
-          const migration = await loadMigration(file);
+          const migration = await loads[index];
           // As in node-pg-migrate, shorthands exported by a migration apply to the later ones
           // (here: the later ones of this run; this project's migrations use none).
           shorthands = { ...shorthands, ...migration.actions.shorthands };
