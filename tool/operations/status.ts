@@ -8,6 +8,7 @@ import { UserError } from '../cli/errors';
 import { disconnect, type DatabaseTarget } from '../db';
 import { inspect } from '../migrator/inspect';
 import { reach } from './reach';
+import { needsAdoption, readBookkeeping, readSodaVersions } from './soda';
 import { TABLE_SIZES_SQL } from './user-tables';
 import { statusWarnings, type WarningFacts } from './status-warnings';
 
@@ -36,7 +37,6 @@ const SERVER_SQL = `SELECT current_setting('server_version') AS server_version,
  * password column is. */
 const SHIPPED_HASH_SQL = `SELECT to_jsonb(u)->>'id' AS id, to_jsonb(u)->>'email' AS email FROM public.users u WHERE u.password = $1 ORDER BY 1`;
 const HAS_PASSWORD_COLUMN_SQL = `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('public.users') AND attname = 'password' AND NOT attisdropped) AS has`;
-const SODA_SQL = `SELECT to_regclass('public.schema_migration') IS NOT NULL AS soda, to_regclass('public.pgmigrations') IS NOT NULL AS ours`;
 
 export function unreachableReport(reason: string): StatusReport {
   return { reachable: false, server_version: null, connections: null, database_size_bytes: null, tables: [], migrations: null, warnings: [`unreachable: ${reason}`] };
@@ -67,9 +67,8 @@ async function readFacts(client: Client, problems: string[]): Promise<Pick<Warni
       },
       problems,
     )) ?? [];
-  const { soda, ours } = (await client.query<{ soda: boolean; ours: boolean }>(SODA_SQL)).rows[0];
-  const sodaVersions = soda && !ours ? Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM public.schema_migration')).rows[0].n) : 0;
-  return { shippedHashUsers, unadoptedSodaVersions: sodaVersions };
+  const unadopted = needsAdoption(await readBookkeeping(client));
+  return { shippedHashUsers, unadoptedSodaVersions: unadopted ? (await readSodaVersions(client)).length : 0 };
 }
 
 export async function collectStatus(target: DatabaseTarget, migrationsDir: string): Promise<StatusReport> {

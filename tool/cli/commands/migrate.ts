@@ -10,6 +10,8 @@ const SUBCOMMANDS: Record<string, () => Command> = {
   down: () => require('./migrate-down').migrateDown,
   status: () => require('./migrate-status').migrateStatus,
   create: () => require('./migrate-create').migrateCreate,
+  plan: () => require('./migrate-plan').migratePlan,
+  adopt: () => require('./migrate-adopt').migrateAdopt,
 };
 
 export async function migrate(args: string[]): Promise<number> {

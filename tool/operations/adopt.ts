@@ -1,0 +1,132 @@
+/**
+ * `migrate adopt`: takes over a database that soda migrated. Every migration whose version is in
+ * soda's schema_migration is recorded as applied (pgmigrations, with its checksum, exactly as
+ * `migrate up` records it) without being run, after checking that the schema really holds what
+ * those migrations create. soda's table stays: the applications' tooling may still read it.
+ *
+ * "What they create" is not a hand-written list that could drift from the migrations: they are
+ * run, inside a savepoint, in a scratch schema (search_path), its catalog is read and compared
+ * with public's, and the savepoint is rolled back. Everything happens in one transaction holding
+ * the migration lock, so a refusal changes nothing and `migrate up` cannot interleave.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ColumnDefinitions } from 'node-pg-migrate';
+import type { Client } from 'pg';
+import { UserError } from '../cli/errors';
+import { disconnect, type DatabaseTarget } from '../db';
+import { failureCause, runSteps } from '../migrator/apply';
+import { ensureBookkeeping, readApplied, recordApplied } from '../migrator/bookkeeping';
+import { fileChecksum } from '../migrator/checksum';
+import { listMigrationFiles, type MigrationFile } from '../migrator/files';
+import { inspect } from '../migrator/inspect';
+import { buildSql, loadMigration } from '../migrator/load';
+import { plural, position, type Say } from '../migrator/report';
+import { reach } from './reach';
+import { missingFrom, readShape } from './schema-shape';
+import { readBookkeeping, readSodaVersions } from './soda';
+import { lockForTransaction } from './transaction-lock';
+
+export interface AdoptOptions {
+  target: DatabaseTarget;
+  migrationsDir: string;
+  lockTimeoutMs: number;
+  say: Say;
+}
+
+function list(items: string[]): string {
+  return items.length > 5 ? `${items.slice(0, 5).join('; ')}; and ${items.length - 5} more` : items.join('; ');
+}
+
+/** The project's migration for each soda version; refuses versions it does not know. */
+function filesForVersions(versions: string[], migrationsDir: string): MigrationFile[] {
+  const byVersion = new Map<string, MigrationFile[]>();
+  for (const file of listMigrationFiles(migrationsDir)) {
+    const key = file.version.toString();
+    byVersion.set(key, [...(byVersion.get(key) ?? []), file]);
+  }
+  // BigInt normalises leading zeros; anything not made of digits cannot match a migration.
+  const matches = (version: string) => (/^\d+$/.test(version) ? byVersion.get(BigInt(version).toString()) : undefined);
+  const unknown = versions.filter((v) => !matches(v));
+  if (unknown.length > 0) {
+    throw new UserError(
+      `refusing to adopt: schema_migration holds ${unknown.length === 1 ? 'version' : 'versions'} ${list(unknown.map((v) => JSON.stringify(v)))} that no migration in ${migrationsDir} has (a newer checkout of the project, or another application's migrations?); nothing was changed`,
+    );
+  }
+  const ambiguous = versions.filter((v) => matches(v)!.length > 1);
+  if (ambiguous.length > 0) throw new UserError(`refusing to adopt: several migrations in ${migrationsDir} share version ${ambiguous.join(', ')}; nothing was changed`);
+  return versions.map((v) => matches(v)![0]);
+}
+
+/** Runs the migrations in a scratch schema and lists what public lacks of what they made. */
+async function checkSchema(client: Client, files: MigrationFile[]): Promise<string[]> {
+  const scratch = `usualstore_adopt_${randomBytes(4).toString('hex')}`;
+  await client.query('SAVEPOINT adopt_check');
+  try {
+    await client.query(`CREATE SCHEMA ${scratch}`);
+    // Only the scratch schema: unqualified names in the migrations resolve there, never to public.
+    await client.query(`SET LOCAL search_path = ${scratch}`);
+    let shorthands: ColumnDefinitions = {};
+    for (const file of files) {
+      const migration = await loadMigration(file);
+      shorthands = { ...shorthands, ...migration.actions.shorthands };
+      try {
+        await runSteps(client, (await buildSql(client, migration, 'up', shorthands)).steps);
+      } catch (error) {
+        throw new UserError(`refusing to adopt: cannot tell what ${file.name} creates (it fails in a scratch schema: ${failureCause(error)}); nothing was changed`);
+      }
+    }
+    return missingFrom(await readShape(client, scratch), await readShape(client, 'public'));
+  } finally {
+    // Undoes the scratch schema, its rows and the search_path; also recovers from a failed step.
+    await client.query('ROLLBACK TO SAVEPOINT adopt_check');
+  }
+}
+
+export async function adopt(options: AdoptOptions): Promise<{ adopted: string[] }> {
+  const { target, say } = options;
+  const client = await reach(target);
+  try {
+    let adopted: MigrationFile[] = [];
+    let sodaCount = 0;
+    await client.query('BEGIN');
+    try {
+      await lockForTransaction(client, options.lockTimeoutMs, target.label);
+      const books = await readBookkeeping(client);
+      if (!books.soda) {
+        if (books.ours) {
+          say(`${target.label} has no soda bookkeeping (schema_migration) and is managed by usualstore-db already; nothing to adopt`);
+          return { adopted: [] };
+        }
+        throw new UserError(`${target.label} has no soda bookkeeping (public.schema_migration): nothing to adopt; a new database needs only migrate up`);
+      }
+      const versions = await readSodaVersions(client);
+      sodaCount = versions.length;
+      const sodaFiles = filesForVersions(versions, options.migrationsDir);
+      const recorded = new Set((await readApplied(client)).map((m) => m.name));
+      adopted = sodaFiles.filter((file) => !recorded.has(file.name));
+      if (adopted.length === 0) {
+        say(`${target.label} is already adopted: the ${plural(sodaCount, 'migration')} soda applied ${sodaCount === 1 ? 'is' : 'are'} recorded; nothing to do`);
+        return { adopted: [] };
+      }
+      const problems = await checkSchema(client, sodaFiles);
+      if (problems.length > 0) {
+        throw new UserError(`refusing to adopt ${target.label}: the schema lacks what the migrations soda applied create: ${list(problems)}; nothing was changed`);
+      }
+      await ensureBookkeeping(client);
+      // Oldest first, in one statement each: run_on is the same for all, and the serial id keeps
+      // their order (node-pg-migrate orders by run_on, then id).
+      for (const file of adopted) await recordApplied(client, file.name, fileChecksum(file.path));
+      await client.query('COMMIT');
+    } finally {
+      // Every path that did not commit (refusals, "nothing to do") ends here; after COMMIT it is a no-op.
+      await client.query('ROLLBACK').catch(() => {});
+    }
+    const state = await inspect(client, options.migrationsDir);
+    say(
+      `adopted ${target.label}: recorded ${plural(adopted.length, 'migration')} soda applied as applied (not run; schema checked against what they create); now ${position(state)}, ${state.pending.length} pending${state.pending.length ? ': run migrate plan, then migrate up' : ''}`,
+    );
+    return { adopted: adopted.map((file) => file.name) };
+  } finally {
+    await disconnect(client);
+  }
+}

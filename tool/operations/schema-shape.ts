@@ -1,0 +1,77 @@
+/**
+ * What one schema holds, read from the catalogs, in a form that compares across schemas: its
+ * tables, columns (type, NOT NULL, default), constraints and indexes. Definitions are read with
+ * search_path = pg_catalog, so PostgreSQL writes every name schema-qualified; the schema's own
+ * name is then written as "public." so that a scratch schema's shape compares with public's.
+ * Constraint and index NAMES are left out on purpose: soda and node-pg-migrate may name the same
+ * constraint differently, and what matters is that it is there.
+ */
+import type { Queryable } from '../migrator/bookkeeping';
+
+export interface SchemaShape {
+  tables: Set<string>;
+  /** "table.column" -> "type[ NOT NULL][ DEFAULT expr]" */
+  columns: Map<string, string>;
+  /** "table: definition", e.g. "orders: FOREIGN KEY (widget_id) REFERENCES public.widgets(id)" */
+  constraints: Set<string>;
+  /** "table: [UNIQUE ]index USING method (columns)" */
+  indexes: Set<string>;
+}
+
+const COLUMNS_SQL = `SELECT c.relname AS table, a.attname AS column,
+       format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
+         || COALESCE(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '') AS definition
+  FROM pg_class c
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+  LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+ WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p')`;
+const CONSTRAINTS_SQL = `SELECT c.relname AS table, pg_get_constraintdef(k.oid) AS definition
+  FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid WHERE c.relnamespace = $1::regnamespace`;
+const INDEXES_SQL = `SELECT c.relname AS table, pg_get_indexdef(i.indexrelid) AS definition
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relnamespace = $1::regnamespace`;
+const TABLES_SQL = `SELECT relname AS table FROM pg_class WHERE relnamespace = $1::regnamespace AND relkind IN ('r', 'p')`;
+
+/** "CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email)" -> "UNIQUE index USING btree (email)" */
+export function indexWithoutName(definition: string): string {
+  return definition.replace(/^CREATE (UNIQUE )?INDEX (?:"(?:[^"]|"")*"|\S+) ON (?:ONLY )?(?:"(?:[^"]|"")*"|\S+) /, '$1index ');
+}
+
+export async function readShape(db: Queryable, schema: string): Promise<SchemaShape> {
+  const { rows: previous } = await db.query<{ path: string }>(`SELECT current_setting('search_path') AS path`);
+  await db.query(`SELECT set_config('search_path', 'pg_catalog', true)`);
+  try {
+    const own = (text: string) => text.split(`${schema}.`).join('public.');
+    const [tables, columns, constraints, indexes] = [
+      await db.query<{ table: string }>(TABLES_SQL, [schema]),
+      await db.query<{ table: string; column: string; definition: string }>(COLUMNS_SQL, [schema]),
+      await db.query<{ table: string; definition: string }>(CONSTRAINTS_SQL, [schema]),
+      await db.query<{ table: string; definition: string }>(INDEXES_SQL, [schema]),
+    ];
+    return {
+      tables: new Set(tables.rows.map((r) => r.table)),
+      columns: new Map(columns.rows.map((r) => [`${r.table}.${r.column}`, own(r.definition)])),
+      constraints: new Set(constraints.rows.map((r) => `${r.table}: ${own(r.definition)}`)),
+      indexes: new Set(indexes.rows.map((r) => `${r.table}: ${indexWithoutName(own(r.definition))}`)),
+    };
+  } finally {
+    await db.query(`SELECT set_config('search_path', $1, true)`, [previous[0].path]);
+  }
+}
+
+/** What `expected` has that `actual` lacks (or has differently), one phrase each. Extra objects in
+ * `actual` are fine: a live database may hold more than the migrations made. */
+export function missingFrom(expected: SchemaShape, actual: SchemaShape): string[] {
+  const problems: string[] = [];
+  for (const table of [...expected.tables].sort()) if (!actual.tables.has(table)) problems.push(`table ${table} is missing`);
+  // A missing table is one problem, not one per column, constraint and index.
+  const present = (key: string, separator: string) => actual.tables.has(key.slice(0, key.indexOf(separator)));
+  for (const [column, definition] of [...expected.columns].sort()) {
+    if (!present(column, '.')) continue;
+    const found = actual.columns.get(column);
+    if (found === undefined) problems.push(`column ${column} (${definition}) is missing`);
+    else if (found !== definition) problems.push(`column ${column} is ${found}, the migrations make it ${definition}`);
+  }
+  for (const constraint of [...expected.constraints].sort()) if (present(constraint, ': ') && !actual.constraints.has(constraint)) problems.push(`constraint missing on ${constraint}`);
+  for (const index of [...expected.indexes].sort()) if (present(index, ': ') && !actual.indexes.has(index)) problems.push(`index missing on ${index}`);
+  return problems;
+}
