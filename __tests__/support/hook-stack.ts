@@ -1,0 +1,76 @@
+/**
+ * A stack holding just the migration hook (the very construct the database stack uses), pointed
+ * at a server of the test's choosing, for the hook's tests and bench. It is synthesized INSIDE
+ * the project (under .test-out/), so the hook's relative paths from the stack directory reach
+ * the project's bin/ as they do in a real deploy.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { App, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
+import { MigrationHook } from '../../stacks/constructs/migration-hook';
+import { run, RunResult, TEST_OUT } from './checkout';
+
+export const HOOK_STACK = 'hook';
+/** The hook's Terraform address in the stack. */
+export const HOOK_ADDRESS = 'terraform_data.hook';
+
+export interface HookTarget {
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+}
+
+export interface HookStackOptions {
+  /** The work directory (from makeHookWorkDir); cdktf.out goes inside it. */
+  workDir: string;
+  migrationsDir: string;
+  target: HookTarget;
+  waitSeconds?: number;
+}
+
+/** A fresh directory under .test-out/ (git-ignored) for one test file's or bench's stack. */
+export function makeHookWorkDir(label: string): string {
+  fs.mkdirSync(TEST_OUT, { recursive: true });
+  return fs.mkdtempSync(path.join(TEST_OUT, `${label}-`));
+}
+
+/** The target of a postgres:// URL (its password is not part of the stack). */
+export function hookTargetOf(url: string): HookTarget {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port),
+    user: decodeURIComponent(parsed.username),
+    database: decodeURIComponent(parsed.pathname.slice(1)),
+  };
+}
+
+/** Synthesizes (again) the hook stack; returns the stack's directory, where Terraform runs. */
+export function synthHookStack(options: HookStackOptions): string {
+  const app = new App({ outdir: path.join(options.workDir, 'cdktf.out') });
+  const stack = new TerraformStack(app, HOOK_STACK);
+  // Relative: cdktf's default local backend path is absolute. State stays in the stack dir.
+  new LocalBackend(stack, { path: 'terraform.tfstate' });
+  const password = new TerraformVariable(stack, 'postgres_password', { type: 'string', sensitive: true, nullable: false });
+  const hook = new MigrationHook(stack, 'migrations', {
+    ...options.target,
+    password: password.stringValue,
+    waitSeconds: options.waitSeconds ?? 10,
+    migrationsDir: options.migrationsDir,
+  });
+  hook.resource.overrideLogicalId('hook');
+  app.synth();
+  return path.join(options.workDir, 'cdktf.out', 'stacks', HOOK_STACK);
+}
+
+/** Terraform in the stack directory, non-interactive, with the password in TF_VAR_. */
+export function terraform(stackDir: string, args: string[], password: string, timeoutMs = 110000): Promise<RunResult> {
+  return run('terraform', [...args, '-input=false', '-no-color'], {
+    cwd: stackDir,
+    // An empty CLI configuration: the hook stack needs only Terraform's built-in provider, and a
+    // TF_CLI_CONFIG_FILE naming a missing file would add a warning to stderr.
+    env: { TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: '/dev/null', TF_VAR_postgres_password: password },
+    timeoutMs,
+  });
+}
