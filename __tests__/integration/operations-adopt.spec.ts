@@ -1,0 +1,133 @@
+/**
+ * usualstore-db migrate adopt against a real PostgreSQL 15: a database soda migrated to #24
+ * (schema_migration, application rows, no pgmigrations) is taken over without running anything
+ * or touching data; then `migrate up` applies only #25. Refusals change nothing.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { MIGRATIONS_DIR, runCli } from '../support/cli';
+import { dataSnapshot, schemaSnapshot } from '../support/catalog';
+import { withClient, type TestDatabase } from '../support/database';
+import { migrationFileNames } from '../support/migration-prefix';
+import { expectOneLine, query } from './migrator-fixtures';
+import { sodaDatabase } from './operations-fixtures';
+
+const cli = (url: string, ...args: string[]) => runCli(args, { env: { DATABASE_URL: url } });
+const NAMES = migrationFileNames().map((f) => f.replace(/\.ts$/, ''));
+
+/** The schema and every row (soda's schema_migration included); bookkeeping is read apart. */
+async function state(url: string) {
+  return withClient(url, async (c) => ({
+    schema: await schemaSnapshot(c),
+    data: await dataSnapshot(c),
+    ours: (await c.query(`SELECT to_regclass('public.pgmigrations')::text AS m, to_regclass('public.pgmigrations_checksums')::text AS c`)).rows[0],
+  }));
+}
+
+describe('migrate adopt', () => {
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await sodaDatabase('ops_adopt');
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  it('records what soda applied, with checksums, runs nothing and touches no data; then up applies only #25', async () => {
+    const before = await state(db.url);
+    expect(before.ours).toEqual({ m: null, c: null });
+    expect(before.data.schema_migration).toHaveLength(24);
+    expect(before.data.customers).toHaveLength(1);
+
+    const adopt = await cli(db.url, 'migrate', 'adopt');
+    expect(adopt.stderr).toBe('');
+    expect(adopt.code).toBe(0);
+    expect(adopt.stdout).toMatch(
+      /^adopted postgres@\S+: recorded 24 migrations soda applied as applied \(not run; schema checked against what they create\); now at 20241226000003_create_support_sessions \(24 migrations applied\), 1 pending: run migrate plan, then migrate up\n$/,
+    );
+
+    const after = await state(db.url);
+    expect(after.schema).toEqual(before.schema); // bookkeeping aside: nothing created, nothing altered
+    expect(after.data).toEqual(before.data); // every row, soda's schema_migration included
+    const recorded = await query<{ name: string; sha256: string }>(db.url, 'SELECT m.name, c.sha256 FROM pgmigrations m JOIN pgmigrations_checksums c USING (name) ORDER BY m.run_on, m.id');
+    expect(recorded.map((r) => r.name)).toEqual(NAMES.slice(0, 24));
+    for (const { name, sha256 } of recorded) {
+      expect(sha256).toBe(createHash('sha256').update(fs.readFileSync(path.join(MIGRATIONS_DIR, `${name}.ts`))).digest('hex'));
+    }
+
+    const status = JSON.parse((await cli(db.url, 'migrate', 'status', '--json')).stdout);
+    expect(status).toMatchObject({ applied: NAMES.slice(0, 24), pending: [NAMES[24]], edited: [], unrecorded: [] });
+
+    const up = await cli(db.url, 'migrate', 'up');
+    expect(up.code).toBe(0);
+    expect(up.stdout.split('\n').filter((l) => l.startsWith('applied '))).toEqual([expect.stringMatching(/^applied 20251226110000_add_role_to_users \(/)]);
+    expect(await query(db.url, `SELECT email, role FROM users ORDER BY id`)).toEqual([
+      { email: 'admin@example.com', role: 'admin' },
+      { email: 'sam@example.com', role: 'user' },
+    ]);
+    // soda's table stays for the applications' tooling.
+    expect(await query(db.url, 'SELECT count(*)::int AS n FROM schema_migration')).toEqual([{ n: 24 }]);
+  });
+
+  it('is harmless the second time: says so, exits 0, changes nothing', async () => {
+    expect((await cli(db.url, 'migrate', 'adopt')).code).toBe(0);
+    const bookkeeping = () => query(db.url, 'SELECT m.id, m.name, m.run_on, c.sha256, c.recorded_at FROM pgmigrations m JOIN pgmigrations_checksums c USING (name) ORDER BY m.id');
+    const once = await bookkeeping();
+    const twice = await cli(db.url, 'migrate', 'adopt');
+    expect(twice.code).toBe(0);
+    expect(twice.stdout).toMatch(/^postgres@\S+ is already adopted: the 24 migrations soda applied are recorded; nothing to do\n$/);
+    expect(await bookkeeping()).toEqual(once);
+  });
+
+  it('refuses a version the project does not know, changing nothing', async () => {
+    await withClient(db.url, (c) => c.query(`INSERT INTO schema_migration (version) VALUES ('20991231235959')`));
+    const before = await state(db.url);
+    const result = await cli(db.url, 'migrate', 'adopt');
+    expect(result.code).toBe(1);
+    expect(expectOneLine(result.stderr)).toMatch(/^usualstore-db: refusing to adopt: schema_migration holds version "20991231235959" that no migration in \S+ has .*; nothing was changed$/);
+    expect(await state(db.url)).toEqual(before);
+  });
+
+  it('refuses a schema that lacks a column or a table the applied migrations create, changing nothing', async () => {
+    await withClient(db.url, (c) => c.query('ALTER TABLE tokens DROP COLUMN expiry'));
+    const before = await state(db.url);
+    const column = await cli(db.url, 'migrate', 'adopt');
+    expect(column.code).toBe(1);
+    expect(expectOneLine(column.stderr)).toMatch(
+      /^usualstore-db: refusing to adopt postgres@\S+: the schema lacks what the migrations soda applied create: column tokens\.expiry \(timestamp without time zone NOT NULL DEFAULT CURRENT_TIMESTAMP\) is missing; nothing was changed$/,
+    );
+    expect(await state(db.url)).toEqual(before);
+
+    await withClient(db.url, (c) => c.query('DROP TABLE support_sessions'));
+    const table = await cli(db.url, 'migrate', 'adopt');
+    expect(table.code).toBe(1);
+    expect(expectOneLine(table.stderr)).toMatch(/: table support_sessions is missing; column tokens\.expiry \(.*\) is missing; nothing was changed$/);
+    expect((await state(db.url)).ours).toEqual({ m: null, c: null });
+  });
+
+  it('refuses a constraint or an index that is not there, and a column of another type', async () => {
+    await withClient(db.url, async (c) => {
+      await c.query('ALTER TABLE customers DROP CONSTRAINT customers_email_key');
+      await c.query('ALTER TABLE widgets ALTER COLUMN name TYPE text');
+    });
+    const result = await cli(db.url, 'migrate', 'adopt');
+    expect(result.code).toBe(1);
+    const line = expectOneLine(result.stderr);
+    expect(line).toContain('column widgets.name is text NOT NULL, the migrations make it character varying(255) NOT NULL');
+    expect(line).toContain('constraint missing on customers: UNIQUE (email)');
+    expect(line).toContain('index missing on customers: UNIQUE index USING btree (email)');
+  });
+
+  it('accepts the same objects under other names (soda may name constraints differently)', async () => {
+    await withClient(db.url, (c) => c.query('ALTER TABLE customers RENAME CONSTRAINT customers_email_key TO customers_email_unique'));
+    expect((await cli(db.url, 'migrate', 'adopt')).code).toBe(0);
+  });
+
+  it('says there is nothing to adopt without schema_migration', async () => {
+    await withClient(db.url, (c) => c.query('DROP TABLE schema_migration'));
+    const result = await cli(db.url, 'migrate', 'adopt');
+    expect(result.code).toBe(1);
+    expect(expectOneLine(result.stderr)).toMatch(/has no soda bookkeeping \(public\.schema_migration\): nothing to adopt; a new database needs only migrate up$/);
+  });
+});
