@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS_DIR, runCli } from '../support/cli';
 import { dataSnapshot, schemaSnapshot } from '../support/catalog';
-import { withClient, type TestDatabase } from '../support/database';
+import { createTestDatabase, withClient, type TestDatabase } from '../support/database';
 import { migrationFileNames } from '../support/migration-prefix';
 import { expectOneLine, query } from './migrator-fixtures';
-import { sodaDatabase } from './operations-fixtures';
+import { sodaDatabase, tempDir } from './operations-fixtures';
 
 const cli = (url: string, ...args: string[]) => runCli(args, { env: { DATABASE_URL: url } });
 const NAMES = migrationFileNames().map((f) => f.replace(/\.ts$/, ''));
@@ -122,6 +122,22 @@ describe('migrate adopt', () => {
   it('accepts the same objects under other names (soda may name constraints differently)', async () => {
     await withClient(db.url, (c) => c.query('ALTER TABLE customers RENAME CONSTRAINT customers_email_key TO customers_email_unique'));
     expect((await cli(db.url, 'migrate', 'adopt')).code).toBe(0);
+  });
+
+  it('adopts a soda database that went through backup and restore (PostgreSQL rewrites CHECK expressions)', async () => {
+    const dir = tempDir('adopt-restored');
+    const restored = await createTestDatabase('ops_adopt_restored');
+    try {
+      const file = path.join(dir, 'soda.dump');
+      expect((await cli(db.url, 'backup', file)).code).toBe(0);
+      expect((await cli(restored.url, 'restore', file)).code).toBe(0);
+      const adopt = await cli(restored.url, 'migrate', 'adopt');
+      expect(adopt.stderr).toBe('');
+      expect(adopt.code).toBe(0);
+    } finally {
+      await restored.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says there is nothing to adopt without schema_migration', async () => {

@@ -5,6 +5,11 @@
  * name is then written as "public." so that a scratch schema's shape compares with public's.
  * Constraint and index NAMES are left out on purpose: soda and node-pg-migrate may name the same
  * constraint differently, and what matters is that it is there.
+ *
+ * Constraint and index definitions are compared loosely (casts and parentheses aside): PostgreSQL
+ * writes an expression back differently once it has been through pg_dump and pg_restore, e.g.
+ * CHECK (role = ANY ((ARRAY['a'::varchar])::text[])) comes back as
+ * CHECK (role = ANY (ARRAY[('a'::varchar)::text])); a restored database means the same thing.
  */
 import type { Queryable } from '../migrator/bookkeeping';
 
@@ -12,10 +17,10 @@ export interface SchemaShape {
   tables: Set<string>;
   /** "table.column" -> "type[ NOT NULL][ DEFAULT expr]" */
   columns: Map<string, string>;
-  /** "table: definition", e.g. "orders: FOREIGN KEY (widget_id) REFERENCES public.widgets(id)" */
-  constraints: Set<string>;
-  /** "table: [UNIQUE ]index USING method (columns)" */
-  indexes: Set<string>;
+  /** loose "table: definition" -> as PostgreSQL wrote it, e.g. "orders: FOREIGN KEY (widget_id) REFERENCES public.widgets(id)" */
+  constraints: Map<string, string>;
+  /** loose "table: [UNIQUE ]index USING method (columns)" -> as written */
+  indexes: Map<string, string>;
 }
 
 const COLUMNS_SQL = `SELECT c.relname AS table, a.attname AS column,
@@ -36,6 +41,18 @@ export function indexWithoutName(definition: string): string {
   return definition.replace(/^CREATE (UNIQUE )?INDEX (?:"(?:[^"]|"")*"|\S+) ON (?:ONLY )?(?:"(?:[^"]|"")*"|\S+) /, '$1index ');
 }
 
+/** A type cast as PostgreSQL writes one: ::text, ::character varying(255), ::text[], ::"Quoted". */
+const CAST = /::(?:"(?:[^"]|"")+"|[a-z_][a-z0-9_]*)(?: varying| precision| without time zone| with time zone)?(?:\(\d+(?:,\d+)?\))?(?:\[\])?/gi;
+
+/** The definition without casts and parentheses: equal for the two spellings of one expression. */
+export function looseDefinition(definition: string): string {
+  return definition.replace(CAST, '').replace(/[()]/g, '').replace(/\s+/g, ' ').trim();
+}
+
+function byLooseKey(entries: string[]): Map<string, string> {
+  return new Map(entries.map((entry) => [looseDefinition(entry), entry]));
+}
+
 export async function readShape(db: Queryable, schema: string): Promise<SchemaShape> {
   const { rows: previous } = await db.query<{ path: string }>(`SELECT current_setting('search_path') AS path`);
   await db.query(`SELECT set_config('search_path', 'pg_catalog', true)`);
@@ -50,8 +67,8 @@ export async function readShape(db: Queryable, schema: string): Promise<SchemaSh
     return {
       tables: new Set(tables.rows.map((r) => r.table)),
       columns: new Map(columns.rows.map((r) => [`${r.table}.${r.column}`, own(r.definition)])),
-      constraints: new Set(constraints.rows.map((r) => `${r.table}: ${own(r.definition)}`)),
-      indexes: new Set(indexes.rows.map((r) => `${r.table}: ${indexWithoutName(own(r.definition))}`)),
+      constraints: byLooseKey(constraints.rows.map((r) => `${r.table}: ${own(r.definition)}`)),
+      indexes: byLooseKey(indexes.rows.map((r) => `${r.table}: ${indexWithoutName(own(r.definition))}`)),
     };
   } finally {
     await db.query(`SELECT set_config('search_path', $1, true)`, [previous[0].path]);
@@ -71,7 +88,7 @@ export function missingFrom(expected: SchemaShape, actual: SchemaShape): string[
     if (found === undefined) problems.push(`column ${column} (${definition}) is missing`);
     else if (found !== definition) problems.push(`column ${column} is ${found}, the migrations make it ${definition}`);
   }
-  for (const constraint of [...expected.constraints].sort()) if (present(constraint, ': ') && !actual.constraints.has(constraint)) problems.push(`constraint missing on ${constraint}`);
-  for (const index of [...expected.indexes].sort()) if (present(index, ': ') && !actual.indexes.has(index)) problems.push(`index missing on ${index}`);
+  for (const [key, constraint] of [...expected.constraints].sort()) if (present(constraint, ': ') && !actual.constraints.has(key)) problems.push(`constraint missing on ${constraint}`);
+  for (const [key, index] of [...expected.indexes].sort()) if (present(index, ': ') && !actual.indexes.has(key)) problems.push(`index missing on ${index}`);
   return problems;
 }
