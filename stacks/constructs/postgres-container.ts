@@ -64,6 +64,7 @@ export class PostgresContainer extends Construct {
         timeout: `${timing.timeoutSeconds}s`,
         retries: timing.retries,
         startPeriod: `${timing.startPeriodSeconds}s`,
+        startInterval: `${timing.startIntervalSeconds}s`,
       },
       restart: config.restartPolicy,
       // The apply finishes only once PostgreSQL answers, so what runs after it (migrations) can

@@ -33,7 +33,7 @@ describe('defaultConfig', () => {
       listenAddresses: '*',
       maxConnections: 200,
       dataPath: '/var/lib/postgresql/data',
-      healthcheck: { intervalSeconds: 10, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 10 },
+      healthcheck: { intervalSeconds: 10, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 10, startIntervalSeconds: 1 },
       restartPolicy: 'unless-stopped',
     });
   });
