@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { StatusReport } from '../../tool/operations/status';
 import { runCli } from '../support/cli';
 import { createTestDatabase, withClient, type TestDatabase } from '../support/database';
 import { migrationFileNames, migrationPrefix } from '../support/migration-prefix';
@@ -13,15 +14,7 @@ import { migratedDatabase } from './operations-fixtures';
 
 const SHIPPED_HASH = '$2a$12$VR1wDmweaF3ZTVgEHiJrNOSi8VcS4j0eamr96A/7iOe8vlum3O3/q';
 
-interface Report {
-  reachable: boolean;
-  server_version: string | null;
-  connections: { used: number; max: number } | null;
-  database_size_bytes: number | null;
-  tables: { name: string; total_bytes: number }[];
-  migrations: { applied: string[]; pending: string[]; edited: string[] } | null;
-  warnings: string[];
-}
+type Report = StatusReport;
 
 const status = async (url: string, ...args: string[]) => runCli(['status', ...args], { env: { DATABASE_URL: url } });
 const statusJson = async (url: string, ...args: string[]) => {
