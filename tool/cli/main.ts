@@ -14,12 +14,12 @@ commands:
   migrate down (--count N | --all) [--migrations-dir DIR]
   migrate status [--json] [--migrations-dir DIR]
   migrate create NAME [--migrations-dir DIR]
-  migrate plan [--migrations-dir DIR]
-  migrate adopt [--migrations-dir DIR]
-  status [--json]
-  backup FILE
+  migrate plan [--migrations-dir DIR] [--lock-timeout SECONDS] [--allow-edited]   (exit 0 none pending, 2 pending, 1 error)
+  migrate adopt [--migrations-dir DIR] [--lock-timeout SECONDS]
+  status [--json] [--migrations-dir DIR]
+  backup FILE [--force]
   restore FILE [--force]
-  shell
+  shell [-- PSQL_ARGS...]
 
 Connection: --database-url URL, or the DATABASE_URL environment variable.`;
 
