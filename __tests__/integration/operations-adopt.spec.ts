@@ -80,6 +80,18 @@ describe('migrate adopt', () => {
     expect(await bookkeeping()).toEqual(once);
   });
 
+  it('still adopts after a mistaken migrate up (which fails, leaving an empty pgmigrations)', async () => {
+    const mistaken = await cli(db.url, 'migrate', 'up');
+    expect(mistaken.code).toBe(1);
+    expect(expectOneLine(mistaken.stderr)).toMatch(/relation "widgets" already exists/);
+    expect((await cli(db.url, 'migrate', 'plan')).stderr).toMatch(/was migrated by soda \(schema_migration\) and has no usualstore-db bookkeeping: run usualstore-db migrate adopt first/);
+    expect((await cli(db.url, 'status', '--json')).stdout).toContain('but not adopted: run usualstore-db migrate adopt');
+
+    expect((await cli(db.url, 'migrate', 'adopt')).code).toBe(0);
+    const up = await cli(db.url, 'migrate', 'up');
+    expect(up.stdout.split('\n').filter((l) => l.startsWith('applied '))).toEqual([expect.stringMatching(/^applied 20251226110000_add_role_to_users /)]);
+  });
+
   it('refuses a version the project does not know, changing nothing', async () => {
     await withClient(db.url, (c) => c.query(`INSERT INTO schema_migration (version) VALUES ('20991231235959')`));
     const before = await state(db.url);

@@ -10,13 +10,19 @@ export const SODA_TABLE = 'public.schema_migration';
 export interface Bookkeeping {
   /** soda's schema_migration exists. */
   soda: boolean;
-  /** node-pg-migrate's pgmigrations exists (usualstore-db has migrated or adopted it). */
+  /** node-pg-migrate's pgmigrations exists. */
   ours: boolean;
+  /** ...and records at least one migration (a failed `migrate up` leaves it empty). */
+  recorded: boolean;
 }
 
 export async function readBookkeeping(db: Queryable): Promise<Bookkeeping> {
-  const { rows } = await db.query<Bookkeeping>(`SELECT to_regclass('${SODA_TABLE}') IS NOT NULL AS soda, to_regclass('public.pgmigrations') IS NOT NULL AS ours`);
-  return rows[0];
+  const { rows } = await db.query<{ soda: boolean; ours: boolean }>(
+    `SELECT to_regclass('${SODA_TABLE}') IS NOT NULL AS soda, to_regclass('public.pgmigrations') IS NOT NULL AS ours`,
+  );
+  const { soda, ours } = rows[0];
+  const recorded = ours && (await db.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM public.pgmigrations) AS any')).rows[0].any;
+  return { soda, ours, recorded };
 }
 
 /** The versions soda recorded, trimmed (the column is varchar(14)), in order. */
@@ -27,5 +33,5 @@ export async function readSodaVersions(db: Queryable): Promise<string[]> {
 
 /** Whether the database is soda's and not adopted yet: migrating it would re-run history. */
 export function needsAdoption(state: Bookkeeping): boolean {
-  return state.soda && !state.ours;
+  return state.soda && !state.recorded;
 }
