@@ -64,6 +64,10 @@ export async function planMigrations(options: PlanOptions): Promise<{ pending: s
       state = await inspect(client, options.migrationsDir);
       refuseEdited(state.edited, options);
       refuseOutOfOrder(state);
+      if (state.pending.length === 0) {
+        say(`${target.label} is up to date, ${position(state)} (a migration run applied the rest while this one waited); nothing pending`);
+        return { pending: [] };
+      }
       let shorthands: ColumnDefinitions = {};
       for (const [index, file] of state.pending.entries()) {
         const migration = await loadMigration(file);
