@@ -3,10 +3,10 @@
  * can synthesize from different paths, with their own terraform.tfvars and cdktf.out, without
  * touching the real project directory. node_modules is a symlink: installing is not under test.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from './cli';
+import { runProcess, type RunResult } from './process';
 
 export const TEST_OUT = path.join(PROJECT_ROOT, '.test-out');
 
@@ -38,27 +38,11 @@ export function cleanEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return merged;
 }
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { RunResult } from './process';
 
+/** Runs a program with cleanEnv(env): what a user's shell would run, free of test leftovers. */
 export function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: cleanEnv(options.env) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
+  return runProcess(command, args, { ...options, env: cleanEnv(options.env) });
 }
 
 /** The real `cdktf synth` of a checkout, as `npm run synth` runs it. */

@@ -1,0 +1,39 @@
+/**
+ * Running a program as a subprocess and collecting its output: how the tests run the
+ * usualstore-db command, cdktf, Terraform and the deploy scripts, the way users run them.
+ */
+import { spawn } from 'node:child_process';
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd: string;
+  /** The child's whole environment (callers decide what to inherit). */
+  env: NodeJS.ProcessEnv;
+  /** Written to the child's stdin, which is then closed (no test waits on a prompt). */
+  input?: string;
+  timeoutMs?: number;
+}
+
+export function runProcess(command: string, args: string[], options: RunOptions): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const env = { ...options.env };
+    for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+    const child = spawn(command, args, { cwd: options.cwd, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
