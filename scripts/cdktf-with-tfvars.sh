@@ -10,4 +10,4 @@ source "$root/scripts/tfvars.sh"
 # The CLI's telemetry call fails on a closed network and prints an error.
 export CHECKPOINT_DISABLE=1
 cd "$root"
-exec "$root/node_modules/.bin/cdktf" "$@" --var-file="$tfvars"
+exec "$root/node_modules/.bin/cdktf" "$@" "${var_file_args[@]}"

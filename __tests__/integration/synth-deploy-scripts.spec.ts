@@ -27,12 +27,26 @@ describe('npm run deploy / destroy / wipe', () => {
   it.each(['deploy', 'destroy', 'wipe'])('%s without terraform.tfvars: one line, exit 1, nothing run', async (name) => {
     const result = await npmRun(name);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('usualstore: terraform.tfvars not found; copy terraform.tfvars.example to terraform.tfvars and set postgres_password\n');
+    expect(result.stderr).toBe('usualstore: terraform.tfvars not found; copy terraform.tfvars.example to terraform.tfvars and set postgres_password (or export TF_VAR_postgres_password)\n');
     expect(fs.existsSync(path.join(dir, 'cdktf.out'))).toBe(false);
+  });
+
+  // What cdktf is handed, from the sourced script itself (running cdktf deploy needs Docker).
+  const varFileArgs = (env: NodeJS.ProcessEnv = {}) =>
+    run('bash', ['-c', 'root="$PWD"; source scripts/tfvars.sh; printf "%s\\n" "${var_file_args[@]}"'], { cwd: dir, env });
+
+  it('takes TF_VAR_postgres_password from the environment when there is no terraform.tfvars', async () => {
+    const result = await varFileArgs({ TF_VAR_postgres_password: 'from-the-environment' });
+    expect(result).toEqual({ code: 0, stdout: '\n', stderr: '' });
   });
 
   describe('with terraform.tfvars', () => {
     beforeAll(() => fs.copyFileSync(path.join(dir, 'terraform.tfvars.example'), path.join(dir, 'terraform.tfvars')));
+
+    it('hands the file to cdktf as an absolute --var-file (Terraform runs in cdktf.out/stacks/<stack>)', async () => {
+      const result = await varFileArgs({ TF_VAR_postgres_password: 'ignored-when-the-file-exists' });
+      expect(result).toEqual({ code: 0, stdout: `--var-file=${path.join(fs.realpathSync(dir), 'terraform.tfvars')}\n`, stderr: '' });
+    });
 
     it.each([
       ['no terminal and no confirmation', {}],
