@@ -55,6 +55,12 @@ export async function sodaDatabase(prefix: string, count = 24): Promise<TestData
   return db;
 }
 
+/** What a failed `migrate up` of an earlier release left in a soda database: node-pg-migrate's
+ * pgmigrations (its exact definition), empty. */
+export async function leaveEmptyPgmigrations(url: string): Promise<void> {
+  await withClient(url, (c) => c.query('CREATE TABLE pgmigrations (id SERIAL PRIMARY KEY, name varchar(255) NOT NULL, run_on timestamp NOT NULL)'));
+}
+
 export function tempDir(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `usualstore-${label}-`));
 }

@@ -17,6 +17,8 @@ export function connectTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 
 export interface ConnectOptions {
   timeoutMs?: number;
+  /** The command has a --wait option (not given): its connection errors say so. */
+  suggestWait?: boolean;
 }
 
 /** Connects, or throws the raw driver error (for callers that retry, such as waitForServer). */
@@ -40,13 +42,14 @@ export async function tryConnect(target: DatabaseTarget, options: ConnectOptions
   return client;
 }
 
-/** Connects once; an unreachable server is an immediate, one-line error. */
+/** Connects once; an unreachable server is an immediate, one-line error. Every command that
+ * connects once goes through here (operations too), so the wording is the same everywhere. */
 export async function connect(target: DatabaseTarget, options: ConnectOptions = {}): Promise<Client> {
   const timeoutMs = options.timeoutMs ?? connectTimeoutMs();
   try {
     return await tryConnect(target, { timeoutMs });
   } catch (error) {
-    throw new UserError(describeConnectionError(error, target, timeoutMs));
+    throw new UserError(describeConnectionError(error, target, timeoutMs, options.suggestWait));
   }
 }
 

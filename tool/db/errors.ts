@@ -33,12 +33,16 @@ export function isTransientConnectionError(error: unknown): boolean {
   return /Connection terminated unexpectedly|timeout expired|Connection terminated due to connection timeout/i.test(message);
 }
 
-/** A failed connection attempt (or its first query), as one line naming the target. */
-export function describeConnectionError(error: unknown, target: DatabaseTarget, timeoutMs?: number, waiting = false): string {
+/**
+ * A failed connection attempt (or its first query), as one line naming the target.
+ * `suggestWait`: the command has a --wait option and it was not given, so advice to pass it
+ * helps. Off by default: only `migrate up` has --wait, and advice to wait makes no sense in the
+ * message reporting a wait that ran out.
+ */
+export function describeConnectionError(error: unknown, target: DatabaseTarget, timeoutMs?: number, suggestWait = false): string {
   const { code, message = 'unknown error' } = fields(error);
   const where = `${target.host}:${target.port}`;
-  // Advice to wait makes no sense in the message that reports a wait that ran out.
-  const orWait = waiting ? '' : '; retry, or pass --wait SECONDS';
+  const orWait = suggestWait ? '; retry, or pass --wait SECONDS' : '';
   switch (code) {
     case '28P01':
       return `password authentication failed for user "${target.user}" at ${where}; check the password (PGPASSWORD or the URL, percent-encoded)`;
@@ -51,7 +55,7 @@ export function describeConnectionError(error: unknown, target: DatabaseTarget, 
     case '53300':
       return `the server at ${where} has no connection slots left (${message})`;
     case 'ECONNREFUSED':
-      return `nothing is listening on ${where} (connection refused)${waiting ? '' : '; is PostgreSQL running? (--wait SECONDS waits for it)'}`;
+      return `nothing is listening on ${where} (connection refused)${suggestWait ? '; is PostgreSQL running? (--wait SECONDS waits for it)' : ''}`;
     case 'ENOTFOUND':
       return `unknown host "${target.host}" (DNS lookup failed); fix the host in the URL`;
     case 'EAI_AGAIN':

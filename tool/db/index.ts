@@ -2,7 +2,7 @@
  * Connecting to the UsualStore database, for every usualstore-db command:
  *
  *   const target = resolveTarget({ databaseUrl: options['database-url'] }); // validates, no I/O
- *   const client = await connect(target);               // or waitForServer(target, { timeoutMs })
+ *   const client = await connect(target);  // or waitForServer(target, { timeoutMs }) for --wait
  *   try { ... } finally { await disconnect(client); }
  *
  * All of them throw UserError with a one-line message that never contains the password;

@@ -44,7 +44,7 @@ export async function waitForServer(target: DatabaseTarget, options: WaitOptions
     const left = deadline - Date.now();
     if (left <= 0) {
       throw new UserError(
-        `PostgreSQL at ${target.host}:${target.port} was not ready within ${formatSeconds(options.timeoutMs)}; last error: ${describeConnectionError(lastError, target, attemptTimeout, true)}`,
+        `PostgreSQL at ${target.host}:${target.port} was not ready within ${formatSeconds(options.timeoutMs)}; last error: ${describeConnectionError(lastError, target, attemptTimeout)}`,
       );
     }
     await sleep(Math.min(delay, left));

@@ -46,17 +46,6 @@ export function failureCause(error: unknown): string {
   return describeQueryError(error);
 }
 
-/**
- * Without BEGIN/COMMIT: builds and runs the migration's SQL and its bookkeeping inside the
- * caller's transaction. `migrate plan` uses it to run pending migrations and roll them back.
- */
-export async function executeMigration(db: Queryable, migration: LoadedMigration, direction: Direction, options: ApplyOptions = {}): Promise<string[]> {
-  const { steps } = await buildSql(db, migration, direction, options.shorthands);
-  await runSteps(db, steps);
-  await db.query(bookkeepingSql(migration, direction));
-  return steps;
-}
-
 function bookkeepingSql(migration: LoadedMigration, direction: Direction): string {
   return direction === 'up' ? appliedSql(migration.file.name, migration.checksum) : revertedSql(migration.file.name);
 }

@@ -6,6 +6,7 @@
  * in pgmigrations_checksums (the issue reserves the pgmigrations_* names for our bookkeeping).
  */
 import type { Client } from 'pg';
+import { SODA_TABLE } from './soda';
 
 export const MIGRATIONS_TABLE = '"public"."pgmigrations"';
 export const CHECKSUMS_TABLE = '"public"."pgmigrations_checksums"';
@@ -20,22 +21,33 @@ export interface AppliedMigration {
   checksum: string | null;
 }
 
-/** Which of the two bookkeeping tables exist (one round trip). */
-async function existingTables(db: Queryable): Promise<{ migrations: boolean; checksums: boolean }> {
-  const { rows } = await db.query<{ migrations: boolean; checksums: boolean }>(
-    `select to_regclass('public.pgmigrations') is not null as migrations, to_regclass('public.pgmigrations_checksums') is not null as checksums`,
+/** Which bookkeeping tables exist, ours and soda's (one round trip). */
+async function existingTables(db: Queryable): Promise<{ migrations: boolean; checksums: boolean; soda: boolean }> {
+  const { rows } = await db.query<{ migrations: boolean; checksums: boolean; soda: boolean }>(
+    `select to_regclass('public.pgmigrations') is not null as migrations, to_regclass('public.pgmigrations_checksums') is not null as checksums, to_regclass('${SODA_TABLE}') is not null as soda`,
   );
   return rows[0];
 }
 
+/** What the database records about its migrations. */
+export interface Bookkeeping {
+  /** soda's schema_migration exists (see soda.ts: with nothing applied, the database may need adopting). */
+  soda: boolean;
+  /** node-pg-migrate's pgmigrations exists (a failed `migrate up` of an older release left it empty). */
+  ours: boolean;
+  /** In the order they were applied (node-pg-migrate's order: run_on, id). */
+  applied: AppliedMigration[];
+}
+
 /**
- * The applied migrations in the order they were applied (node-pg-migrate's order: run_on, id).
- * Creates nothing: an empty or foreign database simply has none applied (status and plan must
- * leave the database exactly as they found it).
+ * Both bookkeepings in at most two round trips, the same as reading ours alone: whether soda's
+ * table exists rides on the query that asks whether ours does, so the check costs the no-op
+ * `migrate up` nothing measurable. Creates nothing: an empty or foreign database simply has none
+ * applied (status and plan must leave the database exactly as they found it).
  */
-export async function readApplied(db: Queryable): Promise<AppliedMigration[]> {
+export async function readBookkeeping(db: Queryable): Promise<Bookkeeping> {
   const tables = await existingTables(db);
-  if (!tables.migrations) return [];
+  if (!tables.migrations) return { soda: tables.soda, ours: false, applied: [] };
   const sql = tables.checksums
     ? `select m.name, m.run_on, c.sha256 from ${MIGRATIONS_TABLE} m left join ${CHECKSUMS_TABLE} c on c.name = m.name order by m.run_on, m.id`
     : `select m.name, m.run_on, null as sha256 from ${MIGRATIONS_TABLE} m order by m.run_on, m.id`;
@@ -47,7 +59,12 @@ export async function readApplied(db: Queryable): Promise<AppliedMigration[]> {
     seen.add(row.name);
     applied.push({ name: row.name, runOn: row.run_on, checksum: row.sha256 });
   }
-  return applied;
+  return { soda: tables.soda, ours: true, applied };
+}
+
+/** The applied migrations alone, in the order they were applied. */
+export async function readApplied(db: Queryable): Promise<AppliedMigration[]> {
+  return (await readBookkeeping(db)).applied;
 }
 
 /** Creates the bookkeeping tables if missing. Call it holding the migration lock (two runs

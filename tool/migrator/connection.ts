@@ -5,6 +5,11 @@
 import type { Client } from 'pg';
 import { connect, waitForServer, type DatabaseTarget } from '../db';
 
-export async function open(target: DatabaseTarget, waitMs?: number): Promise<Client> {
-  return waitMs === undefined ? connect(target) : waitForServer(target, { timeoutMs: waitMs });
+/**
+ * `wait` is the --wait option of a command that has one (only `migrate up`): `{ ms: undefined }`
+ * means not given, and then a connection error suggests it. Commands without --wait pass nothing.
+ */
+export async function open(target: DatabaseTarget, wait?: { ms: number | undefined }): Promise<Client> {
+  if (wait?.ms !== undefined) return waitForServer(target, { timeoutMs: wait.ms });
+  return connect(target, { suggestWait: wait !== undefined });
 }

@@ -21,11 +21,15 @@ export interface MigrationState {
   /** Pending migrations older than the newest applied one: applying them would run history out
    * of order (node-pg-migrate refuses this too). */
   outOfOrder: { name: string; newestApplied: string }[];
+  /** soda's schema_migration exists (passed through from the bookkeeping; with nothing applied,
+   * the database may be soda's and not adopted yet: see soda.ts). */
+  soda: boolean;
 }
 
 /** `checksum` is called only for applied migrations whose file exists (the no-op path hashes
- * what it must and loads nothing). */
-export function compareState(files: MigrationFile[], applied: AppliedMigration[], checksum: (file: MigrationFile) => string): MigrationState {
+ * what it must and loads nothing). `soda`: whether soda's table exists (no, in a database
+ * usualstore-db created). */
+export function compareState(files: MigrationFile[], applied: AppliedMigration[], checksum: (file: MigrationFile) => string, soda = false): MigrationState {
   const byName = new Map(files.map((file) => [file.name, file]));
   const appliedNames = new Set(applied.map((m) => m.name));
   const edited: string[] = [];
@@ -48,7 +52,7 @@ export function compareState(files: MigrationFile[], applied: AppliedMigration[]
   const outOfOrder = latest
     ? pending.filter((file) => compareMigrations(file, latest) < 0).map((file) => ({ name: file.name, newestApplied: latest.name }))
     : [];
-  return { files, applied, pending, edited, missing, unrecorded, outOfOrder };
+  return { files, applied, pending, edited, missing, unrecorded, outOfOrder, soda };
 }
 
 /** The newest applied migration's name (what "where the database is" means in messages). */

@@ -9,13 +9,14 @@
 import type { ColumnDefinitions } from 'node-pg-migrate';
 import { disconnect, type DatabaseTarget } from '../db';
 import { applyMigration, MigrationFailedError } from './apply';
-import { ensureBookkeeping } from './bookkeeping';
+import { ensureBookkeeping, type Queryable } from './bookkeeping';
 import { open } from './connection';
 import { inspect } from './inspect';
 import { loadInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
 import { refuseEdited, refuseOutOfOrder } from './policy';
 import { formatDuration, plural, position, positionOf, type Say } from './report';
+import { refuseUnadopted } from './soda';
 import type { MigrationState } from './state';
 
 export interface UpOptions {
@@ -34,7 +35,11 @@ export interface UpResult {
   applied: string[];
 }
 
-function check(state: MigrationState, options: UpOptions): void {
+async function check(client: Queryable, state: MigrationState, options: UpOptions): Promise<void> {
+  // First: a soda database not adopted has every migration pending, and running them would
+  // re-run its history (failing on the first table that exists); refuse before creating any
+  // bookkeeping, so the database stays exactly as migrate adopt expects it.
+  await refuseUnadopted(client, state, options.target.label);
   refuseEdited(state.edited, options);
   refuseOutOfOrder(state);
 }
@@ -51,12 +56,13 @@ function positionAfter(before: MigrationState, applied: string[]): string {
 export async function migrateUp(options: UpOptions): Promise<UpResult> {
   const started = performance.now();
   const { target, say } = options;
-  const client = await open(target, options.waitMs);
+  const client = await open(target, { ms: options.waitMs });
   try {
     // The no-op path (every deploy takes it): two queries, a readdir and hashing the applied
-    // files. node-pg-migrate is not imported and no migration file is loaded.
+    // files. node-pg-migrate is not imported and no migration file is loaded. The soda check
+    // rides on those queries (soda's table is read only when it exists and nothing is applied).
     let state = await inspect(client, options.migrationsDir);
-    check(state, options);
+    await check(client, state, options);
     if (state.pending.length === 0) {
       say(`${target.label} is up to date, ${position(state)}; nothing to migrate`);
       return { applied: [] };
@@ -67,7 +73,7 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
       await ensureBookkeeping(client);
       // Another run may have applied some or all of them while we waited for the lock.
       state = await inspect(client, options.migrationsDir);
-      check(state, options);
+      await check(client, state, options);
       warnAboutHistory(state, options);
       if (state.pending.length === 0) {
         say(`${target.label} is up to date, ${position(state)} (applied by another run while this one waited); nothing to migrate`);

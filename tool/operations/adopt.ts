@@ -15,15 +15,15 @@ import type { Client } from 'pg';
 import { UserError } from '../cli/errors';
 import { disconnect, type DatabaseTarget } from '../db';
 import { failureCause, runSteps } from '../migrator/apply';
-import { ensureBookkeeping, readApplied, recordApplied } from '../migrator/bookkeeping';
+import { ensureBookkeeping, readBookkeeping, recordApplied } from '../migrator/bookkeeping';
 import { fileChecksum } from '../migrator/checksum';
 import { listMigrationFiles, type MigrationFile } from '../migrator/files';
 import { inspect } from '../migrator/inspect';
 import { buildSql, loadMigration } from '../migrator/load';
 import { plural, position, type Say } from '../migrator/report';
+import { readSodaVersions } from '../migrator/soda';
 import { reach } from './reach';
 import { missingFrom, readShape } from './schema-shape';
-import { readBookkeeping, readSodaVersions } from './soda';
 import { lockForTransaction } from './transaction-lock';
 
 export interface AdoptOptions {
@@ -102,7 +102,7 @@ export async function adopt(options: AdoptOptions): Promise<{ adopted: string[] 
       const versions = await readSodaVersions(client);
       sodaCount = versions.length;
       const sodaFiles = filesForVersions(versions, options.migrationsDir);
-      const recorded = new Set((await readApplied(client)).map((m) => m.name));
+      const recorded = new Set(books.applied.map((m) => m.name));
       adopted = sodaFiles.filter((file) => !recorded.has(file.name));
       if (adopted.length === 0) {
         say(`${target.label} is already adopted: the ${plural(sodaCount, 'migration')} soda applied ${sodaCount === 1 ? 'is' : 'are'} recorded; nothing to do`);

@@ -17,9 +17,9 @@ import { inspect } from '../migrator/inspect';
 import { buildSql, loadMigration } from '../migrator/load';
 import { refuseEdited, refuseOutOfOrder } from '../migrator/policy';
 import { formatDuration, plural, position, type Say } from '../migrator/report';
+import { refuseUnadopted } from '../migrator/soda';
 import { reach } from './reach';
 import { advancedSequences, readSequencePositions } from './sequences';
-import { needsAdoption, readBookkeeping } from './soda';
 import { lockForTransaction } from './transaction-lock';
 
 export interface PlanOptions {
@@ -43,11 +43,9 @@ export async function planMigrations(options: PlanOptions): Promise<{ pending: s
   const { target, say } = options;
   const client = await reach(target);
   try {
-    if (needsAdoption(await readBookkeeping(client))) {
-      throw new UserError(`${target.label} was migrated by soda (schema_migration) and has no usualstore-db bookkeeping: run usualstore-db migrate adopt first`);
-    }
     let state = await inspect(client, options.migrationsDir);
     // The refusals of `migrate up`, so that a plan that passes means an up that runs.
+    await refuseUnadopted(client, state, target.label);
     refuseEdited(state.edited, options);
     refuseOutOfOrder(state);
     if (state.pending.length === 0) {

@@ -1,19 +1,12 @@
 /**
- * Connecting for the operations commands. They have no --wait option, so the connection error
- * is worded without the migrator's "pass --wait SECONDS" advice (otherwise the same translation).
+ * Connecting for the operations commands: tool/db's connect(), whose errors carry no "--wait"
+ * advice unless the command has that option (these do not).
  */
 import type { Client } from 'pg';
-import { UserError } from '../cli/errors';
-import { connectTimeoutMs, disconnect, tryConnect, type DatabaseTarget } from '../db';
-import { describeConnectionError } from '../db/errors';
+import { connect, disconnect, type DatabaseTarget } from '../db';
 
 export async function reach(target: DatabaseTarget): Promise<Client> {
-  const timeoutMs = connectTimeoutMs();
-  try {
-    return await tryConnect(target, { timeoutMs });
-  } catch (error) {
-    throw new UserError(describeConnectionError(error, target, timeoutMs, true));
-  }
+  return connect(target);
 }
 
 /** Fails with the one-line message before a client tool would fail with its own, longer one. */

@@ -7,8 +7,9 @@ import type { Client } from 'pg';
 import { UserError } from '../cli/errors';
 import { disconnect, type DatabaseTarget } from '../db';
 import { inspect } from '../migrator/inspect';
+import type { MigrationState } from '../migrator/state';
 import { reach } from './reach';
-import { needsAdoption, readBookkeeping, readSodaVersions } from './soda';
+import { unadoptedSodaVersions } from '../migrator/soda';
 import { TABLE_SIZES_SQL } from './user-tables';
 import { statusWarnings, type WarningFacts } from './status-warnings';
 
@@ -56,7 +57,7 @@ async function attempt<T>(client: Client, what: string, fn: () => Promise<T>, pr
   }
 }
 
-async function readFacts(client: Client, problems: string[]): Promise<Pick<WarningFacts, 'shippedHashUsers' | 'unadoptedSodaVersions'>> {
+async function readFacts(client: Client, state: MigrationState, problems: string[]): Promise<Pick<WarningFacts, 'shippedHashUsers' | 'unadoptedSodaVersions'>> {
   const shippedHashUsers =
     (await attempt(
       client,
@@ -67,8 +68,7 @@ async function readFacts(client: Client, problems: string[]): Promise<Pick<Warni
       },
       problems,
     )) ?? [];
-  const unadopted = needsAdoption(await readBookkeeping(client));
-  return { shippedHashUsers, unadoptedSodaVersions: unadopted ? (await readSodaVersions(client)).length : 0 };
+  return { shippedHashUsers, unadoptedSodaVersions: await unadoptedSodaVersions(client, state) };
 }
 
 export async function collectStatus(target: DatabaseTarget, migrationsDir: string): Promise<StatusReport> {
@@ -85,7 +85,7 @@ export async function collectStatus(target: DatabaseTarget, migrationsDir: strin
     const tables = (await client.query<{ name: string; total_bytes: string }>(TABLE_SIZES_SQL)).rows.map((t) => ({ name: t.name, total_bytes: Number(t.total_bytes) }));
     const state = await inspect(client, migrationsDir);
     const problems: string[] = [];
-    const facts = await readFacts(client, problems);
+    const facts = await readFacts(client, state, problems);
     await client.query('COMMIT');
     const connections = { used: server.used, max: server.max };
     const migrations = { applied: state.applied.map((m) => m.name), pending: state.pending.map((m) => m.name), edited: state.edited };

@@ -16,7 +16,8 @@ describe('connection errors', () => {
     expect(describeConnectionError(err({ code: '28P01' }), target)).toBe('password authentication failed for user "u" at h:1; check the password (PGPASSWORD or the URL, percent-encoded)');
     expect(describeConnectionError(err({ code: '3D000' }), target)).toMatch(/^database "d" does not exist on h:1/);
     expect(describeConnectionError(new Error('timeout expired'), target, 5000)).toBe('no answer from h:1 within 5 s (connect timeout); is the host right and the server up?');
-    expect(describeConnectionError(err({ code: 'ECONNREFUSED' }), target, undefined, true)).toBe('nothing is listening on h:1 (connection refused)');
+    expect(describeConnectionError(err({ code: 'ECONNREFUSED' }), target)).toBe('nothing is listening on h:1 (connection refused)');
+    expect(describeConnectionError(err({ code: 'ECONNREFUSED' }), target, undefined, true)).toBe('nothing is listening on h:1 (connection refused); is PostgreSQL running? (--wait SECONDS waits for it)');
   });
 });
 

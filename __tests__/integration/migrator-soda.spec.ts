@@ -1,0 +1,96 @@
+/**
+ * `migrate up` on a database soda migrated and nobody adopted yet (the deploy hook meeting an
+ * existing volume): one line telling to run migrate adopt, non-zero exit, and the database
+ * exactly as it was (no pgmigrations created). migrate plan says the same line. After adopt,
+ * up works. A soda table holding no versions is no history to protect.
+ */
+import { runCli } from '../support/cli';
+import { dataSnapshot, schemaSnapshot } from '../support/catalog';
+import { createTestDatabase, withClient, type TestDatabase } from '../support/database';
+import { BASIC, appliedNames, expectOneLine, makeMigrationsDir, removeDir } from './migrator-fixtures';
+import { leaveEmptyPgmigrations, sodaDatabase } from './operations-fixtures';
+
+const cli = (url: string, ...args: string[]) => runCli(args, { env: { DATABASE_URL: url } });
+
+const REFUSAL =
+  /^usualstore-db: postgres@\S+ was migrated by soda \(schema_migration holds 24 versions\) and is not adopted yet; run `usualstore-db migrate adopt` first \(see README\); nothing was changed$/;
+
+/** The whole catalog outside the system schemas (bookkeeping included, which schemaSnapshot
+ * leaves out), every row, and every namespace. */
+async function catalog(url: string) {
+  return withClient(url, async (c) => ({
+    relations: (
+      await c.query<{ r: string }>(
+        `SELECT n.nspname || '.' || c.relname || ' ' || c.relkind::text AS r FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1`,
+      )
+    ).rows.map((row) => row.r),
+    namespaces: (await c.query<{ nspname: string }>('SELECT nspname FROM pg_namespace ORDER BY 1')).rows.map((row) => row.nspname),
+    schema: await schemaSnapshot(c),
+    data: await dataSnapshot(c),
+    bookkeeping: (await c.query(`SELECT to_regclass('public.pgmigrations')::text AS m, to_regclass('public.pgmigrations_checksums')::text AS c`)).rows[0],
+  }));
+}
+
+describe('migrate up on a soda database not adopted', () => {
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await sodaDatabase('mig_soda');
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  it('refuses in one line and changes nothing; migrate plan says the same; after adopt, up applies only #25', async () => {
+    const before = await catalog(db.url);
+    expect(before.bookkeeping).toEqual({ m: null, c: null });
+
+    const up = await cli(db.url, 'migrate', 'up');
+    expect(up.code).toBe(1);
+    expect(expectOneLine(up.stderr)).toMatch(REFUSAL);
+    expect(up.stdout).toBe('');
+    expect(await catalog(db.url)).toEqual(before); // no pgmigrations, nothing else either
+
+    const plan = await cli(db.url, 'migrate', 'plan');
+    expect(plan.code).toBe(1);
+    expect(expectOneLine(plan.stderr)).toBe(expectOneLine(up.stderr));
+    expect(await catalog(db.url)).toEqual(before);
+
+    expect((await cli(db.url, 'migrate', 'adopt')).code).toBe(0);
+    const after = await cli(db.url, 'migrate', 'up');
+    expect(after.stderr).toBe('');
+    expect(after.code).toBe(0);
+    expect(after.stdout.split('\n').filter((l) => l.startsWith('applied '))).toEqual([expect.stringMatching(/^applied 20251226110000_add_role_to_users \(/)]);
+    const again = await cli(db.url, 'migrate', 'up');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/is up to date, .*\(25 migrations applied\); nothing to migrate\n$/);
+  });
+
+  it('refuses the same way when an earlier release left pgmigrations empty', async () => {
+    await leaveEmptyPgmigrations(db.url);
+    const before = await catalog(db.url);
+    expect(before.bookkeeping).toEqual({ m: 'pgmigrations', c: null });
+
+    const up = await cli(db.url, 'migrate', 'up');
+    expect(up.code).toBe(1);
+    expect(expectOneLine(up.stderr)).toMatch(REFUSAL);
+    expect(await catalog(db.url)).toEqual(before); // in particular, no pgmigrations_checksums
+  });
+});
+
+describe('migrate up beside an empty soda table', () => {
+  it('migrates: schema_migration without versions is no history to re-run', async () => {
+    const db = await createTestDatabase('mig_soda_empty');
+    const dir = makeMigrationsDir(BASIC);
+    try {
+      await withClient(db.url, (c) => c.query('CREATE TABLE schema_migration (version character varying(14) NOT NULL)'));
+      const up = await cli(db.url, 'migrate', 'up', '--migrations-dir', dir);
+      expect(up.stderr).toBe('');
+      expect(up.code).toBe(0);
+      expect(await appliedNames(db.url)).toEqual(BASIC.map((m) => m.name));
+    } finally {
+      removeDir(dir);
+      await db.drop();
+    }
+  });
+});
