@@ -46,6 +46,19 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
+/**
+ * Output piped into a reader that stops early (`usualstore-db migrate plan | head`): stop as a
+ * shell tool stopped by SIGPIPE does (status 141), without a stack trace. Whatever was under way
+ * ends with the process: an open transaction is rolled back by the server when the connection
+ * drops, so nothing half-done remains.
+ */
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(141);
+    throw error;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
