@@ -15,7 +15,7 @@ import type { Client } from 'pg';
 import { UserError } from '../cli/errors';
 import { disconnect, type DatabaseTarget } from '../db';
 import { failureCause, runSteps } from '../migrator/apply';
-import { ensureBookkeeping, readBookkeeping, recordApplied } from '../migrator/bookkeeping';
+import { ensureBookkeepingInTransaction, readBookkeeping, recordApplied } from '../migrator/bookkeeping';
 import { fileChecksum } from '../migrator/checksum';
 import { listMigrationFiles, type MigrationFile } from '../migrator/files';
 import { inspect } from '../migrator/inspect';
@@ -112,7 +112,7 @@ export async function adopt(options: AdoptOptions): Promise<{ adopted: string[] 
       if (problems.length > 0) {
         throw new UserError(`refusing to adopt ${target.label}: the schema lacks what the migrations soda applied create: ${list(problems)}; nothing was changed`);
       }
-      await ensureBookkeeping(client);
+      await ensureBookkeepingInTransaction(client);
       // Oldest first, in one statement each: run_on is the same for all, and the serial id keeps
       // their order (node-pg-migrate orders by run_on, then id).
       for (const file of adopted) await recordApplied(client, file.name, fileChecksum(file.path));
