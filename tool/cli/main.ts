@@ -10,7 +10,7 @@ export type Command = (args: string[]) => Promise<number>;
 const USAGE = `usage: usualstore-db <command> [options]
 
 commands:
-  migrate up [--migrations-dir DIR] [--wait SECONDS] [--allow-edited]
+  migrate up [--migrations-dir DIR] [--wait SECONDS] [--lock-timeout SECONDS] [--allow-edited]
   migrate down (--count N | --all) [--migrations-dir DIR]
   migrate status [--json] [--migrations-dir DIR]
   migrate create NAME [--migrations-dir DIR]
