@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { ColumnDefinitions } from 'node-pg-migrate';
 import type { Client } from 'pg';
 import { UserError } from '../cli/errors';
-import { disconnect, type DatabaseTarget } from '../db';
+import { connect, disconnect, type DatabaseTarget } from '../db';
 import { failureCause, runSteps } from '../migrator/apply';
 import { ensureBookkeepingInTransaction, readBookkeeping, recordApplied } from '../migrator/bookkeeping';
 import { fileChecksum } from '../migrator/checksum';
@@ -22,9 +22,8 @@ import { inspect } from '../migrator/inspect';
 import { buildSql, loadMigration } from '../migrator/load';
 import { plural, position, type Say } from '../migrator/report';
 import { readSodaVersions } from '../migrator/soda';
-import { reach } from './reach';
 import { missingFrom, readShape } from './schema-shape';
-import { lockForTransaction } from './transaction-lock';
+import { lockForTransaction } from '../migrator/lock';
 
 export interface AdoptOptions {
   target: DatabaseTarget;
@@ -84,7 +83,7 @@ async function checkSchema(client: Client, files: MigrationFile[]): Promise<stri
 
 export async function adopt(options: AdoptOptions): Promise<{ adopted: string[] }> {
   const { target, say } = options;
-  const client = await reach(target);
+  const client = await connect(target);
   try {
     let adopted: MigrationFile[] = [];
     let sodaCount = 0;

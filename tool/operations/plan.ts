@@ -10,7 +10,7 @@
  */
 import type { ColumnDefinitions } from 'node-pg-migrate';
 import { UserError } from '../cli/errors';
-import { disconnect, type DatabaseTarget } from '../db';
+import { connect, disconnect, type DatabaseTarget } from '../db';
 import { formatSeconds } from '../db/errors';
 import { failureCause, runSteps } from '../migrator/apply';
 import { inspect } from '../migrator/inspect';
@@ -18,9 +18,8 @@ import { buildSql, loadMigration } from '../migrator/load';
 import { refuseEdited, refuseOutOfOrder } from '../migrator/policy';
 import { formatDuration, plural, position, type Say } from '../migrator/report';
 import { refuseUnadopted } from '../migrator/soda';
-import { reach } from './reach';
 import { advancedSequences, readSequencePositions } from './sequences';
-import { lockForTransaction } from './transaction-lock';
+import { lockForTransaction } from '../migrator/lock';
 
 export interface PlanOptions {
   target: DatabaseTarget;
@@ -41,7 +40,7 @@ const LOCK_TIMEOUT = /SQLSTATE 55P03/;
 export async function planMigrations(options: PlanOptions): Promise<{ pending: string[] }> {
   const started = performance.now();
   const { target, say } = options;
-  const client = await reach(target);
+  const client = await connect(target);
   try {
     let state = await inspect(client, options.migrationsDir);
     // The refusals of `migrate up`, so that a plan that passes means an up that runs.

@@ -4,15 +4,14 @@
  * through psql inside the container otherwise.
  */
 import { UserError } from '../cli/errors';
-import { disconnect } from '../db';
+import { connect, disconnect } from '../db';
 import { describeQueryError } from '../db/errors';
 import { invocation, runTool, toolErrorLine } from './client-tools';
-import { reach } from './reach';
 import type { ClientRoute } from './route';
 
 export async function queryValue(route: ClientRoute, sql: string): Promise<string> {
   if (route.kind === 'local') {
-    const client = await reach(route.target);
+    const client = await connect(route.target);
     try {
       const { rows } = await client.query<{ value: unknown }>(sql);
       return String(rows[0]?.value ?? '');

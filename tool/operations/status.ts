@@ -5,10 +5,9 @@
  */
 import type { Client } from 'pg';
 import { UserError } from '../cli/errors';
-import { disconnect, type DatabaseTarget } from '../db';
+import { connect, disconnect, type DatabaseTarget } from '../db';
 import { inspect } from '../migrator/inspect';
 import type { MigrationState } from '../migrator/state';
-import { reach } from './reach';
 import { unadoptedSodaVersions } from '../migrator/soda';
 import { TABLE_SIZES_SQL } from './user-tables';
 import { statusWarnings, type WarningFacts } from './status-warnings';
@@ -74,7 +73,7 @@ async function readFacts(client: Client, state: MigrationState, problems: string
 export async function collectStatus(target: DatabaseTarget, migrationsDir: string): Promise<StatusReport> {
   let client: Client;
   try {
-    client = await reach(target);
+    client = await connect(target);
   } catch (error) {
     if (error instanceof UserError) return unreachableReport(error.message);
     throw error;

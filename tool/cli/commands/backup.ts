@@ -3,6 +3,7 @@ import { backup as runBackup } from '../../operations/backup';
 import { resolveRoute } from '../../operations/resolve-route';
 import { UserError } from '../errors';
 import { DATABASE_URL_OPTION, parseOptions } from '../options';
+import { say } from '../output';
 
 export async function backup(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions('backup', args, { ...DATABASE_URL_OPTION, force: { type: 'boolean' } }, 1);
@@ -11,7 +12,7 @@ export async function backup(args: string[]): Promise<number> {
     route: resolveRoute(values['database-url']),
     file: positionals[0],
     force: values.force ?? false,
-    say: (line) => process.stdout.write(`${line}\n`),
+    say,
   });
   return 0;
 }

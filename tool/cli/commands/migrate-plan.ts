@@ -6,6 +6,7 @@
 import { resolveTarget } from '../../db/target';
 import { DEFAULT_PLAN_LOCK_TIMEOUT_MS, planMigrations } from '../../operations/plan';
 import { DATABASE_URL_OPTION, MIGRATIONS_DIR_OPTION, migrationsDirFrom, parseOptions, parseSeconds } from '../options';
+import { say, warn } from '../output';
 
 export const EXIT_PENDING = 2;
 
@@ -21,8 +22,8 @@ export async function migratePlan(args: string[]): Promise<number> {
     migrationsDir: migrationsDirFrom(values['migrations-dir']),
     target: resolveTarget({ databaseUrl: values['database-url'] }),
     allowEdited: values['allow-edited'] ?? false,
-    say: (line) => process.stdout.write(`${line}\n`),
-    warn: (line) => process.stderr.write(`usualstore-db: ${line}\n`),
+    say,
+    warn,
   });
   return pending.length > 0 ? EXIT_PENDING : 0;
 }

@@ -3,6 +3,7 @@ import { resolveTarget } from '../../db/target';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../migrator/lock';
 import { migrateUp as runUp } from '../../migrator/up';
 import { DATABASE_URL_OPTION, MIGRATIONS_DIR_OPTION, migrationsDirFrom, parseOptions, parseSeconds } from '../options';
+import { say, warn } from '../output';
 
 export async function migrateUp(args: string[]): Promise<number> {
   const { values } = parseOptions('migrate up', args, {
@@ -19,8 +20,8 @@ export async function migrateUp(args: string[]): Promise<number> {
     migrationsDir: migrationsDirFrom(values['migrations-dir']),
     target: resolveTarget({ databaseUrl: values['database-url'] }),
     allowEdited: values['allow-edited'] ?? false,
-    say: (line) => process.stdout.write(`${line}\n`),
-    warn: (line) => process.stderr.write(`usualstore-db: ${line}\n`),
+    say,
+    warn,
   });
   return 0;
 }
