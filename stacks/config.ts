@@ -12,9 +12,13 @@ export interface HealthcheckTiming {
   readonly timeoutSeconds: number;
   readonly retries: number;
   readonly startPeriodSeconds: number;
-  /** Interval of the checks during the start period (Docker Engine >= 25; older engines use
-   * intervalSeconds throughout). */
-  readonly startIntervalSeconds: number;
+  /**
+   * Interval of the checks during the start period. Needs Docker API 1.44 (Engine >= 25): the
+   * docker provider refuses to create the container on an older engine, so it is an opt-in
+   * (USUALSTORE_DB_HEALTH_START_INTERVAL) that the deploy preflight checks against the engine.
+   * @default undefined (not set: checks run every intervalSeconds from the start)
+   */
+  readonly startIntervalSeconds?: number;
 }
 
 /** Docker's restart policies (`docker run --restart`). */
@@ -36,7 +40,12 @@ export interface DatabaseConfig {
   readonly containerPort: number;
   /** Port published on the host (the seed's 5433). */
   readonly hostPort: number;
-  /** Host addresses the published port binds to: loopback only, IPv4 and IPv6. */
+  /**
+   * Host addresses the published port binds to, IPv4 before IPv6: the order in which Docker
+   * Engine >= 27 reads the bindings back (the provider compares the list in order, and any
+   * difference replaces the container). IPv6 loopback is an opt-in (USUALSTORE_DB_PUBLISH_IPV6=1).
+   * @default ['127.0.0.1']
+   */
   readonly hostBindAddresses: readonly string[];
   readonly listenAddresses: string;
   readonly maxConnections: number;
@@ -45,7 +54,11 @@ export interface DatabaseConfig {
   readonly healthcheck: HealthcheckTiming;
   /** How long Terraform waits for the container to report healthy after creating it. */
   readonly waitTimeoutSeconds: number;
-  /** How long Docker lets PostgreSQL shut down cleanly before it kills the container. */
+  /**
+   * How long PostgreSQL gets to shut down cleanly before it is killed: when Terraform deletes the
+   * container (destroy_grace_seconds) and when Docker itself stops it (stop_timeout: `docker
+   * stop`, daemon shutdown, quitting Docker Desktop, which otherwise allow 10 s).
+   */
   readonly destroyGraceSeconds: number;
   readonly restartPolicy: RestartPolicy;
   readonly containerLabels: Labels;
@@ -64,14 +77,13 @@ export const defaultConfig: DatabaseConfig = Object.freeze({
   database: 'usualstore',
   containerPort: 5432,
   hostPort: 5433,
-  hostBindAddresses: Object.freeze(['127.0.0.1', '::1']),
+  hostBindAddresses: Object.freeze(['127.0.0.1']),
   listenAddresses: '*',
   maxConnections: 200,
   dataPath: '/var/lib/postgresql/data',
-  // The seed's 10 s interval, but checked every second during the start period: the deploy
-  // waits for "healthy" (wait = true) before the migration hook runs, and with only the 10 s
-  // interval a ready server would sit unused for up to 10 s on every deploy.
-  healthcheck: Object.freeze({ intervalSeconds: 10, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 10, startIntervalSeconds: 1 }),
+  // The seed's timing. No start_interval by default: it needs Engine >= 25 (see
+  // HealthcheckTiming); without it the deploy waits up to one interval (10 s) for "healthy".
+  healthcheck: Object.freeze({ intervalSeconds: 10, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 10 }),
   // initdb of a fresh volume plus the first healthy check takes a few seconds;
   // two minutes leaves room for a slow disk without hanging a deploy for ever.
   waitTimeoutSeconds: 120,
@@ -125,6 +137,11 @@ function shown(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
+function isIpv4First(addresses: readonly string[]): boolean {
+  const families = addresses.map((a) => isIP(a));
+  return new Set(addresses).size === addresses.length && families.every((family, i) => i === 0 || families[i - 1] <= family);
+}
+
 function problems(c: DatabaseConfig): string[] {
   const checks: Check[] = [
     [IMAGE_REFERENCE.test(c.image), `image must be a Docker image reference such as postgres:15 or postgres:15@sha256:<64 hex digits> (got ${shown(c.image)})`],
@@ -140,6 +157,10 @@ function problems(c: DatabaseConfig): string[] {
       Array.isArray(c.hostBindAddresses) && c.hostBindAddresses.length > 0 && c.hostBindAddresses.every((a) => isIP(a) !== 0),
       `hostBindAddresses must be a non-empty list of IP addresses (got ${shown(c.hostBindAddresses)})`,
     ],
+    [
+      !Array.isArray(c.hostBindAddresses) || isIpv4First(c.hostBindAddresses),
+      `hostBindAddresses must list each address once, IPv4 addresses before IPv6 (the order Docker reads them back in) (got ${shown(c.hostBindAddresses)})`,
+    ],
     [/^[^\s]+$/.test(c.listenAddresses), `listenAddresses must be non-empty without spaces, e.g. * (got ${shown(c.listenAddresses)})`],
     // 262143 is PostgreSQL's own upper limit for max_connections.
     [integerIn(c.maxConnections, 1, 262143), `maxConnections must be an integer from 1 to 262143 (got ${shown(c.maxConnections)})`],
@@ -148,7 +169,10 @@ function problems(c: DatabaseConfig): string[] {
     [integerIn(c.healthcheck.timeoutSeconds, 1, 3600), `healthcheck.timeoutSeconds must be an integer from 1 to 3600 (got ${shown(c.healthcheck.timeoutSeconds)})`],
     [integerIn(c.healthcheck.retries, 1, 100), `healthcheck.retries must be an integer from 1 to 100 (got ${shown(c.healthcheck.retries)})`],
     [integerIn(c.healthcheck.startPeriodSeconds, 0, 3600), `healthcheck.startPeriodSeconds must be an integer from 0 to 3600 (got ${shown(c.healthcheck.startPeriodSeconds)})`],
-    [integerIn(c.healthcheck.startIntervalSeconds, 1, 3600), `healthcheck.startIntervalSeconds must be an integer from 1 to 3600 (got ${shown(c.healthcheck.startIntervalSeconds)})`],
+    [
+      c.healthcheck.startIntervalSeconds === undefined || integerIn(c.healthcheck.startIntervalSeconds, 1, 3600),
+      `healthcheck.startIntervalSeconds must be an integer from 1 to 3600 (got ${shown(c.healthcheck.startIntervalSeconds)})`,
+    ],
     [integerIn(c.waitTimeoutSeconds, 1, 3600), `waitTimeoutSeconds must be an integer from 1 to 3600 (got ${shown(c.waitTimeoutSeconds)})`],
     [integerIn(c.destroyGraceSeconds, 1, 3600), `destroyGraceSeconds must be an integer from 1 to 3600 (got ${shown(c.destroyGraceSeconds)})`],
     [RESTART_POLICIES.includes(c.restartPolicy), `restartPolicy must be one of ${RESTART_POLICIES.join(', ')} (got ${shown(c.restartPolicy)})`],
@@ -171,30 +195,57 @@ export function resolveConfig(overrides: ConfigOverrides = {}): DatabaseConfig {
   return config;
 }
 
+/** Number('') is 0 and Number(' 5 ') is 5: accept digits only, so a typo is an error, not a port. */
+function wholeNumber(name: string, raw: string): number {
+  if (!/^[0-9]+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number (got ${shown(raw)})`);
+  return Number(raw.trim());
+}
+
 /**
  * Deploy-time overrides a user may need on one machine without editing code: another image (a
- * digest pin, a mirror), another host port (5433 taken), another max_connections. Everything else
- * is changed in defaultConfig, in review.
+ * digest pin, a mirror), another host port (5433 taken), another max_connections, and the two
+ * settings that depend on the machine's Docker Engine (see DOCKER_API): USUALSTORE_DB_IMAGE,
+ * _HOST_PORT, _MAX_CONNECTIONS, _PUBLISH_IPV6, _HEALTH_START_INTERVAL. Everything else is changed
+ * in defaultConfig, in review.
  */
-export const ENVIRONMENT_OVERRIDES = {
-  USUALSTORE_DB_IMAGE: 'image',
-  USUALSTORE_DB_HOST_PORT: 'hostPort',
-  USUALSTORE_DB_MAX_CONNECTIONS: 'maxConnections',
-} as const;
-
 function environmentOverrides(env: NodeJS.ProcessEnv): ConfigOverrides {
   const overrides: { -readonly [K in keyof ConfigOverrides]: ConfigOverrides[K] } = {};
   const image = env.USUALSTORE_DB_IMAGE;
   if (image !== undefined) overrides.image = image;
-  for (const name of ['USUALSTORE_DB_HOST_PORT', 'USUALSTORE_DB_MAX_CONNECTIONS'] as const) {
-    const raw = env[name];
-    if (raw === undefined) continue;
-    // Number('') is 0 and Number(' 5 ') is 5: accept digits only, so a typo is an error, not a port.
-    const value = /^[0-9]+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-    if (Number.isNaN(value)) throw new ConfigError(`${name} must be a whole number (got ${shown(raw)})`);
-    overrides[ENVIRONMENT_OVERRIDES[name]] = value;
+  if (env.USUALSTORE_DB_HOST_PORT !== undefined) overrides.hostPort = wholeNumber('USUALSTORE_DB_HOST_PORT', env.USUALSTORE_DB_HOST_PORT);
+  if (env.USUALSTORE_DB_MAX_CONNECTIONS !== undefined) {
+    overrides.maxConnections = wholeNumber('USUALSTORE_DB_MAX_CONNECTIONS', env.USUALSTORE_DB_MAX_CONNECTIONS);
+  }
+  const ipv6 = env.USUALSTORE_DB_PUBLISH_IPV6;
+  if (ipv6 !== undefined && ipv6 !== '' && ipv6 !== '0') {
+    if (ipv6 !== '1') throw new ConfigError(`USUALSTORE_DB_PUBLISH_IPV6 must be 1 (publish on ::1 too) or 0 (got ${shown(ipv6)})`);
+    overrides.hostBindAddresses = [...defaultConfig.hostBindAddresses, '::1'];
+  }
+  const startInterval = env.USUALSTORE_DB_HEALTH_START_INTERVAL;
+  if (startInterval !== undefined && startInterval !== '') {
+    overrides.healthcheck = { startIntervalSeconds: wholeNumber('USUALSTORE_DB_HEALTH_START_INTERVAL', startInterval) };
   }
   return overrides;
+}
+
+/**
+ * Docker Engine API versions the stack needs (the deploy preflight compares them with the
+ * engine's). 1.41 is Docker Engine 20.10, the oldest engine this project is tested against.
+ * A healthcheck start_interval needs 1.44 (Engine 25): the provider's Docker client refuses
+ * it on older engines. IPv6 bindings read back in a stable IPv4-first order only from Engine 27
+ * (API 1.46); on older engines the container would be replaced by every deploy.
+ */
+export const DOCKER_API = { minimum: '1.41', startInterval: '1.44', ipv6Binding: '1.46' } as const;
+
+/** The lowest Docker Engine API version that can run `config` without churn, and why. */
+export function requiredDockerApi(config: DatabaseConfig): { version: string; reason: string } {
+  if (config.hostBindAddresses.some((a) => isIP(a) === 6)) {
+    return { version: DOCKER_API.ipv6Binding, reason: 'publishing on an IPv6 address (USUALSTORE_DB_PUBLISH_IPV6) needs Docker Engine 27 or later' };
+  }
+  if (config.healthcheck.startIntervalSeconds !== undefined) {
+    return { version: DOCKER_API.startInterval, reason: 'a healthcheck start interval (USUALSTORE_DB_HEALTH_START_INTERVAL) needs Docker Engine 25 or later' };
+  }
+  return { version: DOCKER_API.minimum, reason: 'this project needs Docker Engine 20.10 or later' };
 }
 
 /** The configuration the stacks and the usualstore-db command both use: defaults + environment. */

@@ -70,6 +70,6 @@ export class DatabaseStack extends DockerStack {
       dependsOn: [this.postgres.container],
     });
     this.migrations.resource.overrideLogicalId('migrations');
-    new ConnectionOutputs(this, 'outputs', { config, container: this.postgres.container, password: this.password.stringValue });
+    new ConnectionOutputs(this, 'outputs', { config, container: this.postgres.container });
   }
 }

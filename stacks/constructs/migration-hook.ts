@@ -7,11 +7,9 @@
  */
 import path from 'node:path';
 import { Construct } from 'constructs';
-import { App, DataResource, Fn, ITerraformDependable, TerraformStack } from 'cdktf';
+import { DataResource, Fn, ITerraformDependable } from 'cdktf';
+import { fromStackDir, PROJECT_ROOT } from '../stack-paths';
 import { migrationsHash } from './migrations-hash';
-
-/** The project root: this file lives in <root>/stacks/constructs. */
-const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 export interface MigrationHookProps {
   /** Where the migrator connects from this machine (the container's published address). */
@@ -39,14 +37,6 @@ function terraformLiteral(text: string): string {
   return text.replace(/([$%])\{/g, '$1$1{');
 }
 
-/**
- * `from` relative to `to`, as POSIX (Terraform runs the command with /bin/sh). Relative, so no
- * path of the synthesizing machine enters the JSON, which stays the same in every checkout.
- */
-function relativePath(from: string, to: string): string {
-  return path.relative(from, to).split(path.sep).join('/') || '.';
-}
-
 /** postgres://user@host:port/database: no password, so it is safe in the JSON and in logs. */
 export function passwordlessUrl(props: Pick<MigrationHookProps, 'host' | 'port' | 'user' | 'database'>): string {
   const host = props.host.includes(':') ? `[${props.host}]` : props.host;
@@ -63,11 +53,9 @@ export class MigrationHook extends Construct {
     const migrationsDir = path.resolve(props.migrationsDir ?? path.join(PROJECT_ROOT, 'migrations'));
     this.migrationsHash = migrationsHash(migrationsDir);
 
-    // Terraform runs provisioners in the stack's working directory, <outdir>/stacks/<stack id>
-    // (cdktf's manifest layout): paths in the command are relative to it.
-    const stackDir = path.join(path.resolve(App.of(this).outdir), 'stacks', TerraformStack.of(this).node.id);
-    const cli = relativePath(stackDir, path.join(PROJECT_ROOT, 'bin', 'usualstore-db.js'));
-    const command = ['node', cli, 'migrate', 'up', '--wait', String(props.waitSeconds), '--migrations-dir', relativePath(stackDir, migrationsDir)];
+    // Terraform runs provisioners in the stack's working directory: paths are relative to it.
+    const cli = fromStackDir(this, path.join(PROJECT_ROOT, 'bin', 'usualstore-db.js'));
+    const command = ['node', cli, 'migrate', 'up', '--wait', String(props.waitSeconds), '--migrations-dir', fromStackDir(this, migrationsDir)];
 
     this.resource = new DataResource(this, 'hook', {
       triggersReplace: { migrations_sha256: this.migrationsHash },

@@ -30,6 +30,20 @@ export function healthcheckTest(config: DatabaseConfig): string[] {
   return ['CMD', 'pg_isready', '-U', config.user, '-d', config.database, '-h', '127.0.0.1'];
 }
 
+/**
+ * A whole number of seconds as Go's time.Duration prints it ("10s", "1m0s", "1h0m0s"): the
+ * provider reads the healthcheck durations back from Docker that way, so "60s" in the JSON
+ * would differ from the state on every plan.
+ */
+export function goDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h}h${m}m${s}s`;
+  if (m > 0) return `${m}m${s}s`;
+  return `${s}s`;
+}
+
 export class PostgresContainer extends Construct {
   readonly image: Image;
   readonly container: Container;
@@ -52,26 +66,35 @@ export class PostgresContainer extends Construct {
       image: this.image.imageId,
       env: [`POSTGRES_USER=${config.user}`, `POSTGRES_DB=${config.database}`, `POSTGRES_PASSWORD=${props.password}`],
       command: postgresCommand(config),
-      // One published port per loopback address: reachable from this machine only, over IPv4
-      // and IPv6, never from the LAN.
+      // One published port per loopback address (127.0.0.1 unless IPv6 is opted in): reachable
+      // from this machine only, never from the LAN. Listed in the order Docker reads them back.
       ports: config.hostBindAddresses.map((ip) => ({ internal: config.containerPort, external: config.hostPort, ip, protocol: 'tcp' })),
       networksAdvanced: [{ name: props.networkName, aliases: [config.networkAlias] }],
       // The volume is named, not referenced: this stack must not read the data stack's state.
       volumes: [{ volumeName: config.volumeName, containerPath: config.dataPath }],
       healthcheck: {
         test: healthcheckTest(config),
-        interval: `${timing.intervalSeconds}s`,
-        timeout: `${timing.timeoutSeconds}s`,
+        interval: goDuration(timing.intervalSeconds),
+        timeout: goDuration(timing.timeoutSeconds),
         retries: timing.retries,
-        startPeriod: `${timing.startPeriodSeconds}s`,
-        startInterval: `${timing.startIntervalSeconds}s`,
+        startPeriod: goDuration(timing.startPeriodSeconds),
+        // Left out unless opted in: any value but 0 makes the provider's Docker client refuse to
+        // create the container on an engine older than 25 (API 1.44).
+        ...(timing.startIntervalSeconds === undefined ? {} : { startInterval: goDuration(timing.startIntervalSeconds) }),
       },
       restart: config.restartPolicy,
       // The apply finishes only once PostgreSQL answers, so what runs after it (migrations) can
       // rely on a server.
       wait: true,
       waitTimeout: config.waitTimeoutSeconds,
+      // must_run = true (the provider's default) makes every refresh, even a plain `plan`, DELETE
+      // a stopped container and plan a new one (kreuzwerker/terraform-provider-docker#590). A
+      // stopped database is started by the deploy preflight instead (npm run deploy).
+      mustRun: false,
+      // The same grace for Terraform's delete and for Docker's own stops (docker stop, daemon
+      // shutdown, quitting Docker Desktop), which otherwise kill PostgreSQL after 10 s.
       destroyGraceSeconds: config.destroyGraceSeconds,
+      stopTimeout: config.destroyGraceSeconds,
       labels: dockerLabels(config.containerLabels),
     });
     this.container.overrideLogicalId('database');

@@ -2,7 +2,7 @@
  * The typed configuration: the seed's defaults, and a clear ConfigError for every impossible
  * value (the usualstore-db command relies on the same file).
  */
-import { ConfigError, defaultConfig, loadConfig, resolveConfig } from '../../../stacks/config';
+import { ConfigError, defaultConfig, DOCKER_API, loadConfig, requiredDockerApi, resolveConfig } from '../../../stacks/config';
 
 const DIGEST = 'a'.repeat(64);
 
@@ -29,11 +29,11 @@ describe('defaultConfig', () => {
       database: 'usualstore',
       containerPort: 5432,
       hostPort: 5433,
-      hostBindAddresses: ['127.0.0.1', '::1'],
+      hostBindAddresses: ['127.0.0.1'],
       listenAddresses: '*',
       maxConnections: 200,
       dataPath: '/var/lib/postgresql/data',
-      healthcheck: { intervalSeconds: 10, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 10, startIntervalSeconds: 1 },
+      healthcheck: { intervalSeconds: 10, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 10 },
       restartPolicy: 'unless-stopped',
     });
   });
@@ -67,6 +67,9 @@ describe('resolveConfig', () => {
     ['image with a space', { image: 'postgres: 15' }, 'image must be a Docker image reference'],
     ['no bind address', { hostBindAddresses: [] }, 'hostBindAddresses must be a non-empty list of IP addresses'],
     ['a host name as bind address', { hostBindAddresses: ['localhost'] }, 'hostBindAddresses must be'],
+    ['IPv6 before IPv4', { hostBindAddresses: ['::1', '127.0.0.1'] }, 'hostBindAddresses must list each address once, IPv4 addresses before IPv6'],
+    ['a bind address twice', { hostBindAddresses: ['127.0.0.1', '127.0.0.1'] }, 'hostBindAddresses must list each address once'],
+    ['startInterval 0', { healthcheck: { startIntervalSeconds: 0 } }, 'healthcheck.startIntervalSeconds must be an integer from 1 to 3600'],
     ['relative dataPath', { dataPath: 'data' }, 'dataPath must be an absolute path'],
     ['retries 0', { healthcheck: { retries: 0 } }, 'healthcheck.retries must be an integer from 1 to 100'],
     ['interval 0', { healthcheck: { intervalSeconds: 0 } }, 'healthcheck.intervalSeconds must be'],
@@ -127,5 +130,29 @@ describe('loadConfig', () => {
   it('validates what the environment gives', () => {
     expect(() => loadConfig({ USUALSTORE_DB_HOST_PORT: '70000' })).toThrow(/hostPort must be an integer from 1 to 65535 \(got 70000\)/);
     expect(() => loadConfig({ USUALSTORE_DB_MAX_CONNECTIONS: '0' })).toThrow(/maxConnections must be an integer from 1 to 262143 \(got 0\)/);
+  });
+});
+
+describe('engine-dependent settings', () => {
+  it('publishes on ::1 only with USUALSTORE_DB_PUBLISH_IPV6=1, after 127.0.0.1', () => {
+    expect(loadConfig({ USUALSTORE_DB_PUBLISH_IPV6: '1' }).hostBindAddresses).toEqual(['127.0.0.1', '::1']);
+    expect(loadConfig({ USUALSTORE_DB_PUBLISH_IPV6: '0' }).hostBindAddresses).toEqual(['127.0.0.1']);
+    expect(() => loadConfig({ USUALSTORE_DB_PUBLISH_IPV6: 'yes' })).toThrow(new ConfigError('USUALSTORE_DB_PUBLISH_IPV6 must be 1 (publish on ::1 too) or 0 (got "yes")'));
+  });
+
+  it('sets a healthcheck start interval only with USUALSTORE_DB_HEALTH_START_INTERVAL', () => {
+    expect(loadConfig({}).healthcheck.startIntervalSeconds).toBeUndefined();
+    expect(loadConfig({ USUALSTORE_DB_HEALTH_START_INTERVAL: '2' }).healthcheck).toEqual({ ...defaultConfig.healthcheck, startIntervalSeconds: 2 });
+    expect(() => loadConfig({ USUALSTORE_DB_HEALTH_START_INTERVAL: '1s' })).toThrow(/USUALSTORE_DB_HEALTH_START_INTERVAL must be a whole number/);
+  });
+
+  it('needs Docker API 1.41 (Engine 20.10) by default, 1.44 for a start interval, 1.46 for IPv6 bindings', () => {
+    expect(requiredDockerApi(defaultConfig).version).toBe(DOCKER_API.minimum);
+    expect(DOCKER_API.minimum).toBe('1.41');
+    expect(requiredDockerApi(loadConfig({ USUALSTORE_DB_HEALTH_START_INTERVAL: '1' }))).toEqual({
+      version: '1.44',
+      reason: expect.stringContaining('Docker Engine 25'),
+    });
+    expect(requiredDockerApi(loadConfig({ USUALSTORE_DB_PUBLISH_IPV6: '1' }))).toEqual({ version: '1.46', reason: expect.stringContaining('Docker Engine 27') });
   });
 });

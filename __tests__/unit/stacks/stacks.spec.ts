@@ -13,14 +13,17 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { addUsualstoreStacks, UsualstoreStacks } from '../../../stacks/app';
-import { DatabaseConfig, defaultConfig, resolveConfig } from '../../../stacks/config';
+import { DatabaseConfig, defaultConfig, loadConfig, resolveConfig } from '../../../stacks/config';
+import { goDuration } from '../../../stacks/constructs/postgres-container';
 
 Testing.setupJest();
 
-// Testing.synth renders in memory; new App() only creates the (empty) outdir. Given so that
-// Testing.app does not leave a temporary directory in /tmp for every app.
-const OUTDIR = path.resolve(__dirname, '..', '..', '..', '.test-out', 'unit-stacks');
-afterAll(() => fs.rmSync(OUTDIR, { recursive: true, force: true }));
+// Testing.synth renders in memory; new App() only creates the (empty) outdir, and not its
+// parent: made here so that this file also runs alone on a fresh clone (npm run test:unit).
+// Inside the project, as the stacks require, and one level deep like cdktf.out, so the
+// relative paths in the JSON are the ones a real synth writes: the tests' git-ignored .test-out.
+const OUTDIR = path.resolve(__dirname, '..', '..', '..', '.test-out');
+fs.mkdirSync(OUTDIR, { recursive: true });
 
 function stacks(config: DatabaseConfig = defaultConfig, allowVolumeDestroy = false): UsualstoreStacks {
   const app: App = Testing.app({ outdir: OUTDIR });
@@ -106,6 +109,8 @@ describe('stack usualstore-database', () => {
       wait: true,
       wait_timeout: 120,
       destroy_grace_seconds: 60,
+      stop_timeout: 60,
+      must_run: false,
       labels: expect.arrayContaining([
         { label: 'com.usualstore.service', value: 'database' },
         { label: 'com.usualstore.tier', value: 'data' },
@@ -123,14 +128,24 @@ describe('stack usualstore-database', () => {
     expect(variable).not.toHaveProperty('default');
   });
 
-  it('publishes 5432 on 5433 bound to 127.0.0.1 and ::1 only', () => {
-    expect(synth).toHaveResourceWithProperties(Container, {
-      ports: [
-        expect.objectContaining({ internal: 5432, external: 5433, ip: '127.0.0.1', protocol: 'tcp' }),
-        expect.objectContaining({ internal: 5432, external: 5433, ip: '::1', protocol: 'tcp' }),
-      ],
-    });
-    expect(container.ports).toHaveLength(2);
+  it('publishes 5432 on 5433 bound to 127.0.0.1 only', () => {
+    expect(container.ports).toEqual([{ internal: 5432, external: 5433, ip: '127.0.0.1', protocol: 'tcp' }]);
+  });
+
+  it('publishes on ::1 too only when asked, after 127.0.0.1 (the order Docker >= 27 reads back)', () => {
+    const ipv6 = parsed(Testing.synth(stacks(loadConfig({ USUALSTORE_DB_PUBLISH_IPV6: '1' })).database));
+    expect(ipv6.resource.docker_container.database.ports).toEqual([
+      { internal: 5432, external: 5433, ip: '127.0.0.1', protocol: 'tcp' },
+      { internal: 5432, external: 5433, ip: '::1', protocol: 'tcp' },
+    ]);
+  });
+
+  it('never lets a refresh delete a stopped container (must_run = false)', () => {
+    expect(container.must_run).toBe(false);
+  });
+
+  it("gives PostgreSQL the same shutdown grace on Docker's own stops as on Terraform's delete", () => {
+    expect(container.stop_timeout).toBe(container.destroy_grace_seconds);
   });
 
   it('joins the network with the alias database', () => {
@@ -153,27 +168,39 @@ describe('stack usualstore-database', () => {
         timeout: '5s',
         retries: 5,
         start_period: '10s',
-        start_interval: '1s',
       }),
+    });
+    // start_interval needs Docker Engine 25: left out unless opted in.
+    expect((container.healthcheck as Record<string, unknown>).start_interval).toBeUndefined();
+  });
+
+  it('sets a healthcheck start interval only when asked (USUALSTORE_DB_HEALTH_START_INTERVAL)', () => {
+    const opted = parsed(Testing.synth(stacks(loadConfig({ USUALSTORE_DB_HEALTH_START_INTERVAL: '1' })).database));
+    expect(opted.resource.docker_container.database.healthcheck).toMatchObject({ start_interval: '1s' });
+  });
+
+  it('writes every duration as the provider reads it back from Docker (Go duration text)', () => {
+    const config = resolveConfig({ healthcheck: { intervalSeconds: 60, timeoutSeconds: 90, startPeriodSeconds: 3600, startIntervalSeconds: 61 } });
+    const json = parsed(Testing.synth(stacks(config).database));
+    expect(json.resource.docker_container.database.healthcheck).toMatchObject({
+      interval: '1m0s',
+      timeout: '1m30s',
+      start_period: '1h0m0s',
+      start_interval: '1m1s',
     });
   });
 
-  it('outputs the container, the internal and host addresses, and sensitive connection strings', () => {
+  it('outputs the container, the internal and host addresses, and URLs without the password (outputs are stored in the state)', () => {
     expect(json.output).toEqual({
-      container_name: expect.objectContaining({ value: '${docker_container.database.name}', sensitive: false }),
-      container_id: expect.objectContaining({ value: '${docker_container.database.id}', sensitive: false }),
-      internal_host: expect.objectContaining({ value: 'database', sensitive: false }),
-      internal_port: expect.objectContaining({ value: 5432, sensitive: false }),
-      host_port: expect.objectContaining({ value: 5433, sensitive: false }),
-      host_connection_string: expect.objectContaining({
-        value: 'postgres://postgres:${replace(urlencode(var.postgres_password), "+", "%20")}@localhost:5433/usualstore',
-        sensitive: true,
-      }),
-      network_connection_string: expect.objectContaining({
-        value: 'postgres://postgres:${replace(urlencode(var.postgres_password), "+", "%20")}@database:5432/usualstore',
-        sensitive: true,
-      }),
+      container_name: expect.objectContaining({ value: '${docker_container.database.name}' }),
+      container_id: expect.objectContaining({ value: '${docker_container.database.id}' }),
+      internal_host: expect.objectContaining({ value: 'database' }),
+      internal_port: expect.objectContaining({ value: 5432 }),
+      host_port: expect.objectContaining({ value: 5433 }),
+      host_database_url: expect.objectContaining({ value: 'postgres://postgres@localhost:5433/usualstore' }),
+      network_database_url: expect.objectContaining({ value: 'postgres://postgres@database:5432/usualstore' }),
     });
+    expect(JSON.stringify(json.output)).not.toContain('password}');
   });
 
   it('keeps its state in a relative local path', () => {
@@ -186,10 +213,10 @@ describe('stack usualstore-database', () => {
     expect(other).toHaveResourceWithProperties(Container, {
       name: 'other-db',
       command: ['postgres', '-c', 'listen_addresses=*', '-c', 'max_connections=50'],
-      ports: [expect.objectContaining({ external: 15433 }), expect.objectContaining({ external: 15433 })],
+      ports: [expect.objectContaining({ external: 15433 })],
       healthcheck: expect.objectContaining({ test: ['CMD', 'pg_isready', '-U', 'admin', '-d', 'shop', '-h', '127.0.0.1'] }),
     });
-    expect(parsed(other).output.host_connection_string.value).toBe('postgres://admin:${replace(urlencode(var.postgres_password), "+", "%20")}@localhost:15433/shop');
+    expect(parsed(other).output.host_database_url.value).toBe('postgres://admin@localhost:15433/shop');
   });
 });
 
@@ -207,6 +234,21 @@ function normalized(stackJson: string): StackJson {
   }
   return json;
 }
+
+describe('goDuration', () => {
+  it.each([
+    [0, '0s'],
+    [1, '1s'],
+    [59, '59s'],
+    [60, '1m0s'],
+    [61, '1m1s'],
+    [3599, '59m59s'],
+    [3600, '1h0m0s'],
+    [3661, '1h1m1s'],
+  ])('%i s is %s, as Go prints a time.Duration', (seconds, text) => {
+    expect(goDuration(seconds)).toBe(text);
+  });
+});
 
 describe('synthesized JSON', () => {
   it('matches the reviewed snapshot (both stacks)', () => {

@@ -1,0 +1,29 @@
+/**
+ * Paths that Terraform follows from a stack's working directory, <outdir>/stacks/<stack id>
+ * (cdktf's manifest layout): the state file and the migration hook's command. They are written
+ * RELATIVE to that directory, so that no path of the synthesizing machine enters the reviewed
+ * JSON and the same commit synthesizes the same bytes in every checkout. That only works while
+ * the output directory lies inside the project: one outside it (`cdktf synth --output /tmp/x`)
+ * would put the machine's directory names into the JSON, so it is refused in one line.
+ */
+import path from 'node:path';
+import { App, TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { ConfigError } from './config';
+
+/** The project root: this file lives in <root>/stacks. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+/** `target` (absolute) as Terraform reaches it from the working directory of `scope`'s stack. */
+export function fromStackDir(scope: IConstruct, target: string): string {
+  const outdir = path.resolve(App.of(scope).outdir);
+  const inside = path.relative(PROJECT_ROOT, outdir);
+  if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) {
+    throw new ConfigError(
+      `the cdktf output directory ${outdir} is not inside the project ${PROJECT_ROOT}: the state file and the migration hook are addressed relative to the project; synthesize into a directory inside it (cdktf.json's "output", cdktf.out)`,
+    );
+  }
+  const stackDir = path.join(outdir, 'stacks', TerraformStack.of(scope).node.id);
+  // POSIX separators: Terraform runs the hook's command with /bin/sh.
+  return path.relative(stackDir, target).split(path.sep).join('/') || '.';
+}
