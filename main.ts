@@ -3,16 +3,22 @@
  * impossible configuration value is the user's to fix: one line on stderr and exit 1, not a
  * stack trace inside cdktf's output.
  */
+import fs from 'node:fs';
 import { App } from 'cdktf';
 import { ConfigError, loadConfig } from './stacks/config';
 import { addUsualstoreStacks } from './stacks/app';
+import { checkedOutdir } from './stacks/stack-paths';
 import { volumeGuardLifted } from './stacks/volume-guard';
 
 function synth(): void {
-  // Everything that can be wrong is checked before new App(), which already creates cdktf.out.
+  // Everything that can be wrong is checked before new App(), which already creates the output
+  // directory (cdktf.json's "output", or `cdktf synth --output DIR`, handed over in CDKTF_OUTDIR).
   const config = loadConfig();
   const allowVolumeDestroy = volumeGuardLifted(config.volumeName);
-  const app = new App();
+  const outdir = checkedOutdir(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
+  // App creates only the last level: --output build/synth needs build/ first.
+  fs.mkdirSync(outdir, { recursive: true });
+  const app = new App({ outdir });
   addUsualstoreStacks(app, { config, allowVolumeDestroy });
   app.synth();
 }

@@ -14,15 +14,21 @@ import { ConfigError } from './config';
 /** The project root: this file lives in <root>/stacks. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 
-/** `target` (absolute) as Terraform reaches it from the working directory of `scope`'s stack. */
-export function fromStackDir(scope: IConstruct, target: string): string {
-  const outdir = path.resolve(App.of(scope).outdir);
-  const inside = path.relative(PROJECT_ROOT, outdir);
+/** The absolute output directory, or a ConfigError when it is not inside the project. */
+export function checkedOutdir(outdir: string): string {
+  const absolute = path.resolve(outdir);
+  const inside = path.relative(PROJECT_ROOT, absolute);
   if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) {
     throw new ConfigError(
-      `the cdktf output directory ${outdir} is not inside the project ${PROJECT_ROOT}: the state file and the migration hook are addressed relative to the project; synthesize into a directory inside it (cdktf.json's "output", cdktf.out)`,
+      `the cdktf output directory ${absolute} is not inside the project ${PROJECT_ROOT}: the state file and the migration hook are addressed relative to the project; synthesize into a directory inside it (cdktf.json's "output", cdktf.out)`,
     );
   }
+  return absolute;
+}
+
+/** `target` (absolute) as Terraform reaches it from the working directory of `scope`'s stack. */
+export function fromStackDir(scope: IConstruct, target: string): string {
+  const outdir = checkedOutdir(App.of(scope).outdir);
   const stackDir = path.join(outdir, 'stacks', TerraformStack.of(scope).node.id);
   // POSIX separators: Terraform runs the hook's command with /bin/sh.
   return path.relative(stackDir, target).split(path.sep).join('/') || '.';

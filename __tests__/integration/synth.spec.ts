@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../support/cli';
-import { cdktfSynth, makeCheckout, readTree, removeCheckout } from '../support/checkout';
+import { cdktfSynth, makeCheckout, readTree, removeCheckout, run } from '../support/checkout';
 
 // Distinct markers per channel, so that a failure says which one leaked.
 const SECRETS = {
@@ -87,3 +87,36 @@ describe('cdktf synth', () => {
     }
   });
 });
+
+describe('cdktf synth --output', () => {
+  let dir: string;
+  let outside: string;
+  beforeAll(() => {
+    dir = makeCheckout('synth-output');
+    outside = fs.mkdtempSync(path.join(os.tmpdir(), 'usualstore-synth-out-'));
+  });
+  afterAll(() => {
+    removeCheckout(dir);
+    fs.rmSync(outside, { recursive: true, force: true });
+  });
+
+  it('refuses an output directory outside the project in one line, writing no stack', async () => {
+    const result = await run(path.join(dir, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', outside], { cwd: dir });
+    expect(result.code).not.toBe(0);
+    const output = result.stdout + result.stderr;
+    expect(output).toContain(`usualstore: the cdktf output directory ${outside} is not inside the project ${fs.realpathSync(dir)}`);
+    expect(output).not.toMatch(/^\s+at .*\.ts:\d+/m);
+    expect(fs.existsSync(path.join(outside, 'stacks'))).toBe(false);
+  });
+
+  it('from another directory inside the project, addresses the same state file and project files', async () => {
+    const result = await run(path.join(dir, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', 'build/synth'], { cwd: dir });
+    expect(result.code).toBe(0);
+    const stackDir = path.join(dir, 'build', 'synth', 'stacks', 'usualstore-database');
+    const json = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
+    expect(path.resolve(stackDir, json.terraform.backend.local.path)).toBe(path.join(dir, 'terraform.usualstore-database.tfstate'));
+    const cli = /^node (\S+) /.exec(json.resource.terraform_data.migrations.provisioner[0]['local-exec'].command)![1];
+    expect(path.resolve(stackDir, cli)).toBe(path.join(dir, 'bin', 'usualstore-db.js'));
+  });
+});
+
