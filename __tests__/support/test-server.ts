@@ -13,12 +13,21 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-const SCRIPT = path.join(__dirname, 'postgres-server.mjs');
+export const TEST_SERVER_SCRIPT = path.join(__dirname, 'postgres-server.mjs');
+
+export interface StartOptions {
+  /** Another copy of postgres-server.mjs (with the node_modules beside it). */
+  script?: string;
+  env?: NodeJS.ProcessEnv;
+}
 
 /** Starts embedded PostgreSQL 15 in a child process; `flags` go to the postgres binary. */
-export function startTestServer(flags: string[] = []): Promise<TestServer> {
+export function startTestServer(flags: string[] = [], options: StartOptions = {}): Promise<TestServer> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [SCRIPT, ...flags], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, [options.script ?? TEST_SERVER_SCRIPT, ...flags], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: options.env ?? process.env,
+    });
     let out = '';
     let err = '';
     child.stderr!.on('data', (d) => (err += d));
