@@ -21,6 +21,9 @@ export interface HealthcheckTiming {
   readonly startIntervalSeconds?: number;
 }
 
+/** terraform.tfvars.example's password: refused by the stack's validation and the deploy preflight. */
+export const PASSWORD_PLACEHOLDER = 'CHANGE-ME';
+
 /** Docker's restart policies (`docker run --restart`). */
 export type RestartPolicy = 'no' | 'on-failure' | 'always' | 'unless-stopped';
 

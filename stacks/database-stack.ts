@@ -4,7 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { TerraformStack, TerraformVariable } from 'cdktf';
-import { DatabaseConfig } from './config';
+import { DatabaseConfig, PASSWORD_PLACEHOLDER } from './config';
 import { ApplicationNetwork } from './constructs/application-network';
 import { ConnectionOutputs } from './constructs/connection-outputs';
 import { MigrationHook } from './constructs/migration-hook';
@@ -12,7 +12,6 @@ import { PostgresContainer } from './constructs/postgres-container';
 import { DockerStack } from './docker-stack';
 
 export const DATABASE_STACK_NAME = 'usualstore-database';
-export const PASSWORD_PLACEHOLDER = 'CHANGE-ME';
 
 export interface DatabaseStackProps {
   readonly config: DatabaseConfig;

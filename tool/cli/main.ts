@@ -20,6 +20,7 @@ commands:
   backup FILE [--force]
   restore FILE [--force]
   shell [-- PSQL_ARGS...]
+  preflight deploy|destroy|wipe   (the checks npm run deploy/destroy/wipe make before cdktf)
 
 Connection: --database-url URL, or the DATABASE_URL environment variable.`;
 
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, () => Command> = {
   backup: () => require('./commands/backup').backup,
   restore: () => require('./commands/restore').restore,
   shell: () => require('./commands/shell').shell,
+  preflight: () => require('./commands/preflight').preflight,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -63,23 +63,28 @@ export function listMigrationFiles(dir: string): MigrationFile[] {
   return files.sort(compareMigrations);
 }
 
-/** The package's own migrations/ directory: the default, so that the installed command
- * migrates UsualStore's schema from any working directory (the deploy hook runs from
- * cdktf.out/stacks/...). Found by walking up to our package.json, which works both from
- * the compiled dist/tool/migrator and from the sources. */
-export function defaultMigrationsDir(): string {
+/** The project (package) root: walks up to our package.json, which works both from the
+ * compiled dist/tool/... and from the sources; the working directory when none is found. */
+export function projectRoot(): string {
   let dir = __dirname;
   for (;;) {
     const manifest = path.join(dir, 'package.json');
     if (fs.existsSync(manifest)) {
       try {
-        if ((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'usualstore-db') return path.join(dir, 'migrations');
+        if ((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'usualstore-db') return dir;
       } catch {
         // Not ours (or unreadable): keep walking up.
       }
     }
     const parent = path.dirname(dir);
-    if (parent === dir) return path.resolve('migrations');
+    if (parent === dir) return path.resolve('.');
     dir = parent;
   }
+}
+
+/** The package's own migrations/ directory: the default, so that the installed command
+ * migrates UsualStore's schema from any working directory (the deploy hook runs from
+ * cdktf.out/stacks/...). */
+export function defaultMigrationsDir(): string {
+  return path.join(projectRoot(), 'migrations');
 }

@@ -29,6 +29,11 @@ function firstLine(text: string): string {
   return text.trim().split('\n')[0]?.trim() ?? '';
 }
 
+/** docker's words (CLI 20 to 28, Linux and Docker Desktop) for a daemon it cannot reach. */
+export function isDaemonDown(stderr: string): boolean {
+  return /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|docker daemon is not running/i.test(stderr);
+}
+
 export function classifyProbe(outcome: ProbeOutcome): ContainerState {
   if (outcome.spawnError) {
     if (outcome.spawnError.code === 'ENOENT') return { state: 'docker-missing' };
@@ -42,7 +47,7 @@ export function classifyProbe(outcome: ProbeOutcome): ContainerState {
     return { state: 'unknown', detail: `docker inspect printed "${firstLine(running)}"` };
   }
   const stderr = outcome.stderr;
-  if (/Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|docker daemon is not running/i.test(stderr)) {
+  if (isDaemonDown(stderr)) {
     return { state: 'daemon-down', detail: firstLine(stderr) };
   }
   if (/No such (object|container)/i.test(stderr)) return { state: 'absent' };
