@@ -7,8 +7,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-source "$root/scripts/tfvars.sh"
 volume="$(node --import tsx -e 'try { console.log(require("./stacks/config.ts").loadConfig().volumeName) } catch (e) { console.error("usualstore: " + e.message); process.exit(1) }')"
+
+# Before asking anything: no point confirming what cannot run (no password, no Docker).
+node "$root/bin/usualstore-db.js" preflight wipe
 
 if [ -n "${USUALSTORE_WIPE_CONFIRM:-}" ]; then
   answer="$USUALSTORE_WIPE_CONFIRM"
@@ -23,7 +25,7 @@ if [ "$answer" != "$volume" ]; then
   exit 1
 fi
 
-export USUALSTORE_ALLOW_VOLUME_DESTROY="$volume"
+export USUALSTORE_ALLOW_VOLUME_DESTROY="$volume" USUALSTORE_PREFLIGHT_DONE=1
 # Both stacks: the volume cannot be removed while the container still mounts it, and cdktf
 # destroys usualstore-database (which depends on usualstore-data) first.
 exec bash "$root/scripts/cdktf-with-tfvars.sh" destroy --auto-approve usualstore-database usualstore-data

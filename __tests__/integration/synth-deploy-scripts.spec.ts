@@ -1,7 +1,8 @@
 /**
  * The npm scripts that hand terraform.tfvars to cdktf (deploy, destroy, wipe), run as npm runs
  * them, in a checkout: what they do before cdktf starts (a real deploy needs Docker and the
- * provider download, neither of which exists here).
+ * provider download, neither of which exists here). What the preflight does with a Docker
+ * Engine, and wipe's confirmation after it, are in preflight.spec.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,10 +25,10 @@ describe('npm run deploy / destroy / wipe', () => {
     expect(scripts.destroy).not.toContain('usualstore-data ');
   });
 
-  it.each(['deploy', 'destroy', 'wipe'])('%s without terraform.tfvars: one line, exit 1, nothing run', async (name) => {
+  it.each(['deploy', 'destroy', 'wipe'])('%s without terraform.tfvars: one line from the preflight, exit 1, nothing run', async (name) => {
     const result = await npmRun(name);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('usualstore: terraform.tfvars not found; copy terraform.tfvars.example to terraform.tfvars and set postgres_password (or export TF_VAR_postgres_password)\n');
+    expect(result.stderr).toBe('usualstore-db: terraform.tfvars not found; copy terraform.tfvars.example to terraform.tfvars and set postgres_password (or export TF_VAR_postgres_password)\n');
     expect(fs.existsSync(path.join(dir, 'cdktf.out'))).toBe(false);
   });
 
@@ -35,7 +36,7 @@ describe('npm run deploy / destroy / wipe', () => {
   const varFileArgs = (env: NodeJS.ProcessEnv = {}) =>
     run('bash', ['-c', 'root="$PWD"; source scripts/tfvars.sh; printf "%s\\n" "${var_file_args[@]}"'], { cwd: dir, env });
 
-  it('takes TF_VAR_postgres_password from the environment when there is no terraform.tfvars', async () => {
+  it('hands no var-file when there is no terraform.tfvars (Terraform reads TF_VAR_postgres_password itself)', async () => {
     const result = await varFileArgs({ TF_VAR_postgres_password: 'from-the-environment' });
     expect(result).toEqual({ code: 0, stdout: '\n', stderr: '' });
   });
@@ -46,17 +47,6 @@ describe('npm run deploy / destroy / wipe', () => {
     it('hands the file to cdktf as an absolute --var-file (Terraform runs in cdktf.out/stacks/<stack>)', async () => {
       const result = await varFileArgs({ TF_VAR_postgres_password: 'ignored-when-the-file-exists' });
       expect(result).toEqual({ code: 0, stdout: `--var-file=${path.join(fs.realpathSync(dir), 'terraform.tfvars')}\n`, stderr: '' });
-    });
-
-    it.each([
-      ['no terminal and no confirmation', {}],
-      ['a wrong confirmation', { USUALSTORE_WIPE_CONFIRM: 'yes' }],
-      ['a confirmation of another name', { USUALSTORE_WIPE_CONFIRM: 'usualstore-database' }],
-    ])('wipe with %s is cancelled before anything runs', async (_name, env) => {
-      const result = await npmRun('wipe', env);
-      expect(result.code).toBe(1);
-      expect(result.stderr).toBe('usualstore: wipe cancelled: confirmation did not match the volume name "usualstore_db_data" (nothing was changed)\n');
-      expect(fs.existsSync(path.join(dir, 'cdktf.out'))).toBe(false);
     });
 
     it('wipe with an impossible configuration says so in one line', async () => {

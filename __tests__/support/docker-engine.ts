@@ -1,0 +1,101 @@
+/**
+ * A real Docker Engine for the tests that need one: Debian's docker.io (Engine 20.10, API 1.41;
+ * .ci/run installs it), started as root in a network namespace of its own with every directory
+ * under a temporary one, so it touches nothing of the machine's and nothing outside reaches it.
+ * No image can be pulled here: tests build what they run from local files (`docker import`).
+ * Where it cannot start (not root, no dockerd, no unshare), `startDockerEngine` says why, and the
+ * tests skip with that reason printed.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface DockerEngine {
+  /** DOCKER_HOST for the docker CLI. */
+  host: string;
+  /** `docker ARGS` against this engine; throws with docker's stderr on failure. */
+  docker(args: string[], input?: string): string;
+  stop(): Promise<void>;
+}
+
+function onPath(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Why no engine can start here, or undefined when one can. */
+export function dockerEngineUnavailable(): string | undefined {
+  if (process.getuid?.() !== 0) return 'starting dockerd needs root';
+  for (const command of ['dockerd', 'unshare', 'docker']) if (!onPath(command)) return `${command} is not installed (Debian: apt-get install docker.io)`;
+  return undefined;
+}
+
+export async function startDockerEngine(): Promise<DockerEngine> {
+  // A short path: the socket's must fit in 108 bytes.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dk-'));
+  const host = `unix://${dir}/docker.sock`;
+  const log = fs.openSync(path.join(dir, 'dockerd.log'), 'w');
+  const child: ChildProcess = spawn(
+    'unshare',
+    [
+      '--net',
+      'dockerd',
+      '--host', host,
+      '--data-root', path.join(dir, 'root'),
+      '--exec-root', path.join(dir, 'exec'),
+      '--pidfile', path.join(dir, 'pid'),
+      '--bridge=none',
+      '--iptables=false',
+      '--ip6tables=false',
+    ],
+    { stdio: ['ignore', log, log] },
+  );
+  const docker = (args: string[], input?: string): string =>
+    execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: host }, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 30000 });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 15000)))]);
+      clearTimeout(timer);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    fs.closeSync(log);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    if (spawnSync('docker', ['version'], { env: { ...process.env, DOCKER_HOST: host }, stdio: 'ignore', timeout: 5000 }).status === 0) break;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      const text = fs.readFileSync(path.join(dir, 'dockerd.log'), 'utf8').trim().split('\n').slice(-3).join(' | ');
+      await stop();
+      throw new Error(`dockerd did not start: ${text}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { host, docker, stop };
+}
+
+/**
+ * A tiny image built from the machine's static busybox (Debian: busybox-static), for containers
+ * that must really run (`busybox sleep`). Undefined when busybox is not there.
+ */
+export function importBusyboxImage(engine: DockerEngine, tag = 'usualstore-test/busybox:1'): string | undefined {
+  const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((p) => fs.existsSync(p));
+  // Only a static one runs in an image that has nothing else: ldd says "not a dynamic executable".
+  if (!busybox || /=>|ld-linux/.test(spawnSync('ldd', [busybox], { encoding: 'utf8' }).stdout ?? '')) return undefined;
+  const rootfs = fs.mkdtempSync(path.join(os.tmpdir(), 'usualstore-rootfs-'));
+  try {
+    fs.mkdirSync(path.join(rootfs, 'bin'));
+    fs.copyFileSync(busybox, path.join(rootfs, 'bin', 'busybox'));
+    fs.chmodSync(path.join(rootfs, 'bin', 'busybox'), 0o755);
+    const tar = `${rootfs}.tar`;
+    execFileSync('tar', ['-C', rootfs, '-cf', tar, '.']);
+    engine.docker(['import', tar, tag]);
+    fs.rmSync(tar);
+  } finally {
+    fs.rmSync(rootfs, { recursive: true, force: true });
+  }
+  return tag;
+}
