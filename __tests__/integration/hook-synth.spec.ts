@@ -89,6 +89,7 @@ describe("the database stack's hook", () => {
   it('connects through the published port without a password in the URL; the password is an expression in the environment', () => {
     expect(exec.environment).toEqual({
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5433/usualstore',
+      USUALSTORE_DEPLOY_HOOK: '1',
       PGPASSWORD: '${nonsensitive(var.postgres_password)}',
     });
     expect(exec.command).not.toContain('password');

@@ -66,6 +66,8 @@ export class MigrationHook extends Construct {
           command: terraformLiteral(command.map(shellWord).join(' ')),
           environment: {
             DATABASE_URL: passwordlessUrl(props),
+            // Lets the migrator word its errors for a deploy (a wrong password's usual cause).
+            USUALSTORE_DEPLOY_HOOK: '1',
             // The password goes to the migrator in its environment only: never on the command
             // line (visible in ps, printed by Terraform as "Executing: ...") nor in the URL.
             // nonsensitive(): Terraform suppresses ALL output of a provisioner whose

@@ -45,6 +45,11 @@ export function describeConnectionError(error: unknown, target: DatabaseTarget, 
   const orWait = suggestWait ? '; retry, or pass --wait SECONDS' : '';
   switch (code) {
     case '28P01':
+      // In the deploy hook the usual cause is a password changed after the first deploy: the
+      // postgres image applies it only when it creates the database.
+      if (process.env.USUALSTORE_DEPLOY_HOOK === '1') {
+        return `password authentication failed for user "${target.user}" at ${where}: the server still has the password it was created with (the postgres image applies postgres_password only to a new, empty volume); run npm run deploy again: with the container running, its preflight sets the new password on the server`;
+      }
       return `password authentication failed for user "${target.user}" at ${where}; check the password (PGPASSWORD or the URL, percent-encoded)`;
     case '28000':
       return `the server at ${where} rejected user "${target.user}" for database "${target.database}": ${message}`;
