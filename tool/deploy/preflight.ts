@@ -87,13 +87,13 @@ function alignServerPassword(password: DeployPassword, options: PreflightOptions
   if (password.value === undefined) return `password in ${password.source} not checked (only Terraform can evaluate it)`;
   // `-e PGPASSWORD` without a value: docker copies it from its own environment, never argv.
   const execEnv = { ...env, PGPASSWORD: password.value };
-  const probe = docker(['exec', '-e', 'PGPASSWORD', name, 'psql', '-h', '127.0.0.1', '-U', config.user, '-d', 'postgres', '-Atqc', 'select 1'], { env: execEnv });
+  const probe = docker(['exec', '-e', 'PGPASSWORD', name, 'psql', '-w', '-h', '127.0.0.1', '-U', config.user, '-d', 'postgres', '-Atqc', 'select 1'], { env: execEnv });
   if (probe.status === 0) return 'password matches the server';
   if (!/password authentication failed/i.test(probe.stderr)) {
     return `password not checked (${probe.stderr.trim().split('\n')[0] || `docker exec exited with ${probe.status}`})`;
   }
   const role = `"${config.user.replace(/"/g, '""')}"`;
-  const change = docker(['exec', '-i', name, 'psql', '-U', config.user, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-Atq'], {
+  const change = docker(['exec', '-i', name, 'psql', '-w', '-U', config.user, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-Atq'], {
     env,
     input: `ALTER ROLE ${role} PASSWORD '${scramVerifier(password.value)}';\n`,
   });
