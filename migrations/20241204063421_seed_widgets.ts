@@ -6,6 +6,13 @@
  * since, takes only the earliest match (the seeded one): one row per seeded row. Orders cascade
  * from widgets and transactions, so deleting a seeded row that an order refers to would delete
  * that order too: down refuses instead, and says so.
+ *
+ * The demo rows have ids 1 and 2 (widgets) and 1 (transaction), as the applications expect, on
+ * every path: a run interrupted inside this migration rolls back its rows but not the sequence
+ * values they took (PostgreSQL never rolls back nextval), so up first sets each sequence just
+ * past the table's highest id (to 1 in the empty tables of a new database). This edit came
+ * after the migration had been applied on existing databases: its earlier checksum stays
+ * accepted there (superseded-checksums.json).
  */
 import type { MigrationBuilder } from 'node-pg-migrate';
 
@@ -18,7 +25,12 @@ const TRANSACTION = `amount = 1000 AND currency = 'USD' AND last_four = '1234' A
   AND expiry_month = 12 AND expiry_year = 2025 AND payment_intent = 'intent123'
   AND payment_method = 'method456' AND transaction_status_id = 1`;
 
+const restartAfterHighestId = (table: string) =>
+  `SELECT setval(pg_get_serial_sequence('${table}', 'id'), coalesce(max(id), 0) + 1, false) FROM ${table}`;
+
 export function up(pgm: MigrationBuilder): void {
+  pgm.sql(restartAfterHighestId('widgets'));
+  pgm.sql(restartAfterHighestId('transactions'));
   pgm.sql(`
     INSERT INTO widgets (name, description, inventory_level, price, image, is_recurring, plan_id) VALUES
       ('Widget', 'A very nice widget.', 10, 1000, '/static/widget-1.png', false, ''),

@@ -6,6 +6,7 @@
  * in pgmigrations_checksums (the issue reserves the pgmigrations_* names for our bookkeeping).
  */
 import type { Client } from 'pg';
+import { compareMigrations, versionOf } from './files';
 import { SODA_TABLE } from './soda';
 
 export const MIGRATIONS_TABLE = '"public"."pgmigrations"';
@@ -35,7 +36,7 @@ export interface Bookkeeping {
   soda: boolean;
   /** node-pg-migrate's pgmigrations exists (a failed `migrate up` of an older release left it empty). */
   ours: boolean;
-  /** In the order they were applied (node-pg-migrate's order: run_on, id). */
+  /** Ordered by version and name, as the files are. */
   applied: AppliedMigration[];
 }
 
@@ -49,8 +50,8 @@ export async function readBookkeeping(db: Queryable): Promise<Bookkeeping> {
   const tables = await existingTables(db);
   if (!tables.migrations) return { soda: tables.soda, ours: false, applied: [] };
   const sql = tables.checksums
-    ? `select m.name, m.run_on, c.sha256 from ${MIGRATIONS_TABLE} m left join ${CHECKSUMS_TABLE} c on c.name = m.name order by m.run_on, m.id`
-    : `select m.name, m.run_on, null as sha256 from ${MIGRATIONS_TABLE} m order by m.run_on, m.id`;
+    ? `select m.name, m.run_on, c.sha256 from ${MIGRATIONS_TABLE} m left join ${CHECKSUMS_TABLE} c on c.name = m.name order by m.id`
+    : `select m.name, m.run_on, null as sha256 from ${MIGRATIONS_TABLE} m order by m.id`;
   const { rows } = await db.query<{ name: string; run_on: Date; sha256: string | null }>(sql);
   const seen = new Set<string>();
   const applied: AppliedMigration[] = [];
@@ -59,10 +60,14 @@ export async function readBookkeeping(db: Queryable): Promise<Bookkeeping> {
     seen.add(row.name);
     applied.push({ name: row.name, runOn: row.run_on, checksum: row.sha256 });
   }
+  // Ordered by version and name, as the files are (node-pg-migrate's contract), never by run_on:
+  // a clock stepped back (a VM restored, NTP correcting) must not make an older migration the
+  // "current" one, nor make `down --count 1` revert the wrong one.
+  applied.sort((a, b) => compareMigrations({ name: a.name, version: versionOf(a.name) ?? 0n }, { name: b.name, version: versionOf(b.name) ?? 0n }));
   return { soda: tables.soda, ours: true, applied };
 }
 
-/** The applied migrations alone, in the order they were applied. */
+/** The applied migrations alone, ordered by version and name. */
 export async function readApplied(db: Queryable): Promise<AppliedMigration[]> {
   return (await readBookkeeping(db)).applied;
 }

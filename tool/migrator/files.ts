@@ -88,3 +88,31 @@ export function projectRoot(): string {
 export function defaultMigrationsDir(): string {
   return path.join(projectRoot(), 'migrations');
 }
+
+/** Checksums that a reviewed edit of an applied migration superseded, by migration name: a
+ * database that recorded one of them is not "edited". Kept in the migrations directory's
+ * superseded-checksums.json, beside the migrations, where a pull request shows it. */
+export type SupersededChecksums = Record<string, { sha256: string[] }>;
+
+/** The migrations directory's superseded-checksums.json, or none. */
+export function readSupersededChecksums(dir: string): SupersededChecksums {
+  const file = path.join(dir, SUPERSEDED_CHECKSUMS_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return {};
+  }
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    const valid =
+      typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) &&
+      Object.values(parsed).every((entry) => Array.isArray((entry as { sha256?: unknown }).sha256) && (entry as { sha256: unknown[] }).sha256.every((sum) => typeof sum === 'string'));
+    if (!valid) throw new Error('expected { "<migration>": { "sha256": ["<hex>", ...], "why": "..." } }');
+    return parsed as SupersededChecksums;
+  } catch (error) {
+    throw new UserError(`${file} is not valid: ${(error as Error).message}`);
+  }
+}
+
+export const SUPERSEDED_CHECKSUMS_FILE = 'superseded-checksums.json';

@@ -6,7 +6,7 @@
  */
 import { readBookkeeping, type Queryable } from './bookkeeping';
 import { fileChecksum } from './checksum';
-import { listMigrationFiles } from './files';
+import { listMigrationFiles, readSupersededChecksums } from './files';
 import { compareState, type MigrationState } from './state';
 
 export async function inspect(db: Queryable, migrationsDir: string): Promise<MigrationState> {
@@ -19,5 +19,5 @@ export async function inspect(db: Queryable, migrationsDir: string): Promise<Mig
     await reading.catch(() => {}); // never leave the query's rejection unhandled
   }
   const books = await reading;
-  return compareState(files, books.applied, (file) => fileChecksum(file.path), books.soda);
+  return compareState(files, books.applied, (file) => fileChecksum(file.path), books.soda, readSupersededChecksums(migrationsDir));
 }

@@ -4,11 +4,11 @@
  * that the rules are unit-tested without a server.
  */
 import type { AppliedMigration } from './bookkeeping';
-import { compareMigrations, type MigrationFile, versionOf } from './files';
+import { compareMigrations, type MigrationFile, type SupersededChecksums, versionOf } from './files';
 
 export interface MigrationState {
   files: MigrationFile[];
-  /** In the order they were applied. */
+  /** Ordered by version and name (not by when they ran). */
   applied: AppliedMigration[];
   /** Not applied yet, oldest first. */
   pending: MigrationFile[];
@@ -29,7 +29,13 @@ export interface MigrationState {
 /** `checksum` is called only for applied migrations whose file exists (the no-op path hashes
  * what it must and loads nothing). `soda`: whether soda's table exists (no, in a database
  * usualstore-db created). */
-export function compareState(files: MigrationFile[], applied: AppliedMigration[], checksum: (file: MigrationFile) => string, soda = false): MigrationState {
+export function compareState(
+  files: MigrationFile[],
+  applied: AppliedMigration[],
+  checksum: (file: MigrationFile) => string,
+  soda = false,
+  superseded: SupersededChecksums = {},
+): MigrationState {
   const byName = new Map(files.map((file) => [file.name, file]));
   const appliedNames = new Set(applied.map((m) => m.name));
   const edited: string[] = [];
@@ -39,7 +45,9 @@ export function compareState(files: MigrationFile[], applied: AppliedMigration[]
     const file = byName.get(migration.name);
     if (!file) missing.push(migration.name);
     else if (migration.checksum === null) unrecorded.push(migration.name);
-    else if (checksum(file) !== migration.checksum) edited.push(migration.name);
+    else if (checksum(file) !== migration.checksum && !(Object.hasOwn(superseded, migration.name) && superseded[migration.name].sha256.includes(migration.checksum))) {
+      edited.push(migration.name);
+    }
   }
   const pending = files.filter((file) => !appliedNames.has(file.name));
 
