@@ -139,7 +139,7 @@ describe('migrate plan with fixture migrations', () => {
       await holder.query('SELECT pg_advisory_lock(7241865325823964)');
       const result = await planDir('--lock-timeout', '0.3');
       expect(result.code).toBe(1);
-      expect(expectOneLine(result.stderr)).toMatch(/^usualstore-db: a migration run on postgres@\S+ held the migration lock for more than 0\.3 s; retry when it is done \(or raise --lock-timeout\)$/);
+      expect(expectOneLine(result.stderr)).toMatch(/^usualstore-db: the migration lock on postgres@\S+ was held for more than 0\.3 s \(lock timeout\) by a session that is not a migration run, pid \d+ \(.*\); retry when it is done \(or raise --lock-timeout\)$/);
     } finally {
       await holder.end();
     }

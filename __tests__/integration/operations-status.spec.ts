@@ -35,7 +35,7 @@ describe('status', () => {
     const { code, stderr, report } = await statusJson(db.url);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(Object.keys(report)).toEqual(['reachable', 'server_version', 'connections', 'database_size_bytes', 'tables', 'migrations', 'warnings']);
+    expect(Object.keys(report)).toEqual(['reachable', 'server_version', 'connections', 'database_size_bytes', 'tables', 'migrations', 'migration_lock', 'warnings']);
     const server = await withClient(db.url, async (c) => {
       const { rows } = await c.query(`SELECT current_setting('server_version') AS v, current_setting('max_connections')::int AS max, pg_database_size(current_database())::bigint AS size`);
       return rows[0];
@@ -135,6 +135,7 @@ describe('status', () => {
       database_size_bytes: null,
       tables: [],
       migrations: null,
+      migration_lock: null,
       warnings: ['unreachable: nothing is listening on 127.0.0.1:1 (connection refused)'],
     });
     const human = await status(url);

@@ -21,14 +21,36 @@ export interface ConnectOptions {
   suggestWait?: boolean;
 }
 
+/**
+ * The URL as pg should read it. pg 8 treats sslmode=prefer, require and verify-ca as verify-full
+ * (it verifies the server's certificate and name) and prints an eight-line SECURITY WARNING on
+ * stderr about a future change; naming verify-full is the same connection without the warning.
+ */
+export function pgConnectionString(target: DatabaseTarget): string {
+  const url = new URL(target.connectionString);
+  const mode = url.searchParams.get('sslmode');
+  if (mode === 'prefer' || mode === 'require' || mode === 'verify-ca') url.searchParams.set('sslmode', 'verify-full');
+  return url.toString();
+}
+
+/**
+ * Settings every session of ours starts with (pg's startup options, PGOPTIONS for the client
+ * tools). client_connection_check_interval (PostgreSQL 14+): the server checks every second
+ * whether the client is still there, even while a statement runs or waits for a lock. Without
+ * it, a killed migrator's session keeps its transaction, its locks and its queued ACCESS
+ * EXCLUSIVE request until the statement ends by itself, which for a lock wait is never.
+ */
+export const SESSION_SETTINGS = ['client_connection_check_interval=1000'];
+
 /** Connects, or throws the raw driver error (for callers that retry, such as waitForServer). */
 export async function tryConnect(target: DatabaseTarget, options: ConnectOptions = {}): Promise<Client> {
   // Required here rather than imported at the top: commands that never connect skip loading pg.
   const { Client: PgClient } = require('pg') as typeof import('pg');
   const client = new PgClient({
-    connectionString: target.connectionString,
+    connectionString: pgConnectionString(target),
     connectionTimeoutMillis: options.timeoutMs ?? connectTimeoutMs(),
     application_name: 'usualstore-db',
+    options: SESSION_SETTINGS.map((setting) => `-c ${setting}`).join(' '),
   });
   // Without a listener, a server that drops an idle connection would crash the process with a
   // stack trace; the next query then fails with an ordinary error instead.

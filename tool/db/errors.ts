@@ -107,6 +107,36 @@ export function describeQueryError(error: unknown, sql?: string): string {
   return parts.join('; ');
 }
 
+/**
+ * A statement the server refused for a reason the user can act on (not a bug of ours), as one
+ * line; undefined for anything else. `where` names the target.
+ */
+export function describeServerRefusal(error: unknown, where = 'the database'): string | undefined {
+  const { code, message = '' } = fields(error);
+  const said = describeQueryError(error);
+  switch (code) {
+    case '25006':
+      return `${where} is read-only (a standby, or default_transaction_read_only is on): ${said}; point the command at the primary`;
+    case '42501':
+      return `${where} refused: ${said}; the user needs that privilege (the owner of the schema and of pgmigrations, or a superuser, can grant it)`;
+    case '57014':
+      return `${where} cancelled a statement (${/statement timeout/.test(message) ? 'statement_timeout' : 'a cancel request, pg_cancel_backend or a timeout'}): ${said}`;
+    case '57P01':
+    case '57P02':
+    case '57P03':
+      return `${where} ended the session (the server is restarting or shutting down, or an administrator terminated it): ${said}`;
+    case '53300':
+      return `${where} has no connection slots left: ${said}`;
+    case '55P03':
+      return `${where}: a lock wait ran out (lock_timeout): ${said}`;
+  }
+  if (/Connection terminated|connection.*(closed|ended)|ECONNRESET|EPIPE|socket hang up/i.test(`${message} ${code ?? ''}`)) {
+    return `the connection to ${where} was lost (${oneLine(message || String(code))}): the server restarted, or something ended the session`;
+  }
+  if (code && /^[0-9A-Z]{5}$/.test(code)) return `${where} refused: ${said}`;
+  return undefined;
+}
+
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }

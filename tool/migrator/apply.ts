@@ -4,10 +4,35 @@
  * before it stay applied.
  */
 import type { ColumnDefinitions } from 'node-pg-migrate';
+import type { Client } from 'pg';
 import { UserError } from '../cli/errors';
-import { describeQueryError } from '../db/errors';
+import type { DatabaseTarget } from '../db';
+import { blockersOfError, describeBlockers, watchLockWait } from '../db/blockers';
+import { describeQueryError, formatSeconds } from '../db/errors';
 import { appliedSql, revertedSql, type Queryable } from './bookkeeping';
 import { buildSql, type Direction, type LoadedMigration } from './load';
+import type { Say } from './report';
+
+/**
+ * Bounds on a migration's own statements, set at the start of its transaction. A lock wait
+ * longer than a few seconds means an application holds the table, and every later reader of
+ * that table queues behind our waiting ACCESS EXCLUSIVE request: better to fail, roll back and
+ * let the application run than to take the table offline. A migration that must wait or run
+ * longer says so itself: pgm.sql("SET LOCAL lock_timeout = '1min'") (or statement_timeout).
+ */
+export const MIGRATION_LOCK_TIMEOUT_MS = 5_000;
+export const MIGRATION_STATEMENT_TIMEOUT_MS = 300_000;
+
+function boundsSql(scope: 'LOCAL ' | ''): string {
+  return `SET ${scope}lock_timeout = ${MIGRATION_LOCK_TIMEOUT_MS}; SET ${scope}statement_timeout = ${MIGRATION_STATEMENT_TIMEOUT_MS}`;
+}
+
+/** Watching the statements' lock waits: who blocks them, said on stderr and in a timeout. */
+export interface StepWatch {
+  target: DatabaseTarget;
+  client: Client;
+  warn: Say;
+}
 
 /** A migration that failed: one line naming it and quoting PostgreSQL's error. */
 export class MigrationFailedError extends UserError {
@@ -24,18 +49,38 @@ export class MigrationFailedError extends UserError {
 export interface ApplyOptions {
   /** Shorthands exported by migrations loaded before this one in the same run. */
   shorthands?: ColumnDefinitions;
-  /** Durable commit. Off, the commit does not wait for the WAL flush (see up.ts for why that
-   * is safe between migrations of one run). */
-  synchronousCommit?: boolean;
+  watch?: StepWatch;
+  /** Set while the COMMIT is on its way: an interruption then cannot tell whether it landed. */
+  progress?: { committing: boolean };
+}
+
+/** PostgreSQL's error for a statement, and for a timeout what bounded it and who blocked it. */
+function describeStepError(error: unknown, sql: string): string {
+  const text = describeQueryError(error, sql);
+  const code = (error as { code?: string }).code;
+  if (code === '55P03') {
+    const blockers = blockersOfError(error);
+    const who = blockers.length > 0 ? ` held by ${describeBlockers(blockers)}` : '';
+    return `${text}; it waited for a lock${who} longer than lock_timeout (${formatSeconds(MIGRATION_LOCK_TIMEOUT_MS)} unless the migration sets it): retry when that session is done, or raise it in the migration (SET LOCAL lock_timeout)`;
+  }
+  if (code === '57014' && /statement timeout/.test(text)) {
+    return `${text}; statement_timeout (${formatSeconds(MIGRATION_STATEMENT_TIMEOUT_MS)} unless the migration sets it) ended it: raise it in the migration (SET LOCAL statement_timeout) if it must run longer`;
+  }
+  return text;
 }
 
 /** Runs the statements one by one, so that an error names the statement it came from. */
-export async function runSteps(db: Queryable, steps: string[]): Promise<void> {
+export async function runSteps(db: Queryable, steps: string[], watch?: StepWatch): Promise<void> {
   for (const sql of steps) {
     try {
-      await db.query(sql);
+      if (!watch) await db.query(sql);
+      else {
+        await watchLockWait(watch.target, watch.client, () => db.query(sql), (blockers) =>
+          watch.warn(`waiting for a lock held by ${describeBlockers(blockers)} (at most lock_timeout, ${formatSeconds(MIGRATION_LOCK_TIMEOUT_MS)} unless the migration sets it)`),
+        );
+      }
     } catch (error) {
-      throw Object.assign(new Error(describeQueryError(error, sql)), { sqlFailed: true });
+      throw Object.assign(new Error(describeStepError(error, sql)), { sqlFailed: true });
     }
   }
 }
@@ -54,27 +99,33 @@ function bookkeepingSql(migration: LoadedMigration, direction: Direction): strin
 export async function applyMigration(db: Queryable, migration: LoadedMigration, direction: Direction, options: ApplyOptions = {}): Promise<number> {
   const started = performance.now();
   const name = migration.file.name;
-  // Round trips add up over a long history: BEGIN and its setting go together, and so do the
-  // bookkeeping and the COMMIT below.
-  await db.query(options.synchronousCommit === false ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
-  let inTransaction = true;
+  // Every commit is durable (waits for the WAL flush): a migration reported as applied is
+  // applied, even if the server crashes right after. Round trips add up over a long history:
+  // BEGIN and the bounds go together, and so do the bookkeeping and the COMMIT below.
+  let inTransaction = false;
   try {
+    await db.query(`BEGIN; ${boundsSql('LOCAL ')}`);
+    inTransaction = true;
     // Built inside the transaction: a migration's function may read the database (pgm.db).
     const { steps, transactional } = await buildSql(db, migration, direction, options.shorthands);
     if (transactional) {
-      await runSteps(db, steps);
+      await runSteps(db, steps, options.watch);
     } else {
       // pgm.noTransaction(): statements such as CREATE INDEX CONCURRENTLY refuse to run in a
       // transaction. Only the bookkeeping is then atomic; node-pg-migrate behaves the same.
-      await db.query('COMMIT');
+      // The same bounds, for the session while its statements run.
+      await db.query(`COMMIT; ${boundsSql('')}`);
       inTransaction = false;
-      await runSteps(db, steps);
-      await db.query('BEGIN');
+      await runSteps(db, steps, options.watch);
+      await db.query('RESET lock_timeout; RESET statement_timeout; BEGIN');
       inTransaction = true;
     }
+    if (options.progress) options.progress.committing = true;
     await db.query(`${bookkeepingSql(migration, direction)}; COMMIT`);
     inTransaction = false;
+    if (options.progress) options.progress.committing = false;
   } catch (error) {
+    if (options.progress) options.progress.committing = false;
     if (inTransaction) await db.query('ROLLBACK').catch(() => {});
     throw new MigrationFailedError(name, direction, failureCause(error), inTransaction);
   }

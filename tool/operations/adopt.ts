@@ -30,6 +30,7 @@ export interface AdoptOptions {
   migrationsDir: string;
   lockTimeoutMs: number;
   say: Say;
+  warn: Say;
 }
 
 function list(items: string[]): string {
@@ -89,7 +90,7 @@ export async function adopt(options: AdoptOptions): Promise<{ adopted: string[] 
     let sodaCount = 0;
     await client.query('BEGIN');
     try {
-      await lockForTransaction(client, options.lockTimeoutMs, target.label);
+      await lockForTransaction(client, { target, timeoutMs: options.lockTimeoutMs, warn: options.warn });
       const books = await readBookkeeping(client);
       if (!books.soda) {
         if (books.ours) {

@@ -56,7 +56,7 @@ export async function planMigrations(options: PlanOptions): Promise<{ pending: s
     const unverified: string[] = [];
     await client.query('BEGIN');
     try {
-      await lockForTransaction(client, options.lockTimeoutMs, target.label);
+      await lockForTransaction(client, { target, timeoutMs: options.lockTimeoutMs, warn: options.warn });
       // Read again under the lock: a run that just finished may have applied some.
       state = await inspect(client, options.migrationsDir);
       refuseEdited(state.edited, options);

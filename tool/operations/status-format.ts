@@ -22,6 +22,7 @@ export function formatStatusReport(report: StatusReport, label: string): string[
     ['connections', `${report.connections!.used} used of ${report.connections!.max}`],
     ['database size', `${formatBytes(report.database_size_bytes!)} (${report.database_size_bytes} bytes)`],
     ['migrations', `${m.applied.length} applied, ${m.pending.length} pending, ${m.edited.length} edited${m.applied.length ? ` (newest ${m.applied.at(-1)})` : ''}`],
+    ['migration lock', report.migration_lock ? `held by ${report.migration_lock.description}` : 'free'],
   ]);
   lines.push('');
   if (report.tables.length === 0) lines.push('no tables');

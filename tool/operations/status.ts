@@ -7,6 +7,7 @@ import type { Client } from 'pg';
 import { UserError } from '../cli/errors';
 import { connect, disconnect, type DatabaseTarget } from '../db';
 import { inspect } from '../migrator/inspect';
+import { describeLockHolders, migrationLockHolders } from '../migrator/lock';
 import type { MigrationState } from '../migrator/state';
 import { unadoptedSodaVersions } from '../migrator/soda';
 import { TABLE_SIZES_SQL } from './user-tables';
@@ -21,6 +22,8 @@ export interface StatusReport {
   database_size_bytes: number | null;
   tables: { name: string; total_bytes: number }[];
   migrations: { applied: string[]; pending: string[]; edited: string[] } | null;
+  /** Who holds the migration lock now (a run under way, or a session that keeps it). */
+  migration_lock: { pid: number; application: string; user: string | null; since: string | null; description: string } | null;
   warnings: string[];
 }
 
@@ -39,7 +42,7 @@ const SHIPPED_HASH_SQL = `SELECT to_jsonb(u)->>'id' AS id, to_jsonb(u)->>'email'
 const HAS_PASSWORD_COLUMN_SQL = `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('public.users') AND attname = 'password' AND NOT attisdropped) AS has`;
 
 export function unreachableReport(reason: string): StatusReport {
-  return { reachable: false, server_version: null, connections: null, database_size_bytes: null, tables: [], migrations: null, warnings: [`unreachable: ${reason}`] };
+  return { reachable: false, server_version: null, connections: null, database_size_bytes: null, tables: [], migrations: null, migration_lock: null, warnings: [`unreachable: ${reason}`] };
 }
 
 /** Runs an optional check; one that fails (permissions, say) becomes a warning, not an error. */
@@ -85,6 +88,7 @@ export async function collectStatus(target: DatabaseTarget, migrationsDir: strin
     const state = await inspect(client, migrationsDir);
     const problems: string[] = [];
     const facts = await readFacts(client, state, problems);
+    const holders = (await attempt(client, 'the migration lock', () => migrationLockHolders(client), problems)) ?? [];
     await client.query('COMMIT');
     const connections = { used: server.used, max: server.max };
     const migrations = { applied: state.applied.map((m) => m.name), pending: state.pending.map((m) => m.name), edited: state.edited };
@@ -95,6 +99,13 @@ export async function collectStatus(target: DatabaseTarget, migrationsDir: strin
       database_size_bytes: Number(server.size),
       tables,
       migrations,
+      migration_lock: holders.length === 0 ? null : {
+        pid: holders[0].pid,
+        application: holders[0].application,
+        user: holders[0].user,
+        since: holders[0].since?.toISOString() ?? null,
+        description: describeLockHolders(holders),
+      },
       warnings: [...statusWarnings({ ...facts, connections, migrations, missing: state.missing }), ...problems],
     };
   } catch (error) {
