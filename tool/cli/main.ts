@@ -2,6 +2,8 @@
  * usualstore-db: entry point. Dispatches to one command module, loaded on demand so that a
  * command only pays the start-up cost of what it uses (`migrate up` runs in every deploy).
  */
+import { exitOnSignals } from '../base/interruption';
+import { describeServerRefusal } from '../db/errors';
 import { UserError } from './errors';
 
 /** A command takes its own arguments and returns the process exit code. */
@@ -39,7 +41,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return name ? 0 : 1;
   }
-  const load = COMMANDS[name];
+  // Own keys only: "constructor" or "__proto__" are not commands.
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) throw new UserError(`unknown command "${name}"; run usualstore-db --help`);
   return load()(rest);
 }
@@ -61,6 +64,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+exitOnSignals((line) => process.stderr.write(`usualstore-db: ${line}\n`));
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
@@ -71,8 +76,10 @@ main(process.argv.slice(2)).then(
       process.exitCode = error.exitCode;
       return;
     }
+    // A refusal by the server (no privilege, read-only, a restart) is the user's to act on.
+    const refusal = describeServerRefusal(error);
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`usualstore-db: unexpected error: ${oneLine(message)}\n`);
+    process.stderr.write(`usualstore-db: ${refusal ?? `unexpected error: ${oneLine(message)}`}\n`);
     if (process.env.USUALSTORE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exitCode = 1;
   },

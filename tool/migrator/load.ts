@@ -101,6 +101,36 @@ const LOGGER = {
 };
 
 /**
+ * How long a callback-style migration function, `up(pgm, run)`, may sit idle (no query of its own
+ * under way) without calling run(). node-pg-migrate waits for run() for ever; a function that
+ * forgot it would hang the deploy until killed.
+ */
+export const RUN_CALLBACK_IDLE_MS = 10_000;
+
+function untilRunIsCalled(
+  action: MigrationAction,
+  pgm: MigrationBuilder,
+  activity: { inFlight: number; last: number },
+  what: string,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const watch = setInterval(() => {
+      if (activity.inFlight > 0 || performance.now() - activity.last < RUN_CALLBACK_IDLE_MS) return;
+      clearInterval(watch);
+      reject(new UserError(`${what} did nothing for ${RUN_CALLBACK_IDLE_MS / 1000} s and never called run(); call run() when it is done, or declare it without the run parameter`));
+    }, 250);
+    const done = () => {
+      clearInterval(watch);
+      resolve();
+    };
+    Promise.resolve(action(pgm, done)).catch((error: unknown) => {
+      clearInterval(watch);
+      reject(error);
+    });
+  });
+}
+
+/**
  * Runs the migration's up or down function to collect its SQL. The function may query the
  * database itself (pgm.db), so call this inside the transaction that will run the SQL.
  * Like node-pg-migrate: a missing down means "reverse the up"; down === false means irreversible.
@@ -113,13 +143,21 @@ export async function buildSql(db: Queryable, migration: LoadedMigration, direct
   if (action === false || action === undefined) {
     throw new UserError(`migration ${migration.file.name} cannot be run ${direction}: its ${reverse ? 'up' : direction} is ${String(action)}`);
   }
+  const activity = { inFlight: 0, last: performance.now() };
+  const track = <T>(query: Promise<T>): Promise<T> => {
+    activity.inFlight++;
+    return query.finally(() => {
+      activity.inFlight--;
+      activity.last = performance.now();
+    });
+  };
   const dbForBuilder = {
-    query: (sql: string, values?: unknown[]) => db.query(sql, values),
-    select: async (sql: string, values?: unknown[]) => (await db.query(sql, values)).rows,
+    query: (sql: string, values?: unknown[]) => track(db.query(sql, values)),
+    select: async (sql: string, values?: unknown[]) => (await track(db.query(sql, values))).rows,
   } as unknown as ConstructorParameters<typeof Builder>[0];
   const pgm = new Builder(dbForBuilder, { ...shorthands, ...migration.actions.shorthands }, false, LOGGER);
   if (reverse) pgm.enableReverseMode();
-  if (action.length === 2) await new Promise<void>((resolve, reject) => Promise.resolve(action(pgm, resolve)).catch(reject));
+  if (action.length === 2) await untilRunIsCalled(action, pgm, activity, `${migration.file.name}'s ${reverse ? 'up' : direction}(pgm, run)`);
   else await action(pgm);
   return { steps: pgm.getSqlSteps(), transactional: pgm.isUsingTransaction() };
 }

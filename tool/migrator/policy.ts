@@ -30,3 +30,16 @@ export function refuseOutOfOrder(state: MigrationState): void {
     `refusing to migrate: pending ${list(names)} ${names.length === 1 ? 'is' : 'are'} older than the applied ${state.outOfOrder[0].newestApplied}; give ${names.length === 1 ? 'it' : 'them'} a newer version (migrate create makes one)`,
   );
 }
+
+/**
+ * Applied migrations none of which has a file here: an empty or wrong --migrations-dir. Saying
+ * "up to date" (or applying another project's files) would hide the mistake.
+ */
+export function refuseForeignDirectory(state: MigrationState, migrationsDir: string, where: string): void {
+  if (state.applied.length === 0 || state.missing.length < state.applied.length) return;
+  const newest = state.applied.at(-1)!.name;
+  const found = state.files.length === 0 ? 'has no migration files' : `has none of them (${state.files.length} other files)`;
+  throw new UserError(
+    `${where} has ${state.applied.length} applied migrations (newest ${newest}), but ${migrationsDir} ${found}; is --migrations-dir right? nothing was changed`,
+  );
+}

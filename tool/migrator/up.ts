@@ -8,13 +8,16 @@
  */
 import type { ColumnDefinitions } from 'node-pg-migrate';
 import { disconnect, type DatabaseTarget } from '../db';
-import { applyMigration, MigrationFailedError } from './apply';
+import { interruptible } from '../base/interruption';
+import { UserError } from '../cli/errors';
+import { describeServerRefusal } from '../db/errors';
+import { applyMigration } from './apply';
 import { ensureBookkeeping, type Queryable } from './bookkeeping';
 import { open } from './connection';
 import { inspect } from './inspect';
 import { loadInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
-import { refuseEdited, refuseOutOfOrder } from './policy';
+import { refuseEdited, refuseForeignDirectory, refuseOutOfOrder } from './policy';
 import { formatDuration, plural, position, positionOf, type Say } from './report';
 import { refuseUnadopted } from './soda';
 import type { MigrationState } from './state';
@@ -40,6 +43,7 @@ async function check(client: Queryable, state: MigrationState, options: UpOption
   // re-run its history (failing on the first table that exists); refuse before creating any
   // bookkeeping, so the database stays exactly as migrate adopt expects it.
   await refuseUnadopted(client, state, options.target.label);
+  refuseForeignDirectory(state, options.migrationsDir, options.target.label);
   refuseEdited(state.edited, options);
   refuseOutOfOrder(state);
 }
@@ -56,59 +60,72 @@ function positionAfter(before: MigrationState, applied: string[]): string {
 export async function migrateUp(options: UpOptions): Promise<UpResult> {
   const started = performance.now();
   const { target, say } = options;
-  const client = await open(target, { ms: options.waitMs });
-  try {
-    // The no-op path (every deploy takes it): two queries, a readdir and hashing the applied
-    // files. node-pg-migrate is not imported and no migration file is loaded. The soda check
-    // rides on those queries (soda's table is read only when it exists and nothing is applied).
-    let state = await inspect(client, options.migrationsDir);
-    await check(client, state, options);
-    if (state.pending.length === 0) {
-      say(`${target.label} is up to date, ${position(state)}; nothing to migrate`);
-      return { applied: [] };
-    }
+  // What an interruption (a signal) reports: where the run was and where the database is.
+  let state: MigrationState | undefined;
+  const applied: string[] = [];
+  const run = { current: undefined as string | undefined, progress: { committing: false } };
+  const describe = (): string => {
+    if (!state) return `migrate up was connecting to ${target.label}; nothing was changed`;
+    const where = `${target.label} is ${positionAfter(state, applied)}`;
+    if (!run.current) return `migrate up had changed nothing yet; ${where}`;
+    if (run.progress.committing) return `${run.current} was being committed: it is applied or not (migrate status tells); before it, ${where}`;
+    return `${run.current} was not applied (the server rolls back its transaction when the connection closes); ${where}`;
+  };
 
-    preloadLibrary();
-    return await withMigrationLock(client, options.lockTimeoutMs, target.label, async () => {
-      await ensureBookkeeping(client);
-      // Another run may have applied some or all of them while we waited for the lock.
+  return interruptible({ describe }, async () => {
+    const client = await open(target, { ms: options.waitMs });
+    try {
+      // The no-op path (every deploy takes it): two queries, a readdir and hashing the applied
+      // files. node-pg-migrate is not imported and no migration file is loaded. The soda check
+      // rides on those queries (soda's table is read only when it exists and nothing is applied).
       state = await inspect(client, options.migrationsDir);
       await check(client, state, options);
       warnAboutHistory(state, options);
       if (state.pending.length === 0) {
-        say(`${target.label} is up to date, ${position(state)} (applied by another run while this one waited); nothing to migrate`);
+        say(`${target.label} is up to date, ${position(state)}; nothing to migrate`);
         return { applied: [] };
       }
-      const applied: string[] = [];
-      let shorthands: ColumnDefinitions = {};
-      try {
-        const loads = loadInOrder(state.pending);
-        for (const [index, file] of state.pending.entries()) {
-          const migration = await loads[index];
-          // As in node-pg-migrate, shorthands exported by a migration apply to the later ones
-          // (here: the later ones of this run; this project's migrations use none).
-          shorthands = { ...shorthands, ...migration.actions.shorthands };
-          const ms = await applyMigration(client, migration, 'up', {
-            shorthands,
-            // Commits of all but the last migration skip the WAL flush: a server crash could
-            // lose only whole trailing migrations (each with its own bookkeeping, so the
-            // database stays consistent and the next `up` re-applies them), and the last,
-            // durable, commit flushes the WAL up to and including all earlier ones.
-            synchronousCommit: index === state.pending.length - 1,
-          });
-          applied.push(file.name);
-          say(`applied ${file.name} (${formatDuration(ms)})`);
+
+      preloadLibrary();
+      return await withMigrationLock(client, { target, timeoutMs: options.lockTimeoutMs, warn: options.warn }, async () => {
+        await ensureBookkeeping(client);
+        // Another run may have applied some or all of them while we waited for the lock.
+        const current = (state = await inspect(client, options.migrationsDir));
+        await check(client, current, options);
+        if (current.pending.length === 0) {
+          say(`${target.label} is up to date, ${position(current)} (applied by another run while this one waited); nothing to migrate`);
+          return { applied: [] };
         }
-      } catch (error) {
-        if (error instanceof MigrationFailedError) {
-          say(`stopped after ${plural(applied.length, 'migration')} of ${state.pending.length} pending; ${target.label} is ${positionAfter(state, applied)}`);
+        let shorthands: ColumnDefinitions = {};
+        try {
+          const loads = loadInOrder(current.pending);
+          for (const [index, file] of current.pending.entries()) {
+            run.current = file.name;
+            const migration = await loads[index];
+            // As in node-pg-migrate, shorthands exported by a migration apply to the later ones
+            // (here: the later ones of this run; this project's migrations use none).
+            shorthands = { ...shorthands, ...migration.actions.shorthands };
+            const ms = await applyMigration(client, migration, 'up', { shorthands, watch: { target, client, warn: options.warn }, progress: run.progress });
+            applied.push(file.name);
+            run.current = undefined;
+            say(`applied ${file.name} (${formatDuration(ms)})`);
+          }
+        } catch (error) {
+          // Whatever stopped the run (a migration, a lost connection, a refused statement),
+          // say where the database is: every migration reported as applied is committed.
+          say(`stopped after ${plural(applied.length, 'migration')} of ${current.pending.length} pending; ${target.label} is ${positionAfter(current, applied)}`);
+          if (error instanceof UserError) throw error;
+          const refusal = describeServerRefusal(error, target.label);
+          throw refusal ? new UserError(refusal) : error;
         }
-        throw error;
-      }
-      say(`migrated ${target.label}: ${plural(applied.length, 'migration')} applied in ${formatDuration(performance.now() - started)}; now ${positionAfter(state, applied)}`);
-      return { applied };
-    });
-  } finally {
-    await disconnect(client);
-  }
+        say(`migrated ${target.label}: ${plural(applied.length, 'migration')} applied in ${formatDuration(performance.now() - started)}; now ${positionAfter(current, applied)}`);
+        return { applied };
+      });
+    } catch (error) {
+      const refusal = error instanceof UserError ? undefined : describeServerRefusal(error, target.label);
+      throw refusal ? new UserError(refusal) : error;
+    } finally {
+      await disconnect(client);
+    }
+  });
 }

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { UserError } from '../cli/errors';
 import { formatDuration, type Say } from '../migrator/report';
 import { checkArchive } from './archive';
-import { invocation, runTool, toolErrorLine } from './client-tools';
+import { interruptible } from '../base/interruption';
+import { invocation, lockHint, runTool, toolErrorLine } from './client-tools';
 import { formatBytes } from './format';
 import { checkReachable } from './reach';
 import type { ClientRoute } from './route';
@@ -19,6 +20,8 @@ export interface BackupOptions {
   file: string;
   /** Replace an existing FILE (atomically: the old one stays until the new one is complete). */
   force: boolean;
+  /** How long pg_dump may wait for each table's lock (a migration holding one, say). */
+  lockTimeoutMs: number;
   say: Say;
 }
 
@@ -44,6 +47,28 @@ function syncDirectory(dir: string): void {
   }
 }
 
+const partialName = (file: string, pid: number | string, suffix: string) => `.${path.basename(file)}.${pid}.${suffix}.partial`;
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Partial files that an earlier backup of FILE left when it was killed (SIGKILL runs no
+ * clean-up; its pg_dump died with it): removed once their process is gone. */
+function removeAbandonedPartials(file: string): void {
+  const prefix = partialName(file, '', '').replace(/\.\.partial$/, '');
+  for (const entry of fs.readdirSync(path.dirname(file))) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.partial')) continue;
+    const match = /^(\d+)\.[0-9a-f]{6}$/.exec(entry.slice(prefix.length, -'.partial'.length));
+    if (match && !isRunning(Number(match[1]))) fs.rmSync(path.join(path.dirname(file), entry), { force: true });
+  }
+}
+
 export async function backup(options: BackupOptions): Promise<void> {
   const started = performance.now();
   const { route } = options;
@@ -52,35 +77,32 @@ export async function backup(options: BackupOptions): Promise<void> {
   // The driver's one-line message for an unreachable server, before any file is created.
   if (route.kind === 'local') await checkReachable(route.target);
 
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(3).toString('hex')}.partial`);
+  removeAbandonedPartials(file);
+  const temp = path.join(path.dirname(file), partialName(file, process.pid, randomBytes(3).toString('hex')));
   // Owner-only: a dump holds every password hash and customer record.
   const fd = fs.openSync(temp, 'wx', 0o600);
   let complete = false;
   const removeTemp = () => {
     if (!complete) fs.rmSync(temp, { force: true });
   };
-  // Interrupted (Ctrl-C, a CI timeout): no partial file may stay behind.
-  const onSignal = (signal: NodeJS.Signals) => {
-    removeTemp();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    // --no-password: fail at once rather than wait for a password prompt nobody answers.
-    const result = await runTool(invocation(route, 'pg_dump', ['--format=custom', '--no-password']), { stdout: fd });
-    if (result.code !== 0) throw new UserError(`pg_dump of ${route.label} failed: ${toolErrorLine('pg_dump', result.stderr)}; nothing was written`);
-    fs.fsyncSync(fd);
-    checkArchive(temp);
-    fs.renameSync(temp, file);
-    complete = true;
-    syncDirectory(path.dirname(file));
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    fs.closeSync(fd);
-    removeTemp();
-  }
+  // Interrupted (Ctrl-C, kill, a CI timeout): pg_dump stops with us and no partial file stays.
+  const step = { describe: () => `backup of ${route.label} stopped; nothing was written to ${file}`, cleanup: removeTemp };
+  await interruptible(step, async () => {
+    try {
+      // --no-password: fail at once rather than wait for a password prompt nobody answers.
+      const args = ['--format=custom', '--no-password', `--lock-wait-timeout=${Math.max(1, Math.round(options.lockTimeoutMs))}`];
+      const result = await runTool(invocation(route, 'pg_dump', args), { stdout: fd });
+      if (result.code !== 0) throw new UserError(`pg_dump of ${route.label} failed: ${toolErrorLine('pg_dump', result.stderr)}${lockHint(result.stderr, options.lockTimeoutMs)}; nothing was written`);
+      fs.fsyncSync(fd);
+      checkArchive(temp);
+      fs.renameSync(temp, file);
+      complete = true;
+      syncDirectory(path.dirname(file));
+    } finally {
+      fs.closeSync(fd);
+      removeTemp();
+    }
+  });
   const size = fs.statSync(file).size;
   options.say(`backed up ${route.label} to ${file}: ${formatBytes(size)} in ${formatDuration(performance.now() - started)} (pg_dump custom format, ${route.why})`);
 }

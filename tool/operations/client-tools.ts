@@ -5,8 +5,11 @@
  * user of the machine (ps), an environment is not.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { interruptible } from '../base/interruption';
 import { UserError } from '../cli/errors';
-import { oneLine } from '../db/errors';
+import { SESSION_SETTINGS } from '../db/connect';
+import { formatSeconds, oneLine } from '../db/errors';
 import type { DatabaseTarget } from '../db/target';
 import type { ClientRoute } from './route';
 
@@ -48,12 +51,23 @@ export function libpqEnvironment(target: DatabaseTarget, base: NodeJS.ProcessEnv
   return env;
 }
 
+/** The tools' sessions get the settings ours have (a session that ends with its client), after
+ * whatever PGOPTIONS the user set. */
+export function withSessionSettings(pgoptions: string | undefined, extra: string[] = []): string {
+  return [pgoptions, ...[...SESSION_SETTINGS, ...extra].map((setting) => `-c ${setting}`)].filter(Boolean).join(' ');
+}
+
 /** The command that runs `tool args` along `route`; `tty` allocates a terminal in the container. */
-export function invocation(route: ClientRoute, tool: ClientTool, args: string[], options: { tty?: boolean } = {}): ToolInvocation {
-  if (route.kind === 'local') return { tool, file: tool, args, env: libpqEnvironment(route.target) };
+export function invocation(route: ClientRoute, tool: ClientTool, args: string[], options: { tty?: boolean; settings?: string[] } = {}): ToolInvocation {
+  if (route.kind === 'local') {
+    const env = libpqEnvironment(route.target);
+    env.PGOPTIONS = withSessionSettings(env.PGOPTIONS, options.settings);
+    return { tool, file: tool, args, env };
+  }
   // Inside the container the tools reach the server over its Unix socket, which the postgres
   // image trusts for local users: no password is needed, so none is passed.
-  const dockerArgs = ['exec', '-i', ...(options.tty ? ['-t'] : []), '-e', `PGUSER=${route.user}`, '-e', `PGDATABASE=${route.database}`, route.container, tool, ...args];
+  const pgoptions = withSessionSettings(undefined, options.settings);
+  const dockerArgs = ['exec', '-i', ...(options.tty ? ['-t'] : []), '-e', `PGUSER=${route.user}`, '-e', `PGDATABASE=${route.database}`, '-e', `PGOPTIONS=${pgoptions}`, route.container, tool, ...args];
   return { tool, file: 'docker', args: dockerArgs, env: process.env };
 }
 
@@ -71,8 +85,10 @@ export interface ToolResult {
  * interactive shell) nothing is captured.
  */
 export function runTool(command: ToolInvocation, io: { stdin?: Stdio; stdout?: Stdio; stderr?: 'inherit' | 'pipe' } = {}): Promise<ToolResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command.file, command.args, { env: command.env, stdio: [io.stdin ?? 'ignore', io.stdout ?? 'pipe', io.stderr ?? 'pipe'] });
+  const [file, args] = PDEATHSIG ? [PDEATHSIG, ['--pdeathsig', 'SIGTERM', '--', command.file, ...command.args]] : [command.file, command.args];
+  const child = spawn(file, args, { env: command.env, stdio: [io.stdin ?? 'ignore', io.stdout ?? 'pipe', io.stderr ?? 'pipe'] });
+  // Interrupted: the child stops with us (pg_restore's transaction then rolls back).
+  return interruptible({ cleanup: () => child.kill('SIGTERM') }, () => new Promise<ToolResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (d) => (stdout += d));
@@ -81,9 +97,20 @@ export function runTool(command: ToolInvocation, io: { stdin?: Stdio; stdout?: S
       if (error.code === 'ENOENT') reject(new UserError(missingToolMessage(command)));
       else reject(new UserError(`cannot run ${command.file}: ${error.message}`));
     });
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
-  });
+    child.on('close', (code, signal) => {
+      // setpriv reports a tool it cannot find with 127 (what a shell does too).
+      if (PDEATHSIG && code === 127 && /failed to execute/.test(stderr)) reject(new UserError(missingToolMessage(command)));
+      else resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+    });
+  }));
 }
+
+/**
+ * util-linux's setpriv (Linux): runs the tool with a parent-death signal, so that a tool outlives
+ * no kill of this process, not even SIGKILL, which no handler sees. Elsewhere tools are plain
+ * children (stopped by the signal handler, which covers everything but SIGKILL).
+ */
+const PDEATHSIG = process.platform === 'linux' ? ['/usr/bin/setpriv', '/bin/setpriv'].find((candidate) => fs.existsSync(candidate)) : undefined;
 
 function missingToolMessage(command: ToolInvocation): string {
   if (command.file === 'docker') return 'docker is not on PATH';
@@ -96,4 +123,10 @@ export function toolErrorLine(tool: string, stderr: string): string {
   const line = lines.find((l) => /error|fatal|failed/i.test(l)) ?? lines[0] ?? 'no error output';
   const text = oneLine(line.replace(new RegExp(`^${tool}: (error: )?`), ''));
   return text.length > 300 ? `${text.slice(0, 300)}...` : text;
+}
+
+/** After a tool's lock timeout: what bounded it (the server's message alone does not say). */
+export function lockHint(stderr: string, lockTimeoutMs: number): string {
+  if (!/lock timeout|could not obtain lock/i.test(stderr)) return '';
+  return ` (another session held a table it needed for more than ${formatSeconds(lockTimeoutMs)}: a migration or an application transaction; retry when it is done, or raise --lock-timeout)`;
 }

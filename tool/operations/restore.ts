@@ -11,7 +11,8 @@ import fs from 'node:fs';
 import { UserError } from '../cli/errors';
 import { formatDuration, type Say } from '../migrator/report';
 import { checkArchive } from './archive';
-import { invocation, runTool, toolErrorLine } from './client-tools';
+import { interruptible } from '../base/interruption';
+import { invocation, lockHint, runTool, toolErrorLine } from './client-tools';
 import { formatBytes } from './format';
 import type { ClientRoute } from './route';
 import { queryValue } from './route-query';
@@ -21,6 +22,9 @@ export interface RestoreOptions {
   route: ClientRoute;
   file: string;
   force: boolean;
+  /** How long each of pg_restore's statements may wait for a lock (--force drops tables that
+   * an application may be reading). */
+  lockTimeoutMs: number;
   say: Say;
 }
 
@@ -41,15 +45,19 @@ export async function restore(options: RestoreOptions): Promise<void> {
   }
   const args = [...(force ? ['--clean', '--if-exists'] : []), '--single-transaction', '--exit-on-error', '--no-password', `--dbname=${databaseOf(route)}`];
   const fd = fs.openSync(file, 'r');
-  let result;
-  try {
-    // Read from stdin: the same command works inside the container, where the file is not.
-    result = await runTool(invocation(route, 'pg_restore', args), { stdin: fd });
-  } finally {
-    fs.closeSync(fd);
-  }
+  // Interrupted: pg_restore stops with us, and its one transaction rolls back.
+  const step = { describe: () => `restore of ${file} into ${route.label} stopped; pg_restore's single transaction is rolled back, nothing was restored` };
+  const result = await interruptible(step, async () => {
+    try {
+      // Read from stdin: the same command works inside the container, where the file is not.
+      const settings = [`lock_timeout=${Math.max(1, Math.round(options.lockTimeoutMs))}`];
+      return await runTool(invocation(route, 'pg_restore', args, { settings }), { stdin: fd });
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
   if (result.code !== 0) {
-    throw new UserError(`pg_restore into ${route.label} failed and was rolled back (nothing was restored): ${toolErrorLine('pg_restore', result.stderr)}`);
+    throw new UserError(`pg_restore into ${route.label} failed and was rolled back (nothing was restored): ${toolErrorLine('pg_restore', result.stderr)}${lockHint(result.stderr, options.lockTimeoutMs)}`);
   }
   options.say(
     `restored ${file} (${formatBytes(size)}) into ${route.label} in ${formatDuration(performance.now() - started)}${force && tables > 0 ? `, replacing the archive's objects (--force; it had ${tables} tables)` : ''} (${route.why})`,

@@ -2,6 +2,7 @@
  * `shell`: psql into the database, replacing the seed's db-shell Makefile targets. Interactive
  * when the terminal is; with SQL piped on stdin it runs it and exits, as psql does.
  */
+import { interruptible } from '../base/interruption';
 import { invocation, runTool } from './client-tools';
 import { checkReachable } from './reach';
 import type { ClientRoute } from './route';
@@ -11,12 +12,9 @@ export async function openShell(route: ClientRoute, psqlArgs: string[]): Promise
   if (route.kind === 'local') await checkReachable(route.target);
   const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   // Ctrl-C belongs to psql (it cancels the running query); it must not end this wrapper.
-  const ignore = () => {};
-  process.on('SIGINT', ignore);
-  try {
+  const step = { passThrough: ['SIGINT' as const], describe: () => `psql on ${route.label} was stopped` };
+  return interruptible(step, async () => {
     const result = await runTool(invocation(route, 'psql', psqlArgs, { tty }), { stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
     return result.code;
-  } finally {
-    process.removeListener('SIGINT', ignore);
-  }
+  });
 }

@@ -40,12 +40,19 @@ describe('invocation', () => {
     expect([command.file, ...command.args]).toEqual(['pg_dump', '--format=custom']);
     expect(JSON.stringify([command.file, command.args])).not.toContain('s3cret');
     expect(command.env.PGPASSWORD).toBe('s3cret');
+    // Sessions that end with their client, after the user's own options from the URL.
+    expect(command.env.PGOPTIONS).toBe('-c client_connection_check_interval=1000');
+    const withOptions = { ...local, target: target('postgres://postgres@db:5432/usualstore?options=-c%20search_path%3Dapp') };
+    expect(invocation(withOptions, 'psql', []).env.PGOPTIONS).toBe('-c search_path=app -c client_connection_check_interval=1000');
   });
 
   it('docker: exec into the container with user and database, a terminal only when asked', () => {
     expect(invocation(docker, 'pg_restore', ['--single-transaction']).args).toEqual([
-      'exec', '-i', '-e', 'PGUSER=postgres', '-e', 'PGDATABASE=usualstore', 'usualstore-database', 'pg_restore', '--single-transaction',
+      'exec', '-i', '-e', 'PGUSER=postgres', '-e', 'PGDATABASE=usualstore', '-e', 'PGOPTIONS=-c client_connection_check_interval=1000',
+      'usualstore-database', 'pg_restore', '--single-transaction',
     ]);
+    // A tool's own settings come after the session's (a lock bound for pg_restore, say).
+    expect(invocation(docker, 'pg_restore', [], { settings: ['lock_timeout=1000'] }).args).toContain('PGOPTIONS=-c client_connection_check_interval=1000 -c lock_timeout=1000');
     expect(invocation(docker, 'psql', [], { tty: true }).args.slice(0, 3)).toEqual(['exec', '-i', '-t']);
     expect(invocation(docker, 'psql', []).file).toBe('docker');
   });

@@ -3,7 +3,7 @@ import { resolveTarget } from '../../db/target';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../migrator/lock';
 import { adopt } from '../../operations/adopt';
 import { DATABASE_URL_OPTION, MIGRATIONS_DIR_OPTION, migrationsDirFrom, parseOptions, parseSeconds } from '../options';
-import { say } from '../output';
+import { say, warn } from '../output';
 
 export async function migrateAdopt(args: string[]): Promise<number> {
   const { values } = parseOptions('migrate adopt', args, { ...DATABASE_URL_OPTION, ...MIGRATIONS_DIR_OPTION, 'lock-timeout': { type: 'string' } });
@@ -12,6 +12,7 @@ export async function migrateAdopt(args: string[]): Promise<number> {
     migrationsDir: migrationsDirFrom(values['migrations-dir']),
     target: resolveTarget({ databaseUrl: values['database-url'] }),
     say,
+    warn,
   });
   return 0;
 }

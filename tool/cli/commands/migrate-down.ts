@@ -4,7 +4,7 @@ import { migrateDown as runDown } from '../../migrator/down';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../migrator/lock';
 import { UserError } from '../errors';
 import { DATABASE_URL_OPTION, MIGRATIONS_DIR_OPTION, migrationsDirFrom, parseCount, parseOptions, parseSeconds } from '../options';
-import { say } from '../output';
+import { say, warn } from '../output';
 
 export async function migrateDown(args: string[]): Promise<number> {
   const { values } = parseOptions('migrate down', args, {
@@ -25,6 +25,7 @@ export async function migrateDown(args: string[]): Promise<number> {
     target: resolveTarget({ databaseUrl: values['database-url'] }),
     allowEdited: values['allow-edited'] ?? false,
     say,
+    warn,
   });
   return 0;
 }
