@@ -99,6 +99,18 @@ async function stop() {
 }
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+// SIGUSR2: an immediate shutdown (SIGQUIT to the postmaster: no checkpoint, no flush, as a crash
+// or a power cut) and a start on the same data (crash recovery), for the fault tests.
+process.on('SIGUSR2', async () => {
+  const postmaster = server.process;
+  await new Promise((resolve) => {
+    postmaster.once('exit', resolve);
+    postmaster.kill('SIGQUIT');
+  });
+  server.process = undefined;
+  await server.start();
+  process.stdout.write(JSON.stringify({ restarted: true }) + '\n');
+});
 process.stdin.on('end', stop);
 process.stdin.on('close', stop);
 process.stdin.resume();

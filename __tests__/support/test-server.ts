@@ -11,6 +11,9 @@ export interface TestServer {
   port: number;
   dataDir: string;
   stop(): Promise<void>;
+  /** Immediate shutdown (as a crash: unflushed WAL is lost) and start again; resolves when the
+   * server accepts connections once more. */
+  restartImmediately(): Promise<void>;
 }
 
 export const TEST_SERVER_SCRIPT = path.join(__dirname, 'postgres-server.mjs');
@@ -30,14 +33,25 @@ export function startTestServer(flags: string[] = [], options: StartOptions = {}
     });
     let out = '';
     let err = '';
+    let restarted: (() => void) | undefined;
     child.stderr!.on('data', (d) => (err += d));
     child.stdout!.on('data', (d) => {
       out += d;
-      const nl = out.indexOf('\n');
-      if (nl < 0) return;
-      const info = JSON.parse(out.slice(0, nl)) as { url: string; port: number; dataDir: string };
+      for (let nl = out.indexOf('\n'); nl >= 0; nl = out.indexOf('\n')) {
+        const line = JSON.parse(out.slice(0, nl)) as { url: string; port: number; dataDir: string; restarted?: true };
+        out = out.slice(nl + 1);
+        if (line.restarted) restarted?.();
+        else ready(line);
+      }
+    });
+    const ready = (info: { url: string; port: number; dataDir: string }) =>
       resolve({
         ...info,
+        restartImmediately: () =>
+          new Promise<void>((done) => {
+            restarted = done;
+            child.kill('SIGUSR2');
+          }),
         stop: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null) return done();
@@ -45,7 +59,6 @@ export function startTestServer(flags: string[] = [], options: StartOptions = {}
             child.kill('SIGTERM');
           }),
       });
-    });
     child.once('exit', (code) => reject(new Error(`test PostgreSQL exited (${code}) before it was ready: ${err.trim()}`)));
   });
 }

@@ -8,7 +8,7 @@ import type { Client } from 'pg';
 import { UserError } from '../cli/errors';
 import type { DatabaseTarget } from '../db';
 import { blockersOfError, describeBlockers, watchLockWait } from '../db/blockers';
-import { describeQueryError, formatSeconds } from '../db/errors';
+import { describeQueryError, describeServerRefusal, formatSeconds } from '../db/errors';
 import { appliedSql, revertedSql, type Queryable } from './bookkeeping';
 import { buildSql, type Direction, type LoadedMigration } from './load';
 import type { Say } from './report';
@@ -56,8 +56,11 @@ export interface ApplyOptions {
 
 /** PostgreSQL's error for a statement, and for a timeout what bounded it and who blocked it. */
 function describeStepError(error: unknown, sql: string): string {
-  const text = describeQueryError(error, sql);
   const code = (error as { code?: string }).code;
+  // No SQLSTATE: the connection itself went (a restart, a killed session), not the statement.
+  const lost = code ? undefined : describeServerRefusal(error, 'the server');
+  if (lost) return lost;
+  const text = describeQueryError(error, sql);
   if (code === '55P03') {
     const blockers = blockersOfError(error);
     const who = blockers.length > 0 ? ` held by ${describeBlockers(blockers)}` : '';

@@ -105,7 +105,7 @@ const LOGGER = {
  * under way) without calling run(). node-pg-migrate waits for run() for ever; a function that
  * forgot it would hang the deploy until killed.
  */
-export const RUN_CALLBACK_IDLE_MS = 10_000;
+export const RUN_CALLBACK_IDLE_MS = 5_000;
 
 function untilRunIsCalled(
   action: MigrationAction,

@@ -53,21 +53,22 @@ export function libpqEnvironment(target: DatabaseTarget, base: NodeJS.ProcessEnv
 
 /** The tools' sessions get the settings ours have (a session that ends with its client), after
  * whatever PGOPTIONS the user set. */
-export function withSessionSettings(pgoptions: string | undefined, extra: string[] = []): string {
-  return [pgoptions, ...[...SESSION_SETTINGS, ...extra].map((setting) => `-c ${setting}`)].filter(Boolean).join(' ');
+export function withSessionSettings(pgoptions: string | undefined): string {
+  return [pgoptions, ...SESSION_SETTINGS.map((setting) => `-c ${setting}`)].filter(Boolean).join(' ');
 }
 
 /** The command that runs `tool args` along `route`; `tty` allocates a terminal in the container. */
-export function invocation(route: ClientRoute, tool: ClientTool, args: string[], options: { tty?: boolean; settings?: string[] } = {}): ToolInvocation {
+export function invocation(route: ClientRoute, tool: ClientTool, args: string[], options: { tty?: boolean; applicationName?: string } = {}): ToolInvocation {
+  const named = options.applicationName ? { PGAPPNAME: options.applicationName } : {};
   if (route.kind === 'local') {
-    const env = libpqEnvironment(route.target);
-    env.PGOPTIONS = withSessionSettings(env.PGOPTIONS, options.settings);
+    const env: NodeJS.ProcessEnv = { ...libpqEnvironment(route.target), ...named };
+    env.PGOPTIONS = withSessionSettings(env.PGOPTIONS);
     return { tool, file: tool, args, env };
   }
   // Inside the container the tools reach the server over its Unix socket, which the postgres
   // image trusts for local users: no password is needed, so none is passed.
-  const pgoptions = withSessionSettings(undefined, options.settings);
-  const dockerArgs = ['exec', '-i', ...(options.tty ? ['-t'] : []), '-e', `PGUSER=${route.user}`, '-e', `PGDATABASE=${route.database}`, '-e', `PGOPTIONS=${pgoptions}`, route.container, tool, ...args];
+  const variables = { PGUSER: route.user, PGDATABASE: route.database, PGOPTIONS: withSessionSettings(undefined), ...named };
+  const dockerArgs = ['exec', '-i', ...(options.tty ? ['-t'] : []), ...Object.entries(variables).flatMap(([name, value]) => ['-e', `${name}=${value}`]), route.container, tool, ...args];
   return { tool, file: 'docker', args: dockerArgs, env: process.env };
 }
 
@@ -125,8 +126,9 @@ export function toolErrorLine(tool: string, stderr: string): string {
   return text.length > 300 ? `${text.slice(0, 300)}...` : text;
 }
 
-/** After a tool's lock timeout: what bounded it (the server's message alone does not say). */
+/** After pg_dump's lock timeout: what bounded it (the server's message alone does not say). */
 export function lockHint(stderr: string, lockTimeoutMs: number): string {
-  if (!/lock timeout|could not obtain lock/i.test(stderr)) return '';
+  // pg_dump bounds its lock waits with statement_timeout (--lock-wait-timeout), and only them.
+  if (!/lock timeout|statement timeout|could not obtain lock/i.test(stderr)) return '';
   return ` (another session held a table it needed for more than ${formatSeconds(lockTimeoutMs)}: a migration or an application transaction; retry when it is done, or raise --lock-timeout)`;
 }

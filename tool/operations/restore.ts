@@ -12,7 +12,8 @@ import { UserError } from '../cli/errors';
 import { formatDuration, type Say } from '../migrator/report';
 import { checkArchive } from './archive';
 import { interruptible } from '../base/interruption';
-import { invocation, lockHint, runTool, toolErrorLine } from './client-tools';
+import { invocation, runTool, toolErrorLine } from './client-tools';
+import { boundLockWaits, cancelledWaitMessage } from './lock-bound';
 import { formatBytes } from './format';
 import type { ClientRoute } from './route';
 import { queryValue } from './route-query';
@@ -23,7 +24,7 @@ export interface RestoreOptions {
   file: string;
   force: boolean;
   /** How long each of pg_restore's statements may wait for a lock (--force drops tables that
-   * an application may be reading). */
+   * an application may be reading): see lock-bound.ts. */
   lockTimeoutMs: number;
   say: Say;
 }
@@ -47,17 +48,22 @@ export async function restore(options: RestoreOptions): Promise<void> {
   const fd = fs.openSync(file, 'r');
   // Interrupted: pg_restore stops with us, and its one transaction rolls back.
   const step = { describe: () => `restore of ${file} into ${route.label} stopped; pg_restore's single transaction is rolled back, nothing was restored` };
-  const result = await interruptible(step, async () => {
-    try {
+  // Its own application name: how the lock bound finds its session.
+  const applicationName = `usualstore-db restore ${process.pid}`;
+  const bound = boundLockWaits(route, applicationName, options.lockTimeoutMs);
+  let result;
+  try {
+    result = await interruptible(step, () =>
       // Read from stdin: the same command works inside the container, where the file is not.
-      const settings = [`lock_timeout=${Math.max(1, Math.round(options.lockTimeoutMs))}`];
-      return await runTool(invocation(route, 'pg_restore', args, { settings }), { stdin: fd });
-    } finally {
-      fs.closeSync(fd);
-    }
-  });
+      runTool(invocation(route, 'pg_restore', args, { applicationName }), { stdin: fd }),
+    );
+  } finally {
+    fs.closeSync(fd);
+  }
+  const cancelled = await bound.stop();
   if (result.code !== 0) {
-    throw new UserError(`pg_restore into ${route.label} failed and was rolled back (nothing was restored): ${toolErrorLine('pg_restore', result.stderr)}${lockHint(result.stderr, options.lockTimeoutMs)}`);
+    const why = cancelled ? cancelledWaitMessage(cancelled, options.lockTimeoutMs) : toolErrorLine('pg_restore', result.stderr);
+    throw new UserError(`pg_restore into ${route.label} failed and was rolled back (nothing was restored): ${why}`);
   }
   options.say(
     `restored ${file} (${formatBytes(size)}) into ${route.label} in ${formatDuration(performance.now() - started)}${force && tables > 0 ? `, replacing the archive's objects (--force; it had ${tables} tables)` : ''} (${route.why})`,

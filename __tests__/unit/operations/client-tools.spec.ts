@@ -51,8 +51,8 @@ describe('invocation', () => {
       'exec', '-i', '-e', 'PGUSER=postgres', '-e', 'PGDATABASE=usualstore', '-e', 'PGOPTIONS=-c client_connection_check_interval=1000',
       'usualstore-database', 'pg_restore', '--single-transaction',
     ]);
-    // A tool's own settings come after the session's (a lock bound for pg_restore, say).
-    expect(invocation(docker, 'pg_restore', [], { settings: ['lock_timeout=1000'] }).args).toContain('PGOPTIONS=-c client_connection_check_interval=1000 -c lock_timeout=1000');
+    // A tool may run under an application name of its own (how restore's lock bound finds it).
+    expect(invocation(docker, 'pg_restore', [], { applicationName: 'usualstore-db restore 7' }).args).toContain('PGAPPNAME=usualstore-db restore 7');
     expect(invocation(docker, 'psql', [], { tty: true }).args.slice(0, 3)).toEqual(['exec', '-i', '-t']);
     expect(invocation(docker, 'psql', []).file).toBe('docker');
   });
