@@ -18,7 +18,7 @@ const RESTORE_SESSION = /^usualstore-db restore/;
 
 /** Sessions of a client tool (pg_dump, pg_restore) on the server, and whether they wait for a lock. */
 async function toolSessions(url: string, tool: string | RegExp): Promise<{ waiting: boolean }[]> {
-  const rows = await query<{ waiting: boolean; application: string }>(url, `select wait_event_type = 'Lock' as waiting, application_name as application from pg_stat_activity`);
+  const rows = await query<{ waiting: boolean; application: string }>(url, `select wait_event_type = 'Lock' as waiting, application_name as application from pg_stat_activity where datname = current_database()`);
   return rows.filter((row) => (typeof tool === 'string' ? row.application === tool : tool.test(row.application)));
 }
 
@@ -177,7 +177,7 @@ describe('(11) an interrupted first run keeps the demo ids', () => {
       await app.query('LOCK TABLE transactions IN SHARE MODE');
       const running = startCli(['migrate', 'up'], { env: { DATABASE_URL: db.url } });
       await eventually(
-        async () => (await query<{ n: number }>(db.url, "select count(*)::int as n from pg_stat_activity where application_name = 'usualstore-db' and wait_event_type = 'Lock'"))[0].n > 0,
+        async () => (await query<{ n: number }>(db.url, "select count(*)::int as n from pg_stat_activity where application_name = 'usualstore-db' and wait_event_type = 'Lock' and datname = current_database()"))[0].n > 0,
         'seed_widgets to wait for the payment insert',
       );
       running.kill('SIGKILL');
@@ -189,7 +189,7 @@ describe('(11) an interrupted first run keeps the demo ids', () => {
     }
     // The killed run took widget ids 1 and 2 from the sequence (PostgreSQL never gives them back).
     expect(await query(db.url, 'select last_value::int as v, is_called from widgets_id_seq')).toEqual([{ v: 2, is_called: true }]);
-    await eventually(async () => (await query(db.url, "select 1 from pg_stat_activity where application_name = 'usualstore-db'")).length === 0, 'the killed run to leave', 5000);
+    await eventually(async () => (await query(db.url, "select 1 from pg_stat_activity where application_name = 'usualstore-db' and datname = current_database()")).length === 0, 'the killed run to leave', 5000);
     const rerun = await runCli(['migrate', 'up'], { env: { DATABASE_URL: db.url } });
     expect(rerun.code).toBe(0);
     expect(await query(db.url, 'select id, name from widgets order by id')).toEqual([{ id: 1, name: 'Widget' }, { id: 2, name: 'Golden Plan' }]);

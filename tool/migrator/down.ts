@@ -4,11 +4,10 @@
  */
 import { interruptible } from '../base/interruption';
 import { UserError } from '../cli/errors';
-import { describeServerRefusal } from '../db/errors';
-import { disconnect, type DatabaseTarget } from '../db';
+import type { DatabaseTarget } from '../db';
 import { applyMigration } from './apply';
 import { ensureBookkeeping } from './bookkeeping';
-import { open } from './connection';
+import { withSession } from './connection';
 import { inspect } from './inspect';
 import { loadInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
@@ -43,8 +42,7 @@ export async function migrateDown(options: DownOptions): Promise<{ reverted: str
   };
 
   return interruptible({ describe }, async () => {
-    const client = await open(target);
-    try {
+    return withSession(target, undefined, async (client) => {
       preloadLibrary();
       return await withMigrationLock(client, { target, timeoutMs: options.lockTimeoutMs, warn: options.warn }, async () => {
         const state = await inspect(client, options.migrationsDir);
@@ -84,11 +82,6 @@ export async function migrateDown(options: DownOptions): Promise<{ reverted: str
         say(`reverted ${plural(reverted.length, 'migration')} of ${target.label} in ${formatDuration(performance.now() - started)}; now ${position(remaining())}`);
         return { reverted };
       });
-    } catch (error) {
-      const refusal = error instanceof UserError ? undefined : describeServerRefusal(error, target.label);
-      throw refusal ? new UserError(refusal) : error;
-    } finally {
-      await disconnect(client);
-    }
+    });
   });
 }

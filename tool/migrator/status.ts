@@ -2,8 +2,8 @@
  * `migrate status`: applied, pending, edited and missing migrations, by name. Read-only: it
  * takes no lock and creates nothing.
  */
-import { disconnect, type DatabaseTarget } from '../db';
-import { open } from './connection';
+import type { DatabaseTarget } from '../db';
+import { withSession } from './connection';
 import { inspect } from './inspect';
 import { position } from './report';
 import type { MigrationState } from './state';
@@ -22,12 +22,7 @@ export interface StatusReport {
 }
 
 export async function readStatus(target: DatabaseTarget, migrationsDir: string): Promise<MigrationState> {
-  const client = await open(target);
-  try {
-    return await inspect(client, migrationsDir);
-  } finally {
-    await disconnect(client);
-  }
+  return withSession(target, undefined, (client) => inspect(client, migrationsDir));
 }
 
 export function statusReport(state: MigrationState, target: DatabaseTarget): StatusReport {

@@ -7,13 +7,11 @@
  * that waits (bounded) instead of failing, and a no-op path that loads no migration at all.
  */
 import type { ColumnDefinitions } from 'node-pg-migrate';
-import { disconnect, type DatabaseTarget } from '../db';
+import type { DatabaseTarget } from '../db';
 import { interruptible } from '../base/interruption';
-import { UserError } from '../cli/errors';
-import { describeServerRefusal } from '../db/errors';
 import { applyMigration } from './apply';
 import { ensureBookkeeping, type Queryable } from './bookkeeping';
-import { open } from './connection';
+import { withSession } from './connection';
 import { inspect } from './inspect';
 import { loadInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
@@ -73,8 +71,7 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
   };
 
   return interruptible({ describe }, async () => {
-    const client = await open(target, { ms: options.waitMs });
-    try {
+    return withSession(target, { ms: options.waitMs }, async (client) => {
       // The no-op path (every deploy takes it): two queries, a readdir and hashing the applied
       // files. node-pg-migrate is not imported and no migration file is loaded. The soda check
       // rides on those queries (soda's table is read only when it exists and nothing is applied).
@@ -114,18 +111,11 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
           // Whatever stopped the run (a migration, a lost connection, a refused statement),
           // say where the database is: every migration reported as applied is committed.
           say(`stopped after ${plural(applied.length, 'migration')} of ${current.pending.length} pending; ${target.label} is ${positionAfter(current, applied)}`);
-          if (error instanceof UserError) throw error;
-          const refusal = describeServerRefusal(error, target.label);
-          throw refusal ? new UserError(refusal) : error;
+          throw error;
         }
         say(`migrated ${target.label}: ${plural(applied.length, 'migration')} applied in ${formatDuration(performance.now() - started)}; now ${positionAfter(current, applied)}`);
         return { applied };
       });
-    } catch (error) {
-      const refusal = error instanceof UserError ? undefined : describeServerRefusal(error, target.label);
-      throw refusal ? new UserError(refusal) : error;
-    } finally {
-      await disconnect(client);
-    }
+    });
   });
 }
