@@ -13,14 +13,14 @@ const USAGE = `usage: usualstore-db <command> [options]
 
 commands:
   migrate up [--migrations-dir DIR] [--wait SECONDS] [--lock-timeout SECONDS] [--allow-edited]
-  migrate down (--count N | --all) [--migrations-dir DIR]
+  migrate down (--count N | --all) [--migrations-dir DIR] [--lock-timeout SECONDS] [--allow-edited]
   migrate status [--json] [--migrations-dir DIR]
   migrate create NAME [--migrations-dir DIR]
   migrate plan [--migrations-dir DIR] [--lock-timeout SECONDS] [--allow-edited]   (exit 0 none pending, 2 pending, 1 error)
   migrate adopt [--migrations-dir DIR] [--lock-timeout SECONDS]
   status [--json] [--migrations-dir DIR]
-  backup FILE [--force]
-  restore FILE [--force]
+  backup FILE [--force] [--lock-timeout SECONDS]
+  restore FILE [--force] [--lock-timeout SECONDS]
   shell [-- PSQL_ARGS...]
   preflight deploy|destroy|wipe   (the checks npm run deploy/destroy/wipe make before cdktf)
 
