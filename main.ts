@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { App } from 'cdktf';
-import { ConfigError, loadConfig } from './stacks/config';
+import { ConfigError, loadConfig } from './config/database';
 import { addUsualstoreStacks } from './stacks/app';
 import { checkedOutdir } from './stacks/stack-paths';
 import { volumeGuardLifted } from './stacks/volume-guard';

@@ -7,7 +7,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-volume="$(node --import tsx -e 'try { console.log(require("./stacks/config.ts").loadConfig().volumeName) } catch (e) { console.error("usualstore: " + e.message); process.exit(1) }')"
+volume="$(node --import tsx -e 'try { console.log(require("./config/database.ts").loadConfig().volumeName) } catch (e) { console.error("usualstore: " + e.message); process.exit(1) }')"
 
 # Before asking anything: no point confirming what cannot run (no password, no Docker).
 node "$root/bin/usualstore-db.js" preflight wipe

@@ -3,7 +3,7 @@
  * exactly the app that deploys.
  */
 import { App } from 'cdktf';
-import { DatabaseConfig } from './config';
+import { DatabaseConfig } from '../config/database';
 import { DataStack } from './data-stack';
 import { DatabaseStack } from './database-stack';
 

@@ -3,7 +3,7 @@
  * stack, and no `cdktf destroy usualstore-database`, can plan anything against the data.
  */
 import { Construct } from 'constructs';
-import { DatabaseConfig } from './config';
+import { DatabaseConfig } from '../config/database';
 import { DataVolume } from './constructs/data-volume';
 import { DockerStack } from './docker-stack';
 

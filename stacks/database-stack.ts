@@ -4,7 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { TerraformStack, TerraformVariable } from 'cdktf';
-import { DatabaseConfig, PASSWORD_PLACEHOLDER } from './config';
+import { DatabaseConfig, PASSWORD_PLACEHOLDER } from '../config/database';
 import { ApplicationNetwork } from './constructs/application-network';
 import { ConnectionOutputs } from './constructs/connection-outputs';
 import { MigrationHook } from './constructs/migration-hook';

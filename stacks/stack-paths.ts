@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { ConfigError } from './config';
+import { ConfigError } from '../config/database';
 
 /** The project root: this file lives in <root>/stacks. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');

@@ -15,7 +15,7 @@
  */
 import { Testing } from 'cdktf';
 import { addUsualstoreStacks } from '../../stacks/app';
-import { loadConfig } from '../../stacks/config';
+import { loadConfig } from '../../config/database';
 import { goDuration } from '../../stacks/constructs/postgres-container';
 import { DockerEngine, dockerEngineUnavailable, importPostgresImage, startDockerEngine } from '../support/docker-engine';
 import { TEST_OUT } from '../support/checkout';

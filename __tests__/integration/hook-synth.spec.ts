@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { App, Testing } from 'cdktf';
 import { addUsualstoreStacks } from '../../stacks/app';
-import { ConfigError, loadConfig } from '../../stacks/config';
+import { ConfigError, loadConfig } from '../../config/database';
 import { migrationsHash } from '../../stacks/constructs/migrations-hash';
 import { MIGRATIONS_DIR, PROJECT_ROOT } from '../support/cli';
 import { makeCheckout, removeCheckout, run, TEST_OUT } from '../support/checkout';

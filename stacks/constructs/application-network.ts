@@ -4,7 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { Network } from '@cdktf/provider-docker/lib/network';
-import { Labels } from '../config';
+import { Labels } from '../../config/database';
 import { dockerLabels } from './docker-labels';
 
 export interface ApplicationNetworkProps {

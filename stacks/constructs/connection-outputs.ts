@@ -7,7 +7,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { Container } from '@cdktf/provider-docker/lib/container';
-import { DatabaseConfig } from '../config';
+import { DatabaseConfig } from '../../config/database';
 import { passwordlessUrl } from './migration-hook';
 
 export interface ConnectionOutputsProps {

@@ -4,7 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
-import { Labels } from '../config';
+import { Labels } from '../../config/database';
 import { dockerLabels } from './docker-labels';
 
 export interface DataVolumeProps {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../config';
+import { ConfigError } from '../../config/database';
 
 /** Every file under `dir` as [relative POSIX path, absolute path], sorted by relative path. */
 function filesUnder(dir: string, prefix = ''): [string, string][] {

@@ -5,7 +5,7 @@
 import { Construct } from 'constructs';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
-import { DatabaseConfig } from '../config';
+import { DatabaseConfig } from '../../config/database';
 import { dockerLabels } from './docker-labels';
 
 export interface PostgresContainerProps {

@@ -3,8 +3,9 @@
  * command only pays the start-up cost of what it uses (`migrate up` runs in every deploy).
  */
 import { exitOnSignals } from '../base/interruption';
+import { oneLine } from '../base/text';
 import { describeServerRefusal } from '../db/errors';
-import { UserError } from './errors';
+import { UserError } from '../base/errors';
 
 /** A command takes its own arguments and returns the process exit code. */
 export type Command = (args: string[]) => Promise<number>;
@@ -45,10 +46,6 @@ async function main(argv: string[]): Promise<number> {
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) throw new UserError(`unknown command "${name}"; run usualstore-db --help`);
   return load()(rest);
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 /**

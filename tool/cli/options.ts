@@ -4,7 +4,7 @@
  * commands share.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UserError } from './errors';
+import { UserError } from '../base/errors';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 

@@ -7,7 +7,7 @@
  */
 import type { Client } from 'pg';
 import { disconnect, tryConnect } from './connect';
-import { oneLine } from './errors';
+import { oneLine } from '../base/text';
 import type { DatabaseTarget } from './target';
 
 export interface Blocker {

@@ -2,7 +2,7 @@
  * Opening a connection with a bounded timeout, failing with a one-line message (UserError).
  */
 import type { Client } from 'pg';
-import { UserError } from '../cli/errors';
+import { UserError } from '../base/errors';
 import { describeConnectionError } from './errors';
 import type { DatabaseTarget } from './target';
 

@@ -4,6 +4,7 @@
  * "wrong password" or "nothing listening" is the same everywhere and never includes the password
  * (messages name the target by its label: user@host:port/database).
  */
+import { formatSeconds, oneLine } from '../base/text';
 import type { DatabaseTarget } from './target';
 
 /** What pg and node:net put on their errors (PostgreSQL's fields, or a system error code). */
@@ -137,10 +138,3 @@ export function describeServerRefusal(error: unknown, where = 'the database'): s
   return undefined;
 }
 
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-export function formatSeconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
-}

@@ -6,7 +6,7 @@
  * that, so the password never appears on a command line or in Terraform's JSON); the pg driver
  * reads PGPASSWORD (and ~/.pgpass) itself when the URL has none.
  */
-import { UserError } from '../cli/errors';
+import { UserError } from '../base/errors';
 
 export interface DatabaseTarget {
   /** Handed to pg as is, so that query parameters such as sslmode keep working. */

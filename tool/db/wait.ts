@@ -5,9 +5,10 @@
  * Retries start small and back off to a cap, so the wait ends soon after the server is ready.
  */
 import type { Client } from 'pg';
-import { UserError } from '../cli/errors';
+import { UserError } from '../base/errors';
 import { connectTimeoutMs, disconnect, tryConnect } from './connect';
-import { describeConnectionError, formatSeconds, isTransientConnectionError } from './errors';
+import { describeConnectionError, isTransientConnectionError } from './errors';
+import { formatSeconds } from '../base/text';
 import type { DatabaseTarget } from './target';
 
 export interface WaitOptions {

@@ -4,7 +4,7 @@
  * answers must not hang a deploy) and every failure becomes one line saying what to do.
  */
 import { spawnSync } from 'node:child_process';
-import { UserError } from '../cli/errors';
+import { UserError } from '../base/errors';
 import { isDaemonDown } from '../operations/container';
 
 export interface DockerResult {

@@ -6,8 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../cli/errors';
-import { PASSWORD_PLACEHOLDER } from '../../stacks/config';
+import { UserError } from '../base/errors';
+import { PASSWORD_PLACEHOLDER } from '../../config/database';
 
 export const PASSWORD_VARIABLE = 'postgres_password';
 

@@ -16,8 +16,8 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { UserError } from '../cli/errors';
-import { requiredDockerApi, type DatabaseConfig } from '../../stacks/config';
+import { UserError } from '../base/errors';
+import { requiredDockerApi, type DatabaseConfig } from '../../config/database';
 import { apiAtLeast, containersPublishing, docker, dockerOk, engineInfo, inspectContainer, volumeExists, type ContainerInfo, type Engine } from './docker';
 import { deployPassword, type DeployPassword } from './password';
 import { scramVerifier } from './scram';

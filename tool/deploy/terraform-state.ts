@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../cli/errors';
+import { UserError } from '../base/errors';
 
 interface StateFile {
   resources?: { type?: string; mode?: string; instances?: { attributes?: { name?: unknown } }[] }[];

@@ -7,9 +7,10 @@
  */
 import type { Client } from 'pg';
 import { compareMigrations, versionOf } from './files';
-import { SODA_TABLE } from './soda';
 
 export const MIGRATIONS_TABLE = '"public"."pgmigrations"';
+/** soda's bookkeeping, in databases migrated before usualstore-db (see soda.ts). */
+export const SODA_TABLE = 'public.schema_migration';
 export const CHECKSUMS_TABLE = '"public"."pgmigrations_checksums"';
 
 /** The subset of pg.Client used here (also satisfied by a client inside a transaction). */

@@ -3,7 +3,7 @@
  * error), or, with --wait, retrying until it is ready.
  */
 import type { Client } from 'pg';
-import { UserError } from '../cli/errors';
+import { UserError } from '../base/errors';
 import { connect, disconnect, waitForServer, type DatabaseTarget } from '../db';
 import { describeServerRefusal } from '../db/errors';
 

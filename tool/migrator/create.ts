@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../cli/errors';
+import { UserError } from '../base/errors';
 import { listMigrationFiles } from './files';
 
 /** Lower-case words joined by underscores, like every existing migration name. The length

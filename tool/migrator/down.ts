@@ -3,7 +3,7 @@
  * transaction (its down, then its bookkeeping rows removed).
  */
 import { interruptible } from '../base/interruption';
-import { UserError } from '../cli/errors';
+import { UserError } from '../base/errors';
 import type { DatabaseTarget } from '../db';
 import { applyMigration } from './apply';
 import { ensureBookkeeping } from './bookkeeping';
@@ -12,7 +12,9 @@ import { inspect } from './inspect';
 import { loadInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
 import { refuseEdited, refuseForeignDirectory } from './policy';
-import { formatDuration, plural, position, type Say } from './report';
+import { position } from './report';
+import { type Say } from '../base/text';
+import { formatDuration, plural } from '../base/text';
 import type { MigrationState } from './state';
 
 export interface DownOptions {

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../cli/errors';
+import { UserError } from '../base/errors';
 
 export interface MigrationFile {
   /** File name without extension: the row in pgmigrations. */

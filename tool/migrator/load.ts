@@ -9,8 +9,8 @@
  */
 import type { ColumnDefinitions, MigrationBuilder } from 'node-pg-migrate';
 import fs from 'node:fs';
-import { UserError } from '../cli/errors';
-import { oneLine } from '../db/errors';
+import { UserError } from '../base/errors';
+import { oneLine } from '../base/text';
 import type { Queryable } from './bookkeeping';
 import { checksumOf } from './checksum';
 import type { MigrationFile } from './files';

@@ -2,7 +2,7 @@
  * The conditions under which the migrator refuses to change anything, checked before any
  * migration runs (so that a refusal never leaves a half-done run behind).
  */
-import { UserError } from '../cli/errors';
+import { UserError } from '../base/errors';
 import type { MigrationState } from './state';
 
 export interface PolicyOptions {

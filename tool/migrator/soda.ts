@@ -3,10 +3,8 @@
  * `schema_migration(version)` and none of our bookkeeping until `migrate adopt` records it.
  * The one definition of "not adopted yet" that migrate up, migrate plan, status and adopt share.
  */
-import { UserError } from '../cli/errors';
-import type { Bookkeeping, Queryable } from './bookkeeping';
-
-export const SODA_TABLE = 'public.schema_migration';
+import { UserError } from '../base/errors';
+import { SODA_TABLE, type Bookkeeping, type Queryable } from './bookkeeping';
 
 /** The versions soda recorded, trimmed (the column is varchar(14)), in order. */
 export async function readSodaVersions(db: Queryable): Promise<string[]> {

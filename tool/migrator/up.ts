@@ -16,7 +16,9 @@ import { inspect } from './inspect';
 import { loadInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
 import { refuseEdited, refuseForeignDirectory, refuseOutOfOrder } from './policy';
-import { formatDuration, plural, position, positionOf, type Say } from './report';
+import { position, positionOf } from './report';
+import { type Say } from '../base/text';
+import { formatDuration, plural } from '../base/text';
 import { refuseUnadopted } from './soda';
 import type { MigrationState } from './state';
 

@@ -4,7 +4,7 @@
  * refused with a message, rather than handed to pg_restore after the database was checked.
  */
 import fs from 'node:fs';
-import { UserError } from '../cli/errors';
+import { UserError } from '../base/errors';
 
 const MAGIC = Buffer.from('PGDMP');
 

@@ -6,12 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../cli/errors';
-import { formatDuration, type Say } from '../migrator/report';
+import { UserError } from '../base/errors';
+import { type Say } from '../base/text';
+import { formatDuration } from '../base/text';
 import { checkArchive } from './archive';
 import { interruptible } from '../base/interruption';
 import { invocation, lockHint, runTool, toolErrorLine } from './client-tools';
-import { formatBytes } from './format';
+import { formatBytes } from '../base/text';
 import { checkReachable } from './reach';
 import type { ClientRoute } from './route';
 

@@ -7,9 +7,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { interruptible } from '../base/interruption';
-import { UserError } from '../cli/errors';
+import { UserError } from '../base/errors';
 import { SESSION_SETTINGS } from '../db/connect';
-import { formatSeconds, oneLine } from '../db/errors';
+import { formatSeconds, oneLine } from '../base/text';
 import type { DatabaseTarget } from '../db/target';
 import type { ClientRoute } from './route';
 

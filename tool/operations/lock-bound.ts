@@ -7,7 +7,7 @@
  * back, and the tables the tool had already reached are free again.
  */
 import { describeBlockers, type Blocker } from '../db/blockers';
-import { formatSeconds } from '../db/errors';
+import { formatSeconds } from '../base/text';
 import { queryValue } from './route-query';
 import type { ClientRoute } from './route';
 

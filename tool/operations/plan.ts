@@ -9,14 +9,16 @@
  * keep it queued behind an ALTER TABLE for long.
  */
 import type { ColumnDefinitions } from 'node-pg-migrate';
-import { UserError } from '../cli/errors';
+import { UserError } from '../base/errors';
 import { connect, disconnect, type DatabaseTarget } from '../db';
-import { formatSeconds } from '../db/errors';
+import { formatSeconds } from '../base/text';
 import { failureCause, runSteps } from '../migrator/apply';
 import { inspect } from '../migrator/inspect';
 import { buildSql, loadMigration } from '../migrator/load';
 import { refuseEdited, refuseOutOfOrder } from '../migrator/policy';
-import { formatDuration, plural, position, type Say } from '../migrator/report';
+import { position } from '../migrator/report';
+import { type Say } from '../base/text';
+import { formatDuration, plural } from '../base/text';
 import { refuseUnadopted } from '../migrator/soda';
 import { advancedSequences, readSequencePositions } from './sequences';
 import { lockForTransaction } from '../migrator/lock';

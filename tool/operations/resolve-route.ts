@@ -3,9 +3,9 @@
  * the URL if one is given, the stacks' configuration (container name, published port, user,
  * database) and, when it matters, the container's state.
  */
-import { UserError } from '../cli/errors';
+import { UserError } from '../base/errors';
 import { resolveTarget } from '../db/target';
-import { ConfigError, loadConfig } from '../../stacks/config';
+import { ConfigError, loadConfig } from '../../config/database';
 import { probeContainer } from './container';
 import { chooseRoute, type ClientRoute } from './route';
 

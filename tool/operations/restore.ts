@@ -8,13 +8,14 @@
  * left alone.
  */
 import fs from 'node:fs';
-import { UserError } from '../cli/errors';
-import { formatDuration, type Say } from '../migrator/report';
+import { UserError } from '../base/errors';
+import { type Say } from '../base/text';
+import { formatDuration } from '../base/text';
 import { checkArchive } from './archive';
 import { interruptible } from '../base/interruption';
 import { invocation, runTool, toolErrorLine } from './client-tools';
 import { boundLockWaits, cancelledWaitMessage } from './lock-bound';
-import { formatBytes } from './format';
+import { formatBytes } from '../base/text';
 import type { ClientRoute } from './route';
 import { queryValue } from './route-query';
 import { USER_TABLE_COUNT_SQL } from './user-tables';

@@ -3,7 +3,7 @@
  * when local (so an unreachable server gets the same one-line message as every other command),
  * through psql inside the container otherwise.
  */
-import { UserError } from '../cli/errors';
+import { UserError } from '../base/errors';
 import { connect, disconnect } from '../db';
 import { describeQueryError } from '../db/errors';
 import { invocation, runTool, toolErrorLine } from './client-tools';

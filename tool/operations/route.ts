@@ -4,9 +4,9 @@
  * function of the URL (if any), the configuration and the container's state, so it is
  * unit-tested in full although no Docker daemon runs where the tests run.
  */
-import { UserError } from '../cli/errors';
+import { UserError } from '../base/errors';
 import type { DatabaseTarget } from '../db/target';
-import type { DatabaseConfig } from '../../stacks/config';
+import type { DatabaseConfig } from '../../config/database';
 import { describeContainerState, type ContainerState } from './container';
 
 export type ClientRoute =

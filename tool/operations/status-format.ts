@@ -1,7 +1,7 @@
 /**
  * `status` for people: a two-column table of the figures, the tables by size, then warnings.
  */
-import { formatBytes } from './format';
+import { formatBytes } from '../base/text';
 import type { StatusReport } from './status';
 
 function rows(pairs: [string, string][]): string[] {

@@ -4,7 +4,7 @@
  * one READ ONLY transaction, no lock is taken and nothing is created.
  */
 import type { Client } from 'pg';
-import { UserError } from '../cli/errors';
+import { UserError } from '../base/errors';
 import { connect, disconnect, type DatabaseTarget } from '../db';
 import { inspect } from '../migrator/inspect';
 import { describeLockHolders, migrationLockHolders } from '../migrator/lock';

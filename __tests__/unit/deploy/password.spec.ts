@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UserError } from '../../../tool/cli/errors';
+import { UserError } from '../../../tool/base/errors';
 import { deployPassword, hclStringVariable } from '../../../tool/deploy/password';
 
 describe('hclStringVariable', () => {

@@ -3,7 +3,7 @@
  * definitions, the archive's signature and the sizes shown.
  */
 import { isCustomArchiveHeader } from '../../../tool/operations/archive';
-import { formatBytes } from '../../../tool/operations/format';
+import { formatBytes } from '../../../tool/base/text';
 import { indexWithoutName, looseDefinition, missingFrom, type SchemaShape } from '../../../tool/operations/schema-shape';
 import { statusWarnings, type WarningFacts } from '../../../tool/operations/status-warnings';
 

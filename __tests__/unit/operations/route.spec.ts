@@ -2,11 +2,11 @@
  * Which way backup, restore and shell go: docker exec into the container, or the local client
  * tools. Pure decisions, so every case is covered although no Docker daemon runs here.
  */
-import { UserError } from '../../../tool/cli/errors';
+import { UserError } from '../../../tool/base/errors';
 import { resolveTarget } from '../../../tool/db/target';
 import { classifyProbe, describeContainerState, type ContainerState } from '../../../tool/operations/container';
 import { chooseRoute, pointsAtContainer } from '../../../tool/operations/route';
-import { defaultConfig } from '../../../stacks/config';
+import { defaultConfig } from '../../../config/database';
 
 const target = (url: string) => resolveTarget({ databaseUrl: url, env: {} });
 const never = (): ContainerState => {

@@ -2,7 +2,7 @@
  * The typed configuration: the seed's defaults, and a clear ConfigError for every impossible
  * value (the usualstore-db command relies on the same file).
  */
-import { ConfigError, defaultConfig, DOCKER_API, loadConfig, requiredDockerApi, resolveConfig } from '../../../stacks/config';
+import { ConfigError, defaultConfig, DOCKER_API, loadConfig, requiredDockerApi, resolveConfig } from '../../../config/database';
 
 const DIGEST = 'a'.repeat(64);
 

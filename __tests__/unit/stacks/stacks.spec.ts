@@ -13,7 +13,7 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { addUsualstoreStacks, UsualstoreStacks } from '../../../stacks/app';
-import { DatabaseConfig, defaultConfig, loadConfig, resolveConfig } from '../../../stacks/config';
+import { DatabaseConfig, defaultConfig, loadConfig, resolveConfig } from '../../../config/database';
 import { goDuration } from '../../../stacks/constructs/postgres-container';
 
 Testing.setupJest();

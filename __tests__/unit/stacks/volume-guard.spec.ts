@@ -1,4 +1,4 @@
-import { ConfigError } from '../../../stacks/config';
+import { ConfigError } from '../../../config/database';
 import { VOLUME_GUARD_VARIABLE, volumeGuardLifted } from '../../../stacks/volume-guard';
 
 describe('volumeGuardLifted', () => {

@@ -1,7 +1,7 @@
 /** `usualstore-db backup FILE [--force] [--lock-timeout SECONDS]`: pg_dump custom format, via the container when it runs. */
 import { backup as runBackup } from '../../operations/backup';
 import { resolveRoute } from '../../operations/resolve-route';
-import { UserError } from '../errors';
+import { UserError } from '../../base/errors';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../migrator/lock';
 import { DATABASE_URL_OPTION, parseOptions, parseSeconds } from '../options';
 import { say } from '../output';

@@ -1,7 +1,7 @@
 /** `usualstore-db migrate create NAME [--migrations-dir DIR]` */
 import path from 'node:path';
 import { createMigration } from '../../migrator/create';
-import { UserError } from '../errors';
+import { UserError } from '../../base/errors';
 import { MIGRATIONS_DIR_OPTION, migrationsDirFrom, parseOptions } from '../options';
 
 export async function migrateCreate(args: string[]): Promise<number> {

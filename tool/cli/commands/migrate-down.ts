@@ -2,7 +2,7 @@
 import { resolveTarget } from '../../db/target';
 import { migrateDown as runDown } from '../../migrator/down';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../migrator/lock';
-import { UserError } from '../errors';
+import { UserError } from '../../base/errors';
 import { DATABASE_URL_OPTION, MIGRATIONS_DIR_OPTION, migrationsDirFrom, parseCount, parseOptions, parseSeconds } from '../options';
 import { say, warn } from '../output';
 

@@ -2,7 +2,7 @@
  * `usualstore-db migrate <subcommand>`: dispatches through a table, each subcommand in its own
  * module loaded on demand (`migrate up` runs in every deploy; it should not pay for the others).
  */
-import { UserError } from '../errors';
+import { UserError } from '../../base/errors';
 import type { Command } from '../main';
 
 const SUBCOMMANDS: Record<string, () => Command> = {

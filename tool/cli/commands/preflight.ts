@@ -2,10 +2,10 @@
  * `usualstore-db preflight deploy|destroy|wipe`: the checks `npm run deploy`, `npm run destroy`
  * and `npm run wipe` run before cdktf (tool/deploy/preflight.ts); exit 0 when it may go on.
  */
-import { ConfigError, loadConfig } from '../../../stacks/config';
+import { ConfigError, loadConfig } from '../../../config/database';
 import { preflight as runPreflight, type PreflightAction } from '../../deploy/preflight';
 import { projectRoot } from '../../migrator/files';
-import { UserError } from '../errors';
+import { UserError } from '../../base/errors';
 import { parseOptions } from '../options';
 import { say } from '../output';
 

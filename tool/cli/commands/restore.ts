@@ -1,7 +1,7 @@
 /** `usualstore-db restore FILE [--force] [--lock-timeout SECONDS]`: pg_restore of a backup, in one transaction. */
 import { resolveRoute } from '../../operations/resolve-route';
 import { restore as runRestore } from '../../operations/restore';
-import { UserError } from '../errors';
+import { UserError } from '../../base/errors';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../migrator/lock';
 import { DATABASE_URL_OPTION, parseOptions, parseSeconds } from '../options';
 import { say } from '../output';
