@@ -1,51 +1,29 @@
 /**
- * usualstore-db: entry point. Dispatches to one command module, loaded on demand so that a
- * command only pays the start-up cost of what it uses (`migrate up` runs in every deploy).
+ * usualstore-db: entry point. Reads the command line against the command table (table.ts,
+ * parse.ts), then loads and runs only that command's handler: `migrate up` runs in every deploy.
  */
+import { UserError } from '../base/errors';
 import { exitOnSignals } from '../base/interruption';
 import { oneLine } from '../base/text';
 import { describeServerRefusal } from '../db/errors';
-import { UserError } from '../base/errors';
+import { parseCommandLine } from './parse';
 
-/** A command takes its own arguments and returns the process exit code. */
-export type Command = (args: string[]) => Promise<number>;
-
-const USAGE = `usage: usualstore-db <command> [options]
-
-commands:
-  migrate up [--migrations-dir DIR] [--wait SECONDS] [--lock-timeout SECONDS] [--allow-edited]
-  migrate down (--count N | --all) [--migrations-dir DIR] [--lock-timeout SECONDS] [--allow-edited]
-  migrate status [--json] [--migrations-dir DIR]
-  migrate create NAME [--migrations-dir DIR]
-  migrate plan [--migrations-dir DIR] [--lock-timeout SECONDS] [--allow-edited]   (exit 0 none pending, 2 pending, 1 error)
-  migrate adopt [--migrations-dir DIR] [--lock-timeout SECONDS]
-  status [--json] [--migrations-dir DIR]
-  backup FILE [--force] [--lock-timeout SECONDS]
-  restore FILE [--force] [--lock-timeout SECONDS]
-  shell [-- PSQL_ARGS...]
-  preflight deploy|destroy|wipe   (the checks npm run deploy/destroy/wipe make before cdktf)
-
-Connection: --database-url URL, or the DATABASE_URL environment variable.`;
-
-const COMMANDS: Record<string, () => Command> = {
-  migrate: () => require('./commands/migrate').migrate,
-  status: () => require('./commands/status').status,
-  backup: () => require('./commands/backup').backup,
-  restore: () => require('./commands/restore').restore,
-  shell: () => require('./commands/shell').shell,
-  preflight: () => require('./commands/preflight').preflight,
-};
+function version(): string {
+  const { projectRoot } = require('../migrator/files') as typeof import('../migrator/files');
+  return (require(require('node:path').join(projectRoot(), 'package.json')) as { version: string }).version;
+}
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(USAGE + '\n');
-    return name ? 0 : 1;
+  const parsed = parseCommandLine(argv);
+  if (parsed.kind === 'version') {
+    process.stdout.write(`usualstore-db ${version()}\n`);
+    return 0;
   }
-  // Own keys only: "constructor" or "__proto__" are not commands.
-  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!load) throw new UserError(`unknown command "${name}"; run usualstore-db --help`);
-  return load()(rest);
+  if (parsed.kind === 'help') {
+    process.stdout.write(`${parsed.text}\n`);
+    return parsed.exitCode;
+  }
+  return parsed.spec.handler()(parsed.input);
 }
 
 /**

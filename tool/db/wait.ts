@@ -17,6 +17,8 @@ export interface WaitOptions {
   /** First pause between attempts; doubled after each failure up to maxDelayMs. */
   initialDelayMs?: number;
   maxDelayMs?: number;
+  /** Progress: called once the wait has lasted a second, then every 10 s, with the reason. */
+  onWait?: (line: string) => void;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,6 +29,8 @@ export async function waitForServer(target: DatabaseTarget, options: WaitOptions
   let delay = options.initialDelayMs ?? 50;
   const maxDelay = options.maxDelayMs ?? 1000;
   let lastError: unknown;
+  const started = Date.now();
+  let nextReport = started + 1000;
   for (;;) {
     const remaining = deadline - Date.now();
     // Each attempt is bounded by what is left of the wait, so the whole wait stays bounded.
@@ -47,6 +51,10 @@ export async function waitForServer(target: DatabaseTarget, options: WaitOptions
       throw new UserError(
         `PostgreSQL at ${target.host}:${target.port} was not ready within ${formatSeconds(options.timeoutMs)}; last error: ${describeConnectionError(lastError, target, attemptTimeout)}`,
       );
+    }
+    if (options.onWait && Date.now() >= nextReport) {
+      options.onWait(`waiting for ${target.label} to accept connections (${formatSeconds(Date.now() - started)} of up to ${formatSeconds(options.timeoutMs)}): ${describeConnectionError(lastError, target, attemptTimeout)}`);
+      nextReport = Date.now() + 10_000;
     }
     await sleep(Math.min(delay, left));
     delay = Math.min(delay * 2, maxDelay);

@@ -51,8 +51,8 @@ export async function readBookkeeping(db: Queryable): Promise<Bookkeeping> {
   const tables = await existingTables(db);
   if (!tables.migrations) return { soda: tables.soda, ours: false, applied: [] };
   const sql = tables.checksums
-    ? `select m.name, m.run_on, c.sha256 from ${MIGRATIONS_TABLE} m left join ${CHECKSUMS_TABLE} c on c.name = m.name order by m.id`
-    : `select m.name, m.run_on, null as sha256 from ${MIGRATIONS_TABLE} m order by m.id`;
+    ? `select m.name, m.run_on AT TIME ZONE current_setting('TimeZone') AS run_on, c.sha256 from ${MIGRATIONS_TABLE} m left join ${CHECKSUMS_TABLE} c on c.name = m.name order by m.id`
+    : `select m.name, m.run_on AT TIME ZONE current_setting('TimeZone') AS run_on, null as sha256 from ${MIGRATIONS_TABLE} m order by m.id`;
   const { rows } = await db.query<{ name: string; run_on: Date; sha256: string | null }>(sql);
   const seen = new Set<string>();
   const applied: AppliedMigration[] = [];
@@ -66,6 +66,33 @@ export async function readBookkeeping(db: Queryable): Promise<Bookkeeping> {
   // "current" one, nor make `down --count 1` revert the wrong one.
   applied.sort((a, b) => compareMigrations({ name: a.name, version: versionOf(a.name) ?? 0n }, { name: b.name, version: versionOf(b.name) ?? 0n }));
   return { soda: tables.soda, ours: true, applied };
+}
+
+/**
+ * The audit trail of repairs (migrate accept, migrate forget): who changed the bookkeeping by
+ * hand, when, and why. Created by the first repair; a reviewer reads it in migrate status.
+ */
+export const AUDIT_TABLE = '"public"."pgmigrations_audit"';
+
+export interface Repair {
+  at: Date;
+  action: 'accept' | 'forget';
+  name: string;
+  by: string;
+  old_sha256: string | null;
+  new_sha256: string | null;
+  reason: string | null;
+}
+
+export const CREATE_AUDIT_SQL = `CREATE TABLE IF NOT EXISTS ${AUDIT_TABLE} (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(),
+  action text NOT NULL, name varchar(255) NOT NULL, by text NOT NULL DEFAULT current_user, old_sha256 char(64), new_sha256 char(64), reason text);
+  COMMENT ON TABLE ${AUDIT_TABLE} IS 'usualstore-db: repairs of the migration bookkeeping (migrate accept, migrate forget)'`;
+
+/** The repairs, oldest first; none when no repair was ever made. */
+export async function readRepairs(db: Queryable): Promise<Repair[]> {
+  const { rows } = await db.query<{ exists: boolean }>(`select to_regclass('${AUDIT_TABLE.replace(/"/g, '')}') is not null as exists`);
+  if (!rows[0].exists) return [];
+  return (await db.query<Repair>(`select at, action, name, by, old_sha256, new_sha256, reason from ${AUDIT_TABLE} order by id`)).rows;
 }
 
 /** The applied migrations alone, ordered by version and name. */

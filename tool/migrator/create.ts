@@ -58,17 +58,25 @@ export function down(pgm: MigrationBuilder): void {
 }
 `;
 
-export function createMigration(name: string, migrationsDir: string, now = new Date()): string {
+const SQL_TEMPLATE = (name: string) => `-- ${name}: what this migration changes, and why.
+-- Up Migration
+
+-- Down Migration
+-- The exact inverse of up: after up then down, the schema is as it was before.
+`;
+
+export function createMigration(name: string, migrationsDir: string, options: { sql?: boolean; now?: Date } = {}): string {
+  const now = options.now ?? new Date();
   validateName(name);
   const existing = fs.existsSync(migrationsDir) ? listMigrationFiles(migrationsDir) : [];
   const version = nextVersion(
     existing.map((file) => file.version),
     now,
   );
-  const file = path.join(migrationsDir, `${version}_${name}.ts`);
+  const file = path.join(migrationsDir, `${version}_${name}.${options.sql ? 'sql' : 'ts'}`);
   try {
     fs.mkdirSync(migrationsDir, { recursive: true });
-    fs.writeFileSync(file, TEMPLATE(name), { flag: 'wx' });
+    fs.writeFileSync(file, (options.sql ? SQL_TEMPLATE : TEMPLATE)(name), { flag: 'wx' });
   } catch (error) {
     throw new UserError(`cannot write ${file}: ${(error as Error).message}`);
   }

@@ -13,8 +13,7 @@ import { loadInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
 import { refuseEdited, refuseForeignDirectory } from './policy';
 import { position } from './report';
-import { type Say } from '../base/text';
-import { formatDuration, plural } from '../base/text';
+import { formatDuration, plural, type Say } from '../base/text';
 import type { MigrationState } from './state';
 
 export interface DownOptions {
@@ -24,6 +23,8 @@ export interface DownOptions {
   count: number | 'all';
   lockTimeoutMs: number;
   allowEdited: boolean;
+  /** Resolves when the user agrees to revert what the question says; throws otherwise. */
+  confirm?: (question: string) => Promise<void>;
   say: Say;
   warn: Say;
 }
@@ -46,30 +47,28 @@ export async function migrateDown(options: DownOptions): Promise<{ reverted: str
   return interruptible({ describe }, async () => {
     return withSession(target, undefined, async (client) => {
       preloadLibrary();
+      // What would go is decided, and confirmed, before the migration lock is taken: a person
+      // reading the question must not hold up every deploy. Under the lock it is decided again,
+      // and must be the same.
+      const chosen = chooseReverts(await inspect(client, options.migrationsDir), options);
+      if (chosen.length === 0) {
+        say(`${target.label} has no applied migration; nothing to revert`);
+        return { reverted: [] };
+      }
+      await options.confirm?.(`revert ${plural(chosen.length, 'migration')} of ${target.label}, newest first: ${chosen.join(', ')} (each down undoes its migration, dropping what it created)`);
       return await withMigrationLock(client, { target, timeoutMs: options.lockTimeoutMs, warn: options.warn }, async () => {
         const state = await inspect(client, options.migrationsDir);
-        refuseForeignDirectory(state, options.migrationsDir, target.label);
-        const newestFirst = [...state.applied].reverse();
-        const toRevert = options.count === 'all' ? newestFirst : newestFirst.slice(0, options.count);
-        if (toRevert.length === 0) {
-          say(`${target.label} has no applied migration; nothing to revert`);
-          return { reverted: [] };
+        const toRevert = chooseReverts(state, options);
+        if (toRevert.join() !== chosen.join()) {
+          throw new UserError(`the applied migrations of ${target.label} changed while this waited (another run); nothing was reverted: run migrate down again`);
         }
-        // Every refusal before the first change, so a refused run changes nothing.
-        const names = new Set(toRevert.map((m) => m.name));
-        const missing = state.missing.filter((name) => names.has(name));
-        if (missing.length > 0) {
-          throw new UserError(`cannot revert ${missing.join(', ')}: no such file in ${options.migrationsDir} (its down is in the file); restore it or pass --migrations-dir`);
-        }
-        // Reverting an edited migration would run a down that may not match what was applied.
-        refuseEdited(state.edited.filter((name) => names.has(name)), options);
         await ensureBookkeeping(client);
         applied = state.applied;
 
         const files = new Map(state.files.map((file) => [file.name, file]));
-        const loads = loadInOrder(toRevert.map(({ name }) => files.get(name)!));
+        const loads = loadInOrder(toRevert.map((name) => files.get(name)!));
         try {
-          for (const [index, { name }] of toRevert.entries()) {
+          for (const [index, name] of toRevert.entries()) {
             run.current = name;
             const migration = await loads[index];
             const ms = await applyMigration(client, migration, 'down', { watch: { target, client, warn: options.warn }, progress: run.progress });
@@ -86,4 +85,26 @@ export async function migrateDown(options: DownOptions): Promise<{ reverted: str
       });
     });
   });
+}
+
+/** The names to revert, newest first, after every refusal (so a refused run changes nothing). */
+function chooseReverts(state: MigrationState, options: DownOptions): string[] {
+  refuseForeignDirectory(state, options.migrationsDir, options.target.label);
+  const newestFirst = [...state.applied].reverse().map((m) => m.name);
+  if (options.count !== 'all' && options.count > newestFirst.length) {
+    throw new UserError(
+      `--count ${options.count} is more than the ${plural(newestFirst.length, 'applied migration')} of ${options.target.label}; nothing was reverted (--all reverts every one)`,
+    );
+  }
+  const toRevert = options.count === 'all' ? newestFirst : newestFirst.slice(0, options.count);
+  const names = new Set(toRevert);
+  const missing = state.missing.filter((name) => names.has(name));
+  if (missing.length > 0) {
+    throw new UserError(
+      `cannot revert ${missing.join(', ')}: no such file in ${options.migrationsDir} (its down is in the file); restore it, pass --migrations-dir, or drop its record with migrate forget`,
+    );
+  }
+  // Reverting an edited migration would run a down that may not match what was applied.
+  refuseEdited(state.edited.filter((name) => names.has(name)), options);
+  return toRevert;
 }

@@ -17,11 +17,18 @@ export interface MigrationFile {
 }
 
 /** Extensions node-pg-migrate loads with jiti. (.sql migrations are not used by this project.) */
-const MIGRATION_EXTENSIONS = new Set(['.ts', '.js', '.cjs', '.mjs', '.cts', '.mts']);
+/** What node-pg-migrate loads: scripts through jiti, and SQL files (see load.ts). */
+const MIGRATION_EXTENSIONS = new Set(['.ts', '.js', '.cjs', '.mjs', '.cts', '.mts', '.sql']);
 
-function isMigrationFileName(fileName: string): boolean {
-  if (fileName.startsWith('.') || /\.d\.[cm]?ts$/.test(fileName)) return false;
-  return MIGRATION_EXTENSIONS.has(path.extname(fileName));
+/** Files a migrations directory may hold besides migrations: hidden files, type declarations,
+ * and the reviewed list of superseded checksums. Anything else is refused, never ignored: a
+ * file that is silently skipped would still change the deploy hook's trigger. */
+function isMigrationFileName(fileName: string, dir: string): boolean {
+  if (fileName.startsWith('.') || /\.d\.[cm]?ts$/.test(fileName) || fileName === SUPERSEDED_CHECKSUMS_FILE) return false;
+  if (MIGRATION_EXTENSIONS.has(path.extname(fileName))) return true;
+  throw new UserError(
+    `${path.join(dir, fileName)} is not a migration (migrations are ${[...MIGRATION_EXTENSIONS].join(' ')} files); move it out of the migrations directory`,
+  );
 }
 
 export function compareMigrations(a: { version: bigint; name: string }, b: { version: bigint; name: string }): number {
@@ -49,7 +56,7 @@ export function listMigrationFiles(dir: string): MigrationFile[] {
   const files: MigrationFile[] = [];
   const seen = new Map<string, string>();
   for (const entry of entries) {
-    if (!(entry.isFile() || entry.isSymbolicLink()) || !isMigrationFileName(entry.name)) continue;
+    if (!(entry.isFile() || entry.isSymbolicLink()) || !isMigrationFileName(entry.name, dir)) continue;
     const name = path.basename(entry.name, path.extname(entry.name));
     const version = versionOf(name);
     if (version === undefined) {

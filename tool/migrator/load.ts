@@ -58,13 +58,34 @@ function shortMessage(error: unknown): string {
   return text.length > 400 ? `${text.slice(0, 400)}...` : text;
 }
 
+/**
+ * An SQL migration as node-pg-migrate reads one: the text from a `-- Up Migration` comment to a
+ * `-- Down Migration` comment is up, the rest down (no down comment: irreversible; no up
+ * comment: the whole file is up). Each part runs as one multi-statement query.
+ */
+export function sqlActions(content: string): MigrationActions {
+  const marker = (direction: string) => content.search(new RegExp(`^\\s*--[\\s-]*${direction}\\s+migration`, 'im'));
+  const upAt = marker('up');
+  const downAt = marker('down');
+  const upSql = upAt < 0 ? content : content.slice(upAt, downAt > upAt ? downAt : undefined);
+  const downSql = downAt < 0 ? undefined : content.slice(downAt, upAt > downAt ? upAt : undefined);
+  return {
+    up: (pgm) => pgm.sql(upSql),
+    down: downSql === undefined ? false : (pgm) => pgm.sql(downSql),
+  };
+}
+
 export async function loadMigration(file: MigrationFile): Promise<LoadedMigration> {
   let checksum: string;
   let actions: MigrationActions;
   try {
-    checksum = checksumOf(fs.readFileSync(file.path));
-    const { jiti } = await nodePgMigrate();
-    actions = await jiti.import<MigrationActions>(file.path);
+    const bytes = fs.readFileSync(file.path);
+    checksum = checksumOf(bytes);
+    if (file.path.endsWith('.sql')) actions = sqlActions(bytes.toString('utf8'));
+    else {
+      const { jiti } = await nodePgMigrate();
+      actions = await jiti.import<MigrationActions>(file.path);
+    }
   } catch (error) {
     throw new UserError(`cannot load migration ${file.name} (${file.path}): ${shortMessage(error)}`);
   }

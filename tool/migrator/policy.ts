@@ -18,7 +18,7 @@ function list(names: string[]): string {
 export function refuseEdited(edited: string[], options: PolicyOptions): void {
   if (edited.length === 0 || options.allowEdited) return;
   throw new UserError(
-    `refusing to migrate: applied migration${edited.length === 1 ? '' : 's'} ${list(edited)} changed since applied (checksum differs); restore the file${edited.length === 1 ? '' : 's'} and put changes in a new migration (migrate create), or pass --allow-edited`,
+    `refusing to migrate: applied migration${edited.length === 1 ? '' : 's'} ${list(edited)} changed since applied (checksum differs); restore the file${edited.length === 1 ? '' : 's'} and put changes in a new migration (migrate create); or, after review, record the edit with migrate accept (--allow-edited passes this run only)`,
   );
 }
 

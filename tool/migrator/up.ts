@@ -50,7 +50,7 @@ async function check(client: Queryable, state: MigrationState, options: UpOption
 
 function warnAboutHistory(state: MigrationState, options: UpOptions): void {
   if (state.edited.length > 0) options.warn(`warning: running despite edited applied migrations (--allow-edited): ${state.edited.join(', ')}`);
-  if (state.missing.length > 0) options.warn(`warning: applied migrations with no file in ${options.migrationsDir}: ${state.missing.join(', ')}`);
+  if (state.missing.length > 0) options.warn(`warning: applied migrations with no file in ${options.migrationsDir}: ${state.missing.join(', ')} (migrate forget drops the record of one deleted on purpose)`);
 }
 
 function positionAfter(before: MigrationState, applied: string[]): string {
@@ -73,7 +73,7 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
   };
 
   return interruptible({ describe }, async () => {
-    return withSession(target, { ms: options.waitMs }, async (client) => {
+    return withSession(target, { ms: options.waitMs, warn: options.warn }, async (client) => {
       // The no-op path (every deploy takes it): two queries, a readdir and hashing the applied
       // files. node-pg-migrate is not imported and no migration file is loaded. The soda check
       // rides on those queries (soda's table is read only when it exists and nothing is applied).

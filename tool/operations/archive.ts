@@ -1,7 +1,8 @@
 /**
- * Recognising a pg_dump custom-format archive before anything is touched: it starts with the
- * five bytes "PGDMP" (pg_backup_archiver.c). A plain SQL dump, a tar archive or a stray file is
- * refused with a message, rather than handed to pg_restore after the database was checked.
+ * Recognising a backup before anything is touched: a pg_dump custom-format archive starts with
+ * the five bytes "PGDMP" (pg_backup_archiver.c); a plain SQL dump (the seed's `pg_dump >
+ * backup.sql`) begins with pg_dump's "-- PostgreSQL database dump" comment. A tar archive or a
+ * stray file is refused with a message, rather than handed to a tool after the database was checked.
  */
 import fs from 'node:fs';
 import { UserError } from '../base/errors';
@@ -12,10 +13,17 @@ export function isCustomArchiveHeader(head: Buffer): boolean {
   return head.length >= MAGIC.length && head.subarray(0, MAGIC.length).equals(MAGIC);
 }
 
+export type BackupFormat = 'custom' | 'plain';
+
+/** pg_dump writes its header comment within the first lines of a plain dump. */
+export function isPlainDumpHeader(head: Buffer): boolean {
+  return /^--[^\n]*\n(--[^\n]*\n)*-- PostgreSQL database dump/.test(head.toString('utf8'));
+}
+
 function readHead(file: string): Buffer {
   const fd = fs.openSync(file, 'r');
   try {
-    const head = Buffer.alloc(MAGIC.length);
+    const head = Buffer.alloc(4096);
     const read = fs.readSync(fd, head, 0, head.length, 0);
     return head.subarray(0, read);
   } finally {
@@ -23,8 +31,8 @@ function readHead(file: string): Buffer {
   }
 }
 
-/** The archive's size in bytes; throws UserError when `file` is missing or not an archive. */
-export function checkArchive(file: string): number {
+/** The backup's size and format; throws UserError when `file` is missing or not a backup. */
+export function checkArchive(file: string): { size: number; format: BackupFormat } {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -39,8 +47,9 @@ export function checkArchive(file: string): number {
   } catch (error) {
     throw new UserError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  if (!isCustomArchiveHeader(head)) {
-    throw new UserError(`${file} is not a pg_dump custom-format archive (it does not start with PGDMP; usualstore-db backup makes them); nothing was changed`);
-  }
-  return stat.size;
+  if (isCustomArchiveHeader(head)) return { size: stat.size, format: 'custom' };
+  if (isPlainDumpHeader(head)) return { size: stat.size, format: 'plain' };
+  throw new UserError(
+    `${file} is neither a pg_dump custom-format archive (usualstore-db backup makes them) nor a plain SQL dump (pg_dump > file.sql); nothing was changed`,
+  );
 }

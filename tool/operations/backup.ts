@@ -70,9 +70,28 @@ function removeAbandonedPartials(file: string): void {
   }
 }
 
+/** pg_dump's custom format into `fd`; a failure is one line. */
+async function dump(options: BackupOptions, fd: number): Promise<void> {
+  // --no-password: fail at once rather than wait for a password prompt nobody answers.
+  const args = ['--format=custom', '--no-password', `--lock-wait-timeout=${Math.max(1, Math.round(options.lockTimeoutMs))}`];
+  const result = await runTool(invocation(options.route, 'pg_dump', args), { stdout: fd });
+  if (result.code !== 0) {
+    throw new UserError(`pg_dump of ${options.route.label} failed: ${toolErrorLine('pg_dump', result.stderr)}${lockHint(result.stderr, options.lockTimeoutMs)}; nothing was written`);
+  }
+}
+
+/** `backup -`: the archive on stdout (to pipe into ssh, gzip, aws s3 cp -), never to a terminal. */
+async function backupToStdout(options: BackupOptions, started: number): Promise<void> {
+  if (process.stdout.isTTY) throw new UserError('backup - writes the archive to stdout, which is a terminal here; redirect it (backup - > usualstore.dump) or pipe it');
+  if (options.route.kind === 'local') await checkReachable(options.route.target);
+  await interruptible({ describe: () => `backup of ${options.route.label} to stdout stopped; what was written is incomplete` }, () => dump(options, 1));
+  options.say(`backed up ${options.route.label} to stdout in ${formatDuration(performance.now() - started)} (pg_dump custom format, ${options.route.why})`);
+}
+
 export async function backup(options: BackupOptions): Promise<void> {
   const started = performance.now();
   const { route } = options;
+  if (options.file === '-') return backupToStdout(options, started);
   const file = path.resolve(options.file);
   checkDestination(file, options.force);
   // The driver's one-line message for an unreachable server, before any file is created.
@@ -90,10 +109,7 @@ export async function backup(options: BackupOptions): Promise<void> {
   const step = { describe: () => `backup of ${route.label} stopped; nothing was written to ${file}`, cleanup: removeTemp };
   await interruptible(step, async () => {
     try {
-      // --no-password: fail at once rather than wait for a password prompt nobody answers.
-      const args = ['--format=custom', '--no-password', `--lock-wait-timeout=${Math.max(1, Math.round(options.lockTimeoutMs))}`];
-      const result = await runTool(invocation(route, 'pg_dump', args), { stdout: fd });
-      if (result.code !== 0) throw new UserError(`pg_dump of ${route.label} failed: ${toolErrorLine('pg_dump', result.stderr)}${lockHint(result.stderr, options.lockTimeoutMs)}; nothing was written`);
+      await dump(options, fd);
       fs.fsyncSync(fd);
       checkArchive(temp);
       fs.renameSync(temp, file);

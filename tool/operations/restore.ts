@@ -27,6 +27,8 @@ export interface RestoreOptions {
   /** How long each of pg_restore's statements may wait for a lock (--force drops tables that
    * an application may be reading): see lock-bound.ts. */
   lockTimeoutMs: number;
+  /** Resolves when the user agrees to replace what the question says; throws otherwise. */
+  confirm?: (question: string) => Promise<void>;
   say: Say;
 }
 
@@ -38,17 +40,29 @@ export async function restore(options: RestoreOptions): Promise<void> {
   const started = performance.now();
   const { route, file, force } = options;
   // The file first: a bad file is refused before the database is even contacted.
-  const size = checkArchive(file);
+  const { size, format } = checkArchive(file);
   const tables = Number(await queryValue(route, USER_TABLE_COUNT_SQL));
   if (tables > 0 && !force) {
     throw new UserError(
       `${route.label} already has ${tables} table${tables === 1 ? '' : 's'}; restore writes only into an empty database. --force replaces the archive's objects (pg_restore --clean --if-exists, one transaction); nothing was changed`,
     );
   }
-  const args = [...(force ? ['--clean', '--if-exists'] : []), '--single-transaction', '--exit-on-error', '--no-password', `--dbname=${databaseOf(route)}`];
+  if (tables > 0) {
+    await options.confirm?.(
+      format === 'custom'
+        ? `replace the objects of ${file} in ${route.label}, which has ${tables} tables: each table the archive holds is dropped with its data and restored from the archive`
+        : `run the plain SQL dump ${file} in ${route.label}, which has ${tables} tables (what the dump drops, if made with --clean, goes with its data)`,
+    );
+  }
+  // A plain dump is SQL: psql runs it, in one transaction, stopping at the first error.
+  const tool = format === 'custom' ? 'pg_restore' : 'psql';
+  const args =
+    format === 'custom'
+      ? [...(force ? ['--clean', '--if-exists'] : []), '--single-transaction', '--exit-on-error', '--no-password', `--dbname=${databaseOf(route)}`]
+      : ['-X', '-q', '--single-transaction', '-v', 'ON_ERROR_STOP=1', '--no-password', '-f', '-'];
   const fd = fs.openSync(file, 'r');
   // Interrupted: pg_restore stops with us, and its one transaction rolls back.
-  const step = { describe: () => `restore of ${file} into ${route.label} stopped; pg_restore's single transaction is rolled back, nothing was restored` };
+  const step = { describe: () => `restore of ${file} into ${route.label} stopped; ${tool}'s single transaction is rolled back, nothing was restored` };
   // Its own application name: how the lock bound finds its session.
   const applicationName = `usualstore-db restore ${process.pid}`;
   const bound = boundLockWaits(route, applicationName, options.lockTimeoutMs);
@@ -56,15 +70,15 @@ export async function restore(options: RestoreOptions): Promise<void> {
   try {
     result = await interruptible(step, () =>
       // Read from stdin: the same command works inside the container, where the file is not.
-      runTool(invocation(route, 'pg_restore', args, { applicationName }), { stdin: fd }),
+      runTool(invocation(route, tool, args, { applicationName }), { stdin: fd }),
     );
   } finally {
     fs.closeSync(fd);
   }
   const cancelled = await bound.stop();
   if (result.code !== 0) {
-    const why = cancelled ? cancelledWaitMessage(cancelled, options.lockTimeoutMs) : toolErrorLine('pg_restore', result.stderr);
-    throw new UserError(`pg_restore into ${route.label} failed and was rolled back (nothing was restored): ${why}`);
+    const why = cancelled ? cancelledWaitMessage(cancelled, options.lockTimeoutMs) : toolErrorLine(tool, result.stderr);
+    throw new UserError(`${tool} into ${route.label} failed and was rolled back (nothing was restored): ${why}`);
   }
   options.say(
     `restored ${file} (${formatBytes(size)}) into ${route.label} in ${formatDuration(performance.now() - started)}${force && tables > 0 ? `, replacing the archive's objects (--force; it had ${tables} tables)` : ''} (${route.why})`,

@@ -14,7 +14,10 @@ export async function openShell(route: ClientRoute, psqlArgs: string[]): Promise
   // Ctrl-C belongs to psql (it cancels the running query); it must not end this wrapper.
   const step = { passThrough: ['SIGINT' as const], describe: () => `psql on ${route.label} was stopped` };
   return interruptible(step, async () => {
-    const result = await runTool(invocation(route, 'psql', psqlArgs, { tty }), { stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
+    // SQL piped in (a script, CI): stop at the first error and exit non-zero, as a script runner
+    // should; psql's default would go on and exit 0. The user's own -v settings come after.
+    const args = process.stdin.isTTY ? psqlArgs : ['-v', 'ON_ERROR_STOP=1', ...psqlArgs];
+    const result = await runTool(invocation(route, 'psql', args, { tty }), { stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' });
     return result.code;
   });
 }

@@ -12,11 +12,12 @@ function rows(pairs: [string, string][]): string[] {
 export function formatStatusReport(report: StatusReport, label: string): string[] {
   if (!report.reachable) {
     // The reason is the one warning an unreachable report has.
-    return rows([['database', label], ['reachable', `no: ${report.warnings.join('; ').replace(/^unreachable: /, '')}`]]);
+    return rows([['database', label], ['url', report.url], ['reachable', `no: ${report.warnings.join('; ').replace(/^unreachable: /, '')}`]]);
   }
   const m = report.migrations!;
   const lines = rows([
     ['database', label],
+    ['url', report.url],
     ['reachable', 'yes'],
     ['server version', report.server_version!],
     ['connections', `${report.connections!.used} used of ${report.connections!.max}`],

@@ -16,6 +16,8 @@ import { statusWarnings, type WarningFacts } from './status-warnings';
 /** The --json shape; the keys are a contract with scripts. applied/pending/edited are migration
  * NAMES (lists, oldest first), not counts: a count says that something is off, a name says what. */
 export interface StatusReport {
+  /** The target as a URL to copy, without the password. */
+  url: string;
   reachable: boolean;
   server_version: string | null;
   connections: { used: number; max: number } | null;
@@ -41,8 +43,15 @@ const SERVER_SQL = `SELECT current_setting('server_version') AS server_version,
 const SHIPPED_HASH_SQL = `SELECT to_jsonb(u)->>'id' AS id, to_jsonb(u)->>'email' AS email FROM public.users u WHERE u.password = $1 ORDER BY 1`;
 const HAS_PASSWORD_COLUMN_SQL = `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('public.users') AND attname = 'password' AND NOT attisdropped) AS has`;
 
-export function unreachableReport(reason: string): StatusReport {
-  return { reachable: false, server_version: null, connections: null, database_size_bytes: null, tables: [], migrations: null, migration_lock: null, warnings: [`unreachable: ${reason}`] };
+/** The target's URL without its password. */
+export function passwordlessUrl(target: DatabaseTarget): string {
+  const url = new URL(target.connectionString);
+  url.password = '';
+  return url.toString();
+}
+
+export function unreachableReport(target: DatabaseTarget, reason: string): StatusReport {
+  return { url: passwordlessUrl(target), reachable: false, server_version: null, connections: null, database_size_bytes: null, tables: [], migrations: null, migration_lock: null, warnings: [`unreachable: ${reason}`] };
 }
 
 /** Runs an optional check; one that fails (permissions, say) becomes a warning, not an error. */
@@ -78,7 +87,7 @@ export async function collectStatus(target: DatabaseTarget, migrationsDir: strin
   try {
     client = await connect(target);
   } catch (error) {
-    if (error instanceof UserError) return unreachableReport(error.message);
+    if (error instanceof UserError) return unreachableReport(target, error.message);
     throw error;
   }
   try {
@@ -93,6 +102,7 @@ export async function collectStatus(target: DatabaseTarget, migrationsDir: strin
     const connections = { used: server.used, max: server.max };
     const migrations = { applied: state.applied.map((m) => m.name), pending: state.pending.map((m) => m.name), edited: state.edited };
     return {
+      url: passwordlessUrl(target),
       reachable: true,
       server_version: server.server_version,
       connections,

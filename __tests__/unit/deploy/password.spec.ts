@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../../tool/base/errors';
-import { deployPassword, hclStringVariable } from '../../../tool/deploy/password';
+import { deployPassword } from '../../../tool/deploy/password';
+import { hclStringVariable } from '../../../tool/base/hcl';
 
 describe('hclStringVariable', () => {
   it.each([

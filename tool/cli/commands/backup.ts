@@ -1,20 +1,14 @@
-/** `usualstore-db backup FILE [--force] [--lock-timeout SECONDS]`: pg_dump custom format, via the container when it runs. */
-import { backup as runBackup } from '../../operations/backup';
-import { resolveRoute } from '../../operations/resolve-route';
-import { UserError } from '../../base/errors';
+/** `usualstore-db backup FILE [--force]`: pg_dump custom format, via the container when it runs. */
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../migrator/lock';
-import { DATABASE_URL_OPTION, parseOptions, parseSeconds } from '../options';
-import { say } from '../output';
+import { backup } from '../../operations/backup';
+import { resolveRoute } from '../../operations/resolve-route';
+import { warn } from '../output';
+import type { CommandInput } from '../table';
+import { flag, seconds, stringValue } from '../values';
 
-export async function backup(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions('backup', args, { ...DATABASE_URL_OPTION, force: { type: 'boolean' }, 'lock-timeout': { type: 'string' } }, 1);
-  if (positionals.length === 0 || positionals[0].trim() === '') throw new UserError('backup needs a FILE to write, e.g. backup usualstore.dump');
-  await runBackup({
-    route: resolveRoute(values['database-url']),
-    file: positionals[0],
-    force: values.force ?? false,
-    lockTimeoutMs: parseSeconds(values['lock-timeout'], '--lock-timeout', DEFAULT_LOCK_TIMEOUT_MS)!,
-    say,
-  });
+export async function run(input: CommandInput): Promise<number> {
+  const lockTimeoutMs = seconds(input, 'lock-timeout', DEFAULT_LOCK_TIMEOUT_MS);
+  // The report goes to stderr: with FILE "-" stdout is the archive.
+  await backup({ route: resolveRoute(stringValue(input, 'database-url')), file: input.positionals[0], force: flag(input, 'force'), lockTimeoutMs, say: warn });
   return 0;
 }

@@ -2,19 +2,18 @@
  * `usualstore-db preflight deploy|destroy|wipe`: the checks `npm run deploy`, `npm run destroy`
  * and `npm run wipe` run before cdktf (tool/deploy/preflight.ts); exit 0 when it may go on.
  */
-import { ConfigError, loadConfig } from '../../../config/database';
-import { preflight as runPreflight, type PreflightAction } from '../../deploy/preflight';
-import { projectRoot } from '../../migrator/files';
 import { UserError } from '../../base/errors';
-import { parseOptions } from '../options';
+import { ConfigError, loadConfig } from '../../../config/database';
+import { preflight, type PreflightAction } from '../../deploy/preflight';
+import { projectRoot } from '../../migrator/files';
 import { say } from '../output';
+import type { CommandInput } from '../table';
 
 const ACTIONS: readonly PreflightAction[] = ['deploy', 'destroy', 'wipe'];
 
-export async function preflight(args: string[]): Promise<number> {
-  const { positionals } = parseOptions('preflight', args, {}, 1);
-  const action = positionals[0] as PreflightAction | undefined;
-  if (!action || !ACTIONS.includes(action)) throw new UserError(`preflight needs what it checks for: ${ACTIONS.join(', ')}`);
+export async function run(input: CommandInput): Promise<number> {
+  const action = input.positionals[0] as PreflightAction;
+  if (!ACTIONS.includes(action)) throw new UserError(`preflight needs what it checks for: ${ACTIONS.join(', ')}`);
   let config;
   try {
     config = loadConfig();
@@ -22,6 +21,6 @@ export async function preflight(args: string[]): Promise<number> {
     if (error instanceof ConfigError) throw new UserError(error.message);
     throw error;
   }
-  await runPreflight(action, { projectDir: projectRoot(), config, env: process.env, say });
+  await preflight(action, { projectDir: projectRoot(), config, env: process.env, say });
   return 0;
 }

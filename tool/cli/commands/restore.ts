@@ -1,19 +1,20 @@
-/** `usualstore-db restore FILE [--force] [--lock-timeout SECONDS]`: pg_restore of a backup, in one transaction. */
-import { resolveRoute } from '../../operations/resolve-route';
-import { restore as runRestore } from '../../operations/restore';
-import { UserError } from '../../base/errors';
+/** `usualstore-db restore FILE [--force]`: a backup, in one transaction. */
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../migrator/lock';
-import { DATABASE_URL_OPTION, parseOptions, parseSeconds } from '../options';
+import { resolveRoute } from '../../operations/resolve-route';
+import { restore } from '../../operations/restore';
+import { confirm } from '../confirm';
 import { say } from '../output';
+import type { CommandInput } from '../table';
+import { flag, seconds, stringValue } from '../values';
 
-export async function restore(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions('restore', args, { ...DATABASE_URL_OPTION, force: { type: 'boolean' }, 'lock-timeout': { type: 'string' } }, 1);
-  if (positionals.length === 0 || positionals[0].trim() === '') throw new UserError('restore needs the FILE of a backup, e.g. restore usualstore.dump');
-  await runRestore({
-    route: resolveRoute(values['database-url']),
-    file: positionals[0],
-    force: values.force ?? false,
-    lockTimeoutMs: parseSeconds(values['lock-timeout'], '--lock-timeout', DEFAULT_LOCK_TIMEOUT_MS)!,
+export async function run(input: CommandInput): Promise<number> {
+  const lockTimeoutMs = seconds(input, 'lock-timeout', DEFAULT_LOCK_TIMEOUT_MS);
+  await restore({
+    route: resolveRoute(stringValue(input, 'database-url')),
+    file: input.positionals[0],
+    force: flag(input, 'force'),
+    lockTimeoutMs,
+    confirm: (question) => confirm(question, flag(input, 'yes')),
     say,
   });
   return 0;

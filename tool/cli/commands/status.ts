@@ -1,15 +1,14 @@
-/** `usualstore-db status [--json] [--migrations-dir DIR]`: exit 0 when reachable, 1 when not. */
-import { resolveTarget } from '../../db/target';
+/** `usualstore-db status [--json]`: exit 0 when reachable, 1 when not. */
 import { collectStatus } from '../../operations/status';
 import { formatStatusReport } from '../../operations/status-format';
-import { DATABASE_URL_OPTION, MIGRATIONS_DIR_OPTION, migrationsDirFrom, parseOptions } from '../options';
+import type { CommandInput } from '../table';
+import { flag, migrationsDir, target } from '../values';
 
-export async function status(args: string[]): Promise<number> {
-  const { values } = parseOptions('status', args, { ...DATABASE_URL_OPTION, ...MIGRATIONS_DIR_OPTION, json: { type: 'boolean' } });
-  const migrationsDir = migrationsDirFrom(values['migrations-dir']);
-  const target = resolveTarget({ databaseUrl: values['database-url'] });
-  const report = await collectStatus(target, migrationsDir);
-  const output = values.json ? JSON.stringify(report, null, 2) : formatStatusReport(report, target.label).join('\n');
+export async function run(input: CommandInput): Promise<number> {
+  const dir = migrationsDir(input);
+  const database = target(input);
+  const report = await collectStatus(database, dir);
+  const output = flag(input, 'json') ? JSON.stringify(report, null, 2) : formatStatusReport(report, database.label).join('\n');
   process.stdout.write(`${output}\n`);
   return report.reachable ? 0 : 1;
 }

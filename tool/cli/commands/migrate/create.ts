@@ -1,0 +1,12 @@
+/** `usualstore-db migrate create NAME [--sql]` */
+import path from 'node:path';
+import { createMigration } from '../../../migrator/create';
+import { say } from '../../output';
+import type { CommandInput } from '../../table';
+import { flag, migrationsDir } from '../../values';
+
+export async function run(input: CommandInput): Promise<number> {
+  const file = createMigration(input.positionals[0], migrationsDir(input), { sql: flag(input, 'sql') });
+  say(`created ${path.relative(process.cwd(), file) || file}`);
+  return 0;
+}

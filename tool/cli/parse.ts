@@ -1,0 +1,179 @@
+/**
+ * Reading the command line against the command table (table.ts): which command, its options
+ * (global ones may stand before or after the command's words), its arguments, and the help
+ * texts. node:util parseArgs does the option syntax: it costs nothing to load, where commander
+ * costs ~8 ms and yargs ~65 ms of every deploy's `migrate up` (measured: see the README, Speed).
+ */
+import { parseArgs } from 'node:util';
+import { UserError } from '../base/errors';
+import { COMMANDS, CONNECTION_OPTIONS, GLOBAL_OPTIONS, type CommandInput, type CommandSpec, type OptionSpec } from './table';
+
+export type Parsed =
+  | { kind: 'run'; spec: CommandSpec; input: CommandInput }
+  /** Help asked for (exit 0), or shown because nothing was given (exit 1). */
+  | { kind: 'help'; text: string; exitCode: number }
+  | { kind: 'version' };
+
+const name = (spec: CommandSpec) => spec.words.join(' ');
+
+function optionsOf(spec: CommandSpec): Record<string, OptionSpec> {
+  return { ...(spec.connects ? CONNECTION_OPTIONS : {}), ...spec.options, ...GLOBAL_OPTIONS };
+}
+
+/** Damerau-Levenshtein distance (adjacent transpositions count once: "stauts" → "status"). */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The closest candidate, if it is close enough to be what was meant. */
+export function suggestion(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const dist = distance(word.toLowerCase(), candidate.toLowerCase());
+    if (dist < bestDistance) [best, bestDistance] = [candidate, dist];
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+const didYouMean = (word: string, candidates: string[]) => {
+  const close = suggestion(word, candidates);
+  return close ? ` (did you mean "${close}"?)` : '';
+};
+
+/** Global options that may come before the command's words, with whether they take a value. */
+const LEADING: Record<string, boolean> = { '--database-url': true, '--help': false, '-h': false, '--version': false, '-V': false };
+
+/** Splits argv into the command's words and everything else (options keep their order). */
+function splitWords(argv: string[]): { words: string[]; rest: string[] } {
+  const words: string[] = [];
+  const rest: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const token = argv[i];
+    if (token === '--') break;
+    const flag = token.split('=')[0];
+    if (token.startsWith('-')) {
+      if (!(flag in LEADING)) break; // a command's own option: the words are over
+      rest.push(token);
+      if (LEADING[flag] && !token.includes('=') && i + 1 < argv.length) rest.push(argv[++i]);
+      i++;
+      continue;
+    }
+    const candidate = [...words, token];
+    if (!COMMANDS.some((spec) => candidate.every((word, k) => spec.words[k] === word))) break;
+    words.push(token);
+    i++;
+    if (COMMANDS.some((spec) => name(spec) === candidate.join(' '))) break;
+  }
+  return { words, rest: [...rest, ...argv.slice(i)] };
+}
+
+function formatOption(option: string, spec: OptionSpec): [string, string] {
+  const flag = `${spec.short ? `-${spec.short}, ` : ''}--${option}${spec.value ? ` ${spec.value}` : ''}`;
+  return [flag, `${spec.description}${spec.default ? ` (default: ${spec.default})` : ''}`];
+}
+
+function table(rows: [string, string][]): string[] {
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`);
+}
+
+function usageLine(spec: CommandSpec): string {
+  const positionals = (spec.positionals ?? []).map((p) => (p.required ? `${p.name}${p.many ? '...' : ''}` : `[${p.name}]`));
+  return ['usualstore-db', ...spec.words, ...positionals, '[options]', ...(spec.passThrough ? [`[-- ${spec.passThrough}...]`] : [])].join(' ');
+}
+
+export function commandHelp(spec: CommandSpec): string {
+  const lines = [`usage: ${usageLine(spec)}`, '', `${spec.summary[0].toUpperCase()}${spec.summary.slice(1)}.`];
+  if (spec.details) lines.push(spec.details);
+  lines.push('', 'options:', ...table(Object.entries(optionsOf(spec)).map(([option, o]) => formatOption(option, o))));
+  if (spec.passThrough) lines.push('', `Everything after -- goes to psql untouched (${spec.passThrough}).`);
+  if (spec.exitCodes) lines.push('', `exit status: ${spec.exitCodes}`);
+  return lines.join('\n');
+}
+
+function overview(prefix: string[] = []): string {
+  const specs = COMMANDS.filter((spec) => prefix.every((word, k) => spec.words[k] === word));
+  const title = prefix.length ? `usage: usualstore-db ${prefix.join(' ')} <command> [options]` : 'usage: usualstore-db <command> [options]';
+  return [
+    title,
+    '',
+    'commands:',
+    ...table(specs.map((spec) => [name(spec), spec.summary])),
+    '',
+    'Run usualstore-db <command> --help for its options. Global options, before or after the command:',
+    ...table([...[...Object.entries(CONNECTION_OPTIONS), ...Object.entries(GLOBAL_OPTIONS)].map(([option, o]) => formatOption(option, o)), ['-V, --version', 'print the version']]),
+  ].join('\n');
+}
+
+export function parseCommandLine(argv: string[]): Parsed {
+  if (argv.length === 0) return { kind: 'help', text: overview(), exitCode: 1 };
+  if (argv[0] === 'help') {
+    const spec = COMMANDS.find((candidate) => name(candidate) === argv.slice(1).join(' '));
+    return { kind: 'help', text: spec ? commandHelp(spec) : overview(argv.slice(1, 2).filter((word) => COMMANDS.some((c) => c.words[0] === word))), exitCode: 0 };
+  }
+  const { words, rest } = splitWords(argv);
+  const spec = COMMANDS.find((candidate) => name(candidate) === words.join(' '));
+  const ownArgs = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  const wantsHelp = ownArgs.some((token) => token === '--help' || token === '-h');
+  if (spec) return wantsHelp ? { kind: 'help', text: commandHelp(spec), exitCode: 0 } : { kind: 'run', spec, input: parseInput(spec, rest) };
+  if (words.length === 0 && (ownArgs.includes('--version') || ownArgs.includes('-V'))) return { kind: 'version' };
+  if (wantsHelp) return { kind: 'help', text: overview(words), exitCode: 0 };
+  const next = rest.find((token) => !token.startsWith('-'));
+  if (words.length === 0) {
+    if (next === undefined) throw new UserError('no command given; run usualstore-db --help');
+    const groups = [...new Set(COMMANDS.map((c) => c.words[0]))];
+    throw new UserError(`unknown command "${next}"${didYouMean(next, [...groups, ...COMMANDS.map(name)])}; run usualstore-db --help`);
+  }
+  const subcommands = COMMANDS.filter((c) => c.words[0] === words[0]).map((c) => c.words[1]);
+  if (next === undefined) throw new UserError(`${words[0]} needs a subcommand: ${subcommands.join(', ')}; run usualstore-db ${words[0]} --help`);
+  throw new UserError(`unknown ${words[0]} subcommand "${next}"${didYouMean(next, subcommands)}; expected one of: ${subcommands.join(', ')}`);
+}
+
+function parseInput(spec: CommandSpec, args: string[]): CommandInput {
+  const split = spec.passThrough ? args.indexOf('--') : -1;
+  const own = split < 0 ? args : args.slice(0, split);
+  const passThrough = split < 0 ? [] : args.slice(split + 1);
+  const options = optionsOf(spec);
+  const command = name(spec);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: own,
+      options: Object.fromEntries(Object.entries(options).map(([option, o]) => [option, { type: o.type, ...(o.short ? { short: o.short } : {}) }])),
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    const option = /'(-[^']*)'/.exec(message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const bare = (option ?? '').replace(/^-+/, '').split('=')[0];
+      throw new UserError(`unknown option ${option ?? ''} for "${command}"${didYouMean(bare, Object.keys(options)).replace(/"([^"]+)"\?\)$/, '"--$1"?)')}; run usualstore-db ${command} --help`);
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const flag = (option ?? '').replace(/ <value>$/, '').split(',').pop()!.trim();
+      if (/ambiguous/.test(message)) throw new UserError(`option ${flag} of "${command}" has a value starting with "-"; write it as ${flag}=VALUE`);
+      throw new UserError(`option ${flag} of "${command}" ${/argument missing/.test(message) ? 'needs a value' : 'takes no value'}`);
+    }
+    throw new UserError(`${command}: ${message.split('\n')[0]}`);
+  }
+  const positionals = parsed.positionals;
+  const specs = spec.positionals ?? [];
+  const many = specs.some((p) => p.many);
+  if (!many && positionals.length > specs.length) {
+    throw new UserError(`unexpected argument "${positionals[specs.length]}" for "${command}"; run usualstore-db ${command} --help`);
+  }
+  const missing = specs.find((p, index) => p.required && (positionals[index] === undefined || positionals[index].trim() === ''));
+  if (missing) throw new UserError(`${command} needs ${missing.name}; usage: ${usageLine(spec)}`);
+  return { values: parsed.values as CommandInput['values'], positionals, passThrough };
+}

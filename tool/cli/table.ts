@@ -1,0 +1,198 @@
+/**
+ * The one definition of every usualstore-db command: its words, what it does, its arguments and
+ * options with their defaults. Parsing, the usage, each command's --help and the suggestions for
+ * a mistyped command all come from here, so the help cannot drift from what the parser accepts.
+ * Handlers are loaded on demand: `migrate up` runs in every deploy and pays only for itself.
+ */
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** The value's name in the help (SECONDS, DIR, ...). */
+  value?: string;
+  description: string;
+  /** Said in the help; the handler applies it. */
+  default?: string;
+}
+
+export interface PositionalSpec {
+  name: string;
+  required: boolean;
+  /** Takes any number of values (NAME...). */
+  many?: boolean;
+}
+
+/** What a handler gets: option values by name, positionals, and what followed `--`. */
+export interface CommandInput {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+  passThrough: string[];
+}
+
+export type Handler = (input: CommandInput) => Promise<number>;
+
+export interface CommandSpec {
+  /** The words that name it: ['migrate', 'up']. */
+  words: string[];
+  summary: string;
+  /** More, for --help (wrapped as written). */
+  details?: string;
+  positionals?: PositionalSpec[];
+  options?: Record<string, OptionSpec>;
+  /** Takes --database-url (and DATABASE_URL, or the deployed database). */
+  connects?: boolean;
+  /** Arguments after `--` go to a tool (psql). */
+  passThrough?: string;
+  exitCodes?: string;
+  handler: () => Handler;
+}
+
+const MIGRATIONS_DIR: Record<string, OptionSpec> = {
+  'migrations-dir': { type: 'string', value: 'DIR', description: 'the migrations directory', default: "this project's migrations/" },
+};
+const LOCK_TIMEOUT = (seconds: number, what = 'the migration lock'): Record<string, OptionSpec> => ({
+  'lock-timeout': { type: 'string', value: 'SECONDS', description: `how long to wait for ${what}`, default: String(seconds) },
+});
+const JSON_OUTPUT: Record<string, OptionSpec> = { json: { type: 'boolean', description: 'print JSON (snake_case keys) instead of text' } };
+const YES: Record<string, OptionSpec> = {
+  yes: { type: 'boolean', short: 'y', description: 'do not ask (scripts); without a terminal to ask at, it is required' },
+};
+const ALLOW_EDITED: Record<string, OptionSpec> = {
+  'allow-edited': { type: 'boolean', description: 'run this once despite applied migrations edited since (migrate accept records an edit for good)' },
+};
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+export const COMMANDS: CommandSpec[] = [
+  {
+    words: ['migrate', 'up'],
+    summary: 'apply every pending migration, each in its own transaction',
+    details: 'What the deploy runs. Refuses while an applied migration is edited or a pending one is older than the newest applied.',
+    connects: true,
+    options: {
+      ...MIGRATIONS_DIR,
+      wait: { type: 'string', value: 'SECONDS', description: 'wait this long for the server to accept connections', default: 'do not wait' },
+      ...LOCK_TIMEOUT(60),
+      ...ALLOW_EDITED,
+    },
+    handler: () => require('./commands/migrate/up').run,
+  },
+  {
+    words: ['migrate', 'down'],
+    summary: 'revert the newest applied migrations, newest first',
+    details: 'Shows what it will revert and asks; --yes in scripts.',
+    connects: true,
+    options: {
+      count: { type: 'string', value: 'N', description: 'revert the newest N (at most the number applied)' },
+      all: { type: 'boolean', description: 'revert every applied migration' },
+      ...YES,
+      ...MIGRATIONS_DIR,
+      ...LOCK_TIMEOUT(60),
+      ...ALLOW_EDITED,
+    },
+    handler: () => require('./commands/migrate/down').run,
+  },
+  {
+    words: ['migrate', 'status'],
+    summary: 'applied, pending, edited and missing migrations, as a table',
+    connects: true,
+    options: { ...JSON_OUTPUT, ...MIGRATIONS_DIR },
+    handler: () => require('./commands/migrate/status').run,
+  },
+  {
+    words: ['migrate', 'create'],
+    summary: 'write a new, empty migration that sorts after every existing one',
+    positionals: [{ name: 'NAME', required: true }],
+    options: { sql: { type: 'boolean', description: 'an SQL migration (-- Up Migration / -- Down Migration) instead of TypeScript' }, ...MIGRATIONS_DIR },
+    handler: () => require('./commands/migrate/create').run,
+  },
+  {
+    words: ['migrate', 'plan'],
+    summary: 'print the SQL migrate up would run, verified in a rolled-back transaction',
+    connects: true,
+    options: { ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(5), ...ALLOW_EDITED },
+    exitCodes: '0 nothing pending, 2 pending (and all of it runs), 1 error',
+    handler: () => require('./commands/migrate/plan').run,
+  },
+  {
+    words: ['migrate', 'adopt'],
+    summary: "take over a database migrated by soda: check its schema, record its migrations as applied",
+    connects: true,
+    options: { ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(60) },
+    handler: () => require('./commands/migrate/adopt').run,
+  },
+  {
+    words: ['migrate', 'accept'],
+    summary: 'accept a reviewed edit of an applied migration: record its new checksum',
+    details: 'For an edit that changes nothing the database must redo (a comment, a fix to down). Kept in the audit trail (migrate status shows it).',
+    connects: true,
+    positionals: [{ name: 'NAME', required: true, many: true }],
+    options: { reason: { type: 'string', value: 'TEXT', description: 'why, for the audit trail' }, ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(60) },
+    handler: () => require('./commands/migrate/repair').accept,
+  },
+  {
+    words: ['migrate', 'forget'],
+    summary: 'forget the record of an applied migration whose file was deleted',
+    details: 'Changes only the bookkeeping (not the schema). Kept in the audit trail (migrate status shows it).',
+    connects: true,
+    positionals: [{ name: 'NAME', required: true, many: true }],
+    options: { reason: { type: 'string', value: 'TEXT', description: 'why, for the audit trail' }, ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(60) },
+    handler: () => require('./commands/migrate/repair').forget,
+  },
+  {
+    words: ['status'],
+    summary: 'health, connections, sizes, migrations and warnings of the database',
+    connects: true,
+    options: { ...JSON_OUTPUT, ...MIGRATIONS_DIR },
+    exitCodes: '0 reachable, 1 not',
+    handler: () => require('./commands/status').run,
+  },
+  {
+    words: ['backup'],
+    summary: "write a pg_dump custom-format archive of the database ('-': to stdout)",
+    connects: true,
+    positionals: [{ name: 'FILE', required: true }],
+    options: { force: { type: 'boolean', description: 'replace an existing FILE (only once the new one is complete)' }, ...LOCK_TIMEOUT(60, 'each table') },
+    handler: () => require('./commands/backup').run,
+  },
+  {
+    words: ['restore'],
+    summary: 'restore a backup (custom format, or a plain SQL dump) in one transaction',
+    details: 'Only into a database with no tables, unless --force: then the archive\'s objects are dropped and re-created (it shows what and asks; --yes in scripts).',
+    connects: true,
+    positionals: [{ name: 'FILE', required: true }],
+    options: {
+      force: { type: 'boolean', description: "replace the archive's objects in a database that has tables" },
+      ...YES,
+      ...LOCK_TIMEOUT(60, 'each table'),
+    },
+    handler: () => require('./commands/restore').run,
+  },
+  {
+    words: ['shell'],
+    summary: 'psql into the database; with SQL piped in, stops at the first error',
+    connects: true,
+    passThrough: 'PSQL_ARGS',
+    handler: () => require('./commands/shell').run,
+  },
+  {
+    words: ['preflight'],
+    summary: 'the checks npm run deploy, destroy and wipe make before cdktf',
+    positionals: [{ name: 'deploy|destroy|wipe', required: true }],
+    handler: () => require('./commands/preflight').run,
+  },
+];
+
+/** Options every command takes. */
+export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+};
+
+/** Options of the commands that connect. */
+export const CONNECTION_OPTIONS: Record<string, OptionSpec> = {
+  'database-url': {
+    type: 'string',
+    value: 'URL',
+    description: 'postgres://USER@HOST:PORT/DATABASE (password in PGPASSWORD or the URL, percent-encoded)',
+    default: 'DATABASE_URL, else the deployed database',
+  },
+};
