@@ -62,7 +62,6 @@ describe('bad input', () => {
   }
   const up = ['migrate', 'up', '--migrations-dir'];
 
-  it('no DATABASE_URL', () => fails([...up, dir], {}, /no database given: set DATABASE_URL or pass --database-url/));
   it('a malformed URL', () => fails([...up, dir], { DATABASE_URL: `postgres://user:${SECRET}@:5432:x/db` }, /DATABASE_URL is not a valid URL; expected postgres:\/\//));
   it('a URL that is not postgres://', () => fails([...up, dir, '--database-url', `mysql://u:${SECRET}@h/db`], {}, /--database-url must start with postgres:\/\//));
   it('a password with bad percent-encoding', () =>
@@ -85,7 +84,7 @@ describe('bad input', () => {
     fails([...up, dir], { DATABASE_URL: variant(db, { port: silent.port }), PGCONNECT_TIMEOUT: '1' }, new RegExp(`no answer from 127\\.0\\.0\\.1:${silent.port} within 1 s \\(connect timeout\\)`)));
   it('the same errors for migrate status and down', async () => {
     await fails(['migrate', 'status', '--migrations-dir', dir], { DATABASE_URL: variant(db, { database: 'no_such_db' }) }, /database "no_such_db" does not exist/);
-    await fails(['migrate', 'down', '--all', '--migrations-dir', dir], { DATABASE_URL: variant(db, { password: SECRET }) }, /password authentication failed/);
+    await fails(['migrate', 'down', '--all', '--yes', '--migrations-dir', dir], { DATABASE_URL: variant(db, { password: SECRET }) }, /password authentication failed/);
   });
 
   describe('options', () => {
@@ -103,7 +102,7 @@ describe('bad input', () => {
     it('down without --count or --all', () => fails(['migrate', 'down'], env(), /migrate down needs --count N .* or --all/));
     it('down with both', () => fails(['migrate', 'down', '--count', '1', '--all'], env(), /either --count N or --all, not both/));
     it('down --count 0', () => fails(['migrate', 'down', '--count', '0'], env(), /--count takes a positive whole number \(got "0"\)/));
-    it('create without a name', () => fails(['migrate', 'create', '--migrations-dir', dir], {}, /migrate create needs a NAME/));
+    it('create without a name', () => fails(['migrate', 'create', '--migrations-dir', dir], {}, /migrate create needs NAME; usage: usualstore-db migrate create NAME \[options\]/));
     it('create with a bad name', () => fails(['migrate', 'create', 'Add Table!', '--migrations-dir', dir], {}, /invalid migration name "Add Table!"/));
     it('a missing migrations directory', () => fails(['migrate', 'up', '--migrations-dir', `${dir}/nope`], env(), /migrations directory .*nope does not exist/));
     it('a stray argument', () => fails(['migrate', 'up', 'now'], env(), /unexpected argument "now" for "migrate up"/));

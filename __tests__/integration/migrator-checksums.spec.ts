@@ -47,7 +47,7 @@ describe('checksums of applied migrations', () => {
     const refused = await cli('up');
     expect(refused.code).toBe(1);
     expect(expectOneLine(refused.stderr)).toMatch(
-      /^usualstore-db: refusing to migrate: applied migration 20240101000001_create_things changed since applied \(checksum differs\); .*--allow-edited$/,
+      /^usualstore-db: refusing to migrate: applied migration 20240101000001_create_things changed since applied \(checksum differs\); .*migrate accept \(--allow-edited passes this run only\)$/,
     );
     expect(refused.stdout).toBe('');
     expect(await appliedNames(db.url)).toHaveLength(3);
@@ -66,11 +66,11 @@ describe('checksums of applied migrations', () => {
 
   it('down refuses to revert an edited migration unless --allow-edited', async () => {
     edit(BASIC[2].name);
-    const refused = await cli('down', '--count', '1');
+    const refused = await cli('down', '--count', '1', '--yes');
     expect(refused.code).toBe(1);
     expect(expectOneLine(refused.stderr)).toMatch(/20240101000003_seed_things changed since applied/);
     expect(await appliedNames(db.url)).toHaveLength(3);
-    expect((await cli('down', '--count', '1', '--allow-edited')).code).toBe(0);
+    expect((await cli('down', '--count', '1', '--yes', '--allow-edited')).code).toBe(0);
     expect(await appliedNames(db.url)).toHaveLength(2);
   });
 

@@ -32,7 +32,7 @@ describe('migrate create', () => {
       const env = { env: { DATABASE_URL: db.url } };
       expect((await runCli(['migrate', 'up', '--migrations-dir', dir], env)).code).toBe(0);
       expect((await appliedNames(db.url)).at(-1)).toBe(`${version}_add_index_to_things`);
-      expect((await runCli(['migrate', 'down', '--count', '1', '--migrations-dir', dir], env)).code).toBe(0);
+      expect((await runCli(['migrate', 'down', '--count', '1', '--yes', '--migrations-dir', dir], env)).code).toBe(0);
     } finally {
       await db.drop();
     }

@@ -262,7 +262,7 @@ describe('no silent no-ops', () => {
     fs.rmSync(path.join(dir, '20240101000002_add_colour.ts'));
     const result = await up(dir);
     expect(result.code).toBe(0);
-    expect(expectOneLine(result.stderr)).toBe(`usualstore-db: warning: applied migrations with no file in ${dir}: 20240101000002_add_colour`);
+    expect(expectOneLine(result.stderr)).toBe(`usualstore-db: warning: applied migrations with no file in ${dir}: 20240101000002_add_colour (migrate forget drops the record of one deleted on purpose)`);
     expect(result.stdout).toMatch(/is up to date/);
   });
 
@@ -303,7 +303,7 @@ describe('(9) order by name, not by clock', () => {
     const status = JSON.parse((await cli('migrate', 'status', '--json')).stdout) as { current: string; applied: string[] };
     expect(status.current).toBe('20240101000003_seed_things');
     expect(status.applied).toEqual(BASIC.map((m) => m.name));
-    const down = await cli('migrate', 'down', '--count', '1');
+    const down = await cli('migrate', 'down', '--count', '1', '--yes');
     expect(down.code).toBe(0);
     expect(down.stdout).toMatch(/^reverted 20240101000003_seed_things /m);
     const again = await cli('migrate', 'up');

@@ -81,20 +81,20 @@ describe('migrate up, down and status', () => {
 
   it('reverts the newest N with --count, everything with --all, and leaves only the bookkeeping tables', async () => {
     await cli('up');
-    const one = await cli('down', '--count', '1');
+    const one = await cli('down', '--count', '1', '--yes');
     expect(one.code).toBe(0);
     expect(one.stdout).toMatch(/^reverted 20240101000003_seed_things \(\d+ ms\)\nreverted 1 migration of .*; now at 20240101000002_add_colour \(2 migrations applied\)\n$/);
     expect(await query(db.url, 'select count(*)::int as n from things')).toEqual([{ n: 0 }]);
     expect(await appliedNames(db.url)).toEqual(BASIC.slice(0, 2).map((m) => m.name));
 
-    const all = await cli('down', '--all');
+    const all = await cli('down', '--all', '--yes');
     expect(all.code).toBe(0);
     expect(all.stdout.split('\n').slice(0, 2)).toEqual([expect.stringMatching(/^reverted 20240101000002_add_colour /), expect.stringMatching(/^reverted 20240101000001_create_things /)]);
     expect(all.stdout).toMatch(/now at no migration \(none applied\)\n$/);
     expect(await tableNames(db.url)).toEqual(['pgmigrations', 'pgmigrations_checksums']);
     expect(await query(db.url, 'select count(*)::int as n from pgmigrations_checksums')).toEqual([{ n: 0 }]);
 
-    const nothing = await cli('down', '--all');
+    const nothing = await cli('down', '--all', '--yes');
     expect(nothing.code).toBe(0);
     expect(nothing.stdout).toMatch(/has no applied migration; nothing to revert/);
 
@@ -106,7 +106,7 @@ describe('migrate up, down and status', () => {
   it('refuses to revert a migration whose file is gone, changing nothing', async () => {
     await cli('up');
     fs.rmSync(path.join(dir, `${BASIC[2].name}.ts`));
-    const down = await cli('down', '--count', '2');
+    const down = await cli('down', '--count', '2', '--yes');
     expect(down.code).toBe(1);
     expect(expectOneLine(down.stderr)).toMatch(/^usualstore-db: cannot revert 20240101000003_seed_things: no such file in /);
     expect(await appliedNames(db.url)).toEqual(BASIC.map((m) => m.name));
@@ -130,14 +130,24 @@ describe('migrate up, down and status', () => {
       edited: [],
       missing: [],
       unrecorded: [],
-      outOfOrder: [],
+      out_of_order: [],
+      applied_at: expect.any(Object),
+      repairs: [],
     });
     const text = await cli('status');
     expect(text.code).toBe(0);
+    // An aligned table with a header, times in UTC, then the summary.
     const lines = text.stdout.trim().split('\n');
-    expect(lines.slice(0, 3).map((l) => l.split(/\s+/).slice(0, 2))).toEqual(BASIC.map((m) => ['applied', m.name]));
-    expect(lines[3]).toBe('pending  20240101000004_add_size');
-    expect(lines[4]).toMatch(/is at 20240101000003_seed_things \(3 migrations applied\): 3 applied, 1 pending$/);
+    expect(lines[0]).toBe('STATE    MIGRATION                     APPLIED (UTC)        NOTE');
+    for (const [index, m] of BASIC.entries()) {
+      expect(lines[index + 1]).toMatch(new RegExp(`^applied  ${m.name} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d$`));
+      const ranAt = new Date(`${lines[index + 1].slice(-19).replace(' ', 'T')}Z`).getTime();
+      expect(Math.abs(ranAt - Date.parse(json.applied_at[m.name]))).toBeLessThan(1000);
+      expect(Math.abs(ranAt - Date.now())).toBeLessThan(120_000);
+    }
+    expect(lines[4]).toBe('pending  20240101000004_add_size');
+    expect(lines[5]).toBe('');
+    expect(lines[6]).toMatch(/is at 20240101000003_seed_things \(3 migrations applied\): 3 applied, 1 pending$/);
   });
 
   it('refuses a pending migration older than the newest applied one', async () => {
@@ -159,7 +169,7 @@ describe('migrate up, down and status', () => {
       const env = { env: { DATABASE_URL: db.url } };
       expect((await runCli(['migrate', 'up', '--migrations-dir', only], env)).code).toBe(0);
       expect(await tableNames(db.url)).toContain('gadgets');
-      expect((await runCli(['migrate', 'down', '--all', '--migrations-dir', only], env)).code).toBe(0);
+      expect((await runCli(['migrate', 'down', '--all', '--yes', '--migrations-dir', only], env)).code).toBe(0);
       expect(await tableNames(db.url)).not.toContain('gadgets');
     } finally {
       removeDir(only);

@@ -93,7 +93,7 @@ describe('backup and restore', () => {
       );
       expect(await contents(target.url)).toEqual(changed);
 
-      const forced = await cli(target.url, ['restore', archive, '--force']);
+      const forced = await cli(target.url, ['restore', archive, '--force', '--yes']);
       expect(forced.code).toBe(0);
       expect(forced.stdout).toMatch(/, replacing the archive's objects \(--force; it had 19 tables\)/);
       expect(await contents(target.url)).toEqual(await contents(source.url));
@@ -105,12 +105,12 @@ describe('backup and restore', () => {
   it('restore checks the file before touching the database: not an archive, missing, truncated', async () => {
     const target = await createTestDatabase('ops_restore_bad');
     try {
-      const sql = path.join(dir, 'plain.sql');
+      const sql = path.join(dir, 'stray.sql');
       fs.writeFileSync(sql, 'CREATE TABLE oops (id int);\n');
       const plain = await cli(target.url, ['restore', sql]);
       expect(plain.code).toBe(1);
       expect(expectOneLine(plain.stderr)).toBe(
-        `usualstore-db: ${sql} is not a pg_dump custom-format archive (it does not start with PGDMP; usualstore-db backup makes them); nothing was changed`,
+        `usualstore-db: ${sql} is neither a pg_dump custom-format archive (usualstore-db backup makes them) nor a plain SQL dump (pg_dump > file.sql); nothing was changed`,
       );
       const missing = await cli(target.url, ['restore', path.join(dir, 'nope.dump')]);
       expect(missing.code).toBe(1);
@@ -193,9 +193,9 @@ describe('backup and restore', () => {
 
   it('rejects missing and extra arguments in one line', async () => {
     const none = await cli(source.url, ['backup']);
-    expect(expectOneLine(none.stderr)).toBe('usualstore-db: backup needs a FILE to write, e.g. backup usualstore.dump');
+    expect(expectOneLine(none.stderr)).toBe('usualstore-db: backup needs FILE; usage: usualstore-db backup FILE [options]');
     const extra = await cli(source.url, ['restore', 'a', 'b']);
-    expect(expectOneLine(extra.stderr)).toBe('usualstore-db: unexpected argument "b" for "restore"; run usualstore-db --help');
+    expect(expectOneLine(extra.stderr)).toBe('usualstore-db: unexpected argument "b" for "restore"; run usualstore-db restore --help');
     expect([none.code, extra.code]).toEqual([1, 1]);
   });
 });

@@ -111,7 +111,7 @@ describe('backup and restore under faults', () => {
 
     it.each(['SIGTERM', 'SIGKILL'] as const)('(4) %s: pg_restore stops with the command and nothing is restored', async (signal) => {
       app = await holdLock(target.url, 'SELECT count(*) FROM widgets');
-      const running = start(target.url, ['restore', archive, '--force', '--lock-timeout', '60']);
+      const running = start(target.url, ['restore', archive, '--force', '--yes', '--lock-timeout', '60']);
       await eventually(async () => (await toolSessions(target.url, RESTORE_SESSION)).some((s) => s.waiting), 'pg_restore to wait for its lock');
       running.kill(signal);
       const result = await running.done;
@@ -130,7 +130,7 @@ describe('backup and restore under faults', () => {
 
     it('(5) waits at most --lock-timeout for a table an application holds, then rolls back', async () => {
       app = await holdLock(target.url, 'SELECT count(*) FROM widgets');
-      const result = await cli(target.url, ['restore', archive, '--force', '--lock-timeout', '1']);
+      const result = await cli(target.url, ['restore', archive, '--force', '--yes', '--lock-timeout', '1']);
       expect(result.code).toBe(1);
       expect(expectOneLine(result.stderr)).toMatch(
         /^usualstore-db: pg_restore into postgres@\S+ failed and was rolled back \(nothing was restored\): it waited more than 1 s for a lock held by pid \d+ \(user postgres, application "shop-app", idle in transaction since \S+ \S+ UTC, last statement: SELECT count\(\*\) FROM widgets\), and was stopped; retry when that session is done, or raise --lock-timeout$/,

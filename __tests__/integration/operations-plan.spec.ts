@@ -66,7 +66,7 @@ describe('migrate plan on the project migrations', () => {
     const again = await plan(at24.url);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^postgres@\S+ is up to date, at 20251226110000_add_role_to_users \(25 migrations applied\); nothing pending\n$/);
-    await runCli(['migrate', 'down', '--count', '1'], { env: { DATABASE_URL: at24.url } });
+    await runCli(['migrate', 'down', '--count', '1', '--yes'], { env: { DATABASE_URL: at24.url } });
   });
 
   it('on a new database verifies all 25 in order and creates nothing, not even the bookkeeping tables', async () => {

@@ -42,7 +42,7 @@ describe('up -> down -> up', () => {
     const first = await snapshot(client, { ignoreClock: true });
     expect(Object.keys(first.schema.columns)).toHaveLength(17); // the check can see something
 
-    await migrate(db, ['down', '--all', '--migrations-dir', MIGRATIONS_DIR]);
+    await migrate(db, ['down', '--all', '--yes', '--migrations-dir', MIGRATIONS_DIR]);
     const left = await allRelations(client);
     expect(left.filter((r) => !ONLY_BOOKKEEPING.test(r))).toEqual([]);
     expect(left).toContain('r pgmigrations');
@@ -69,7 +69,7 @@ describe('up -> down -> up', () => {
       }
       // On the way down: back through the same states, schema and every row.
       for (let version = names.length; version >= 1; version--) {
-        await migrate(db, ['down', '--count', '1', '--migrations-dir', MIGRATIONS_DIR]);
+        await migrate(db, ['down', '--count', '1', '--yes', '--migrations-dir', MIGRATIONS_DIR]);
         expect({ after: `down from ${names[version - 1]}`, ...(await snapshot(client)) }).toEqual({
           after: `down from ${names[version - 1]}`,
           ...states[version - 1],

@@ -2,13 +2,14 @@
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../migrator/lock';
 import { backup } from '../../operations/backup';
 import { resolveRoute } from '../../operations/resolve-route';
-import { warn } from '../output';
+import { say, warn } from '../output';
 import type { CommandInput } from '../table';
 import { flag, seconds, stringValue } from '../values';
 
 export async function run(input: CommandInput): Promise<number> {
   const lockTimeoutMs = seconds(input, 'lock-timeout', DEFAULT_LOCK_TIMEOUT_MS);
-  // The report goes to stderr: with FILE "-" stdout is the archive.
-  await backup({ route: resolveRoute(stringValue(input, 'database-url')), file: input.positionals[0], force: flag(input, 'force'), lockTimeoutMs, say: warn });
+  const file = input.positionals[0];
+  // With FILE "-" stdout is the archive: the report goes to stderr.
+  await backup({ route: resolveRoute(stringValue(input, 'database-url')), file, force: flag(input, 'force'), lockTimeoutMs, say: file === '-' ? warn : say });
   return 0;
 }
