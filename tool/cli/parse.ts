@@ -96,7 +96,7 @@ export function commandHelp(spec: CommandSpec): string {
   const lines = [`usage: ${usageLine(spec)}`, '', `${spec.summary[0].toUpperCase()}${spec.summary.slice(1)}.`];
   if (spec.details) lines.push(spec.details);
   lines.push('', 'options:', ...table(Object.entries(optionsOf(spec)).map(([option, o]) => formatOption(option, o))));
-  if (spec.passThrough) lines.push('', `Everything after -- goes to psql untouched (${spec.passThrough}).`);
+  if (spec.passThrough) lines.push('', `Any other argument goes to psql as it is (${spec.passThrough}: -c 'select 1', -f script.sql); after -- every one does.`);
   if (spec.exitCodes) lines.push('', `exit status: ${spec.exitCodes}`);
   return lines.join('\n');
 }
@@ -124,7 +124,8 @@ export function parseCommandLine(argv: string[]): Parsed {
   const { words, rest } = splitWords(argv);
   const spec = COMMANDS.find((candidate) => name(candidate) === words.join(' '));
   const ownArgs = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
-  const wantsHelp = ownArgs.some((token) => token === '--help' || token === '-h');
+  // For shell, -h is psql's --host: only --help asks for ours.
+  const wantsHelp = ownArgs.some((token) => token === '--help' || (token === '-h' && !spec?.passThrough));
   if (spec) return wantsHelp ? { kind: 'help', text: commandHelp(spec), exitCode: 0 } : { kind: 'run', spec, input: parseInput(spec, rest) };
   if (words.length === 0 && (ownArgs.includes('--version') || ownArgs.includes('-V'))) return { kind: 'version' };
   if (wantsHelp) return { kind: 'help', text: overview(words), exitCode: 0 };
@@ -139,10 +140,32 @@ export function parseCommandLine(argv: string[]): Parsed {
   throw new UserError(`unknown ${words[0]} subcommand "${next}"${didYouMean(next, subcommands)}; expected one of: ${subcommands.join(', ')}`);
 }
 
+/**
+ * For a command that hands arguments to a tool (shell → psql): its own options are taken out,
+ * everything else goes to the tool in order (`shell -c 'select 1'`, `shell -- -h host`). Only
+ * --help is ours: -h is psql's --host.
+ */
+function splitPassThrough(spec: CommandSpec, args: string[]): { own: string[]; passThrough: string[] } {
+  const ours = Object.keys(optionsOf(spec));
+  const own: string[] = [];
+  const passThrough: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i];
+    if (token === '--') {
+      passThrough.push(...args.slice(i + 1));
+      break;
+    }
+    const option = token.startsWith('--') ? token.slice(2).split('=')[0] : undefined;
+    if (option !== undefined && ours.includes(option)) {
+      own.push(token);
+      if (optionsOf(spec)[option].type === 'string' && !token.includes('=') && i + 1 < args.length) own.push(args[++i]);
+    } else passThrough.push(token);
+  }
+  return { own, passThrough };
+}
+
 function parseInput(spec: CommandSpec, args: string[]): CommandInput {
-  const split = spec.passThrough ? args.indexOf('--') : -1;
-  const own = split < 0 ? args : args.slice(0, split);
-  const passThrough = split < 0 ? [] : args.slice(split + 1);
+  const { own, passThrough } = spec.passThrough ? splitPassThrough(spec, args) : { own: args, passThrough: [] };
   const options = optionsOf(spec);
   const command = name(spec);
   let parsed;

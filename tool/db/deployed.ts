@@ -2,7 +2,7 @@
  * The database this project deploys, as a target: what commands use when no --database-url or
  * DATABASE_URL is given. Host, port, user and database come from the same config the stacks
  * declare; the password from where a user already keeps it (PGPASSWORD, which pg reads itself,
- * then TF_VAR_postgres_password, then terraform.tfvars), never asked for again.
+ * then terraform.tfvars, then TF_VAR_postgres_password: the deploy's order), never asked for again.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,8 +33,9 @@ export function deployedTarget(projectDir: string, env: NodeJS.ProcessEnv = proc
   if (env.PGPASSWORD === undefined) {
     const tfvars = path.join(projectDir, 'terraform.tfvars');
     const fromFile = fs.existsSync(tfvars) ? hclStringVariable(fs.readFileSync(tfvars, 'utf8'), 'postgres_password') : null;
-    const password = env.TF_VAR_postgres_password ?? fromFile ?? undefined;
-    passwordSource = env.TF_VAR_postgres_password !== undefined ? 'TF_VAR_postgres_password' : password !== undefined ? 'terraform.tfvars' : 'none found';
+    // The order the deploy uses: terraform.tfvars (its --var-file wins), then TF_VAR_*.
+    const password = fromFile ?? env.TF_VAR_postgres_password;
+    passwordSource = typeof fromFile === 'string' ? 'terraform.tfvars' : password !== undefined ? 'TF_VAR_postgres_password' : 'none found';
     if (password !== undefined) url.password = encodeURIComponent(password);
   }
   return { target: resolveTarget({ databaseUrl: url.toString(), env }), passwordSource };

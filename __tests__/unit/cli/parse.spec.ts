@@ -1,0 +1,74 @@
+/**
+ * The command table is the one definition: every option a command accepts is in its help, and
+ * every option in its help is accepted. Help can no longer drift from the parser.
+ */
+import { commandHelp, parseCommandLine, suggestion } from '../../../tool/cli/parse';
+import { COMMANDS, CONNECTION_OPTIONS } from '../../../tool/cli/table';
+
+const name = (words: string[]) => words.join(' ');
+
+describe('the command table', () => {
+  it.each(COMMANDS.map((spec) => [name(spec.words), spec] as const))('%s: its help lists every option it accepts, with defaults', (_, spec) => {
+    const help = commandHelp(spec);
+    expect(help.split('\n')[0]).toMatch(new RegExp(`^usage: usualstore-db ${name(spec.words)}( \\S+)* \\[options\\]`));
+    const options = { ...(spec.connects ? CONNECTION_OPTIONS : {}), ...spec.options };
+    for (const [option, o] of Object.entries(options)) {
+      expect(help).toContain(`--${option}${o.value ? ` ${o.value}` : ''}`);
+      if (o.default) expect(help).toContain(`(default: ${o.default})`);
+      // ...and the parser takes it (a value where it wants one).
+      const positionals = (spec.positionals ?? []).filter((p) => p.required).map(() => 'x');
+      const args = o.type === 'string' ? [`--${option}`, '1'] : [`--${option}`];
+      const parsed = parseCommandLine([...spec.words, ...positionals, ...args]);
+      expect(parsed.kind).toBe('run');
+      if (parsed.kind === 'run') expect(parsed.input.values[option]).toBe(o.type === 'string' ? '1' : true);
+    }
+    expect(help).toContain('-h, --help');
+  });
+
+  it('takes global options before or after the command', () => {
+    for (const argv of [
+      ['--database-url', 'postgres://u@h/d', 'migrate', 'status'],
+      ['migrate', '--database-url', 'postgres://u@h/d', 'status'],
+      ['migrate', 'status', '--database-url=postgres://u@h/d'],
+    ]) {
+      const parsed = parseCommandLine(argv);
+      expect(parsed).toMatchObject({ kind: 'run', spec: { words: ['migrate', 'status'] }, input: { values: { 'database-url': 'postgres://u@h/d' } } });
+    }
+  });
+
+  it('suggests the command meant', () => {
+    expect(suggestion('stauts', ['status', 'shell', 'backup'])).toBe('status');
+    expect(suggestion('restor', ['status', 'restore'])).toBe('restore');
+    expect(suggestion('zzz', ['status', 'shell'])).toBeUndefined();
+    expect(() => parseCommandLine(['stauts'])).toThrow('unknown command "stauts" (did you mean "status"?); run usualstore-db --help');
+    expect(() => parseCommandLine(['migrate', 'dwon'])).toThrow('unknown migrate subcommand "dwon" (did you mean "down"?)');
+    expect(() => parseCommandLine(['migrate', 'up', '--lock-timout', '3'])).toThrow('unknown option --lock-timout for "migrate up" (did you mean "--lock-timeout"?)');
+  });
+
+  it('help, version and nothing at all', () => {
+    expect(parseCommandLine(['--version'])).toEqual({ kind: 'version' });
+    expect(parseCommandLine(['-V'])).toEqual({ kind: 'version' });
+    expect(parseCommandLine([])).toMatchObject({ kind: 'help', exitCode: 1 });
+    expect(parseCommandLine(['--help'])).toMatchObject({ kind: 'help', exitCode: 0 });
+    const up = commandHelp(COMMANDS.find((c) => name(c.words) === 'migrate up')!);
+    expect(parseCommandLine(['help', 'migrate', 'up'])).toEqual({ kind: 'help', text: up, exitCode: 0 });
+    expect(parseCommandLine(['migrate', 'up', '--help'])).toEqual({ kind: 'help', text: up, exitCode: 0 });
+    expect(parseCommandLine(['migrate', '--help'])).toMatchObject({ kind: 'help', text: expect.stringMatching(/^usage: usualstore-db migrate <command> \[options\]\n/) });
+  });
+
+  it('shell hands everything that is not its own to psql, -h included', () => {
+    expect(parseCommandLine(['shell', '-c', 'select 1', '--database-url', 'postgres://u@h/d', '-h', 'x'])).toMatchObject({
+      kind: 'run',
+      input: { values: { 'database-url': 'postgres://u@h/d' }, passThrough: ['-c', 'select 1', '-h', 'x'] },
+    });
+    expect(parseCommandLine(['shell', '--', '--help'])).toMatchObject({ kind: 'run', input: { passThrough: ['--help'] } });
+    expect(parseCommandLine(['shell', '--help'])).toMatchObject({ kind: 'help' });
+  });
+
+  it('names a missing or extra argument', () => {
+    expect(() => parseCommandLine(['backup'])).toThrow('backup needs FILE; usage: usualstore-db backup FILE [options]');
+    expect(() => parseCommandLine(['restore', 'a', 'b'])).toThrow('unexpected argument "b" for "restore"; run usualstore-db restore --help');
+    expect(parseCommandLine(['migrate', 'forget', 'a', 'b'])).toMatchObject({ kind: 'run', input: { positionals: ['a', 'b'] } });
+    for (const odd of ['constructor', '__proto__', 'toString']) expect(() => parseCommandLine([odd])).toThrow(`unknown command "${odd}"`);
+  });
+});
