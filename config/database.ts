@@ -5,6 +5,7 @@
  * stacks and the command can never disagree.
  */
 import { isIP } from 'node:net';
+import { UserError } from '../tool/base/errors';
 
 /** Seconds, as whole numbers: Docker and Terraform both take them. */
 export interface HealthcheckTiming {
@@ -103,8 +104,8 @@ export type ConfigOverrides = Partial<Omit<DatabaseConfig, 'healthcheck'>> & {
   readonly healthcheck?: Partial<HealthcheckTiming>;
 };
 
-/** An impossible configuration value; main.ts prints it as one line and exits 1. */
-export class ConfigError extends Error {
+/** An impossible configuration value: one line and exit 1, at synth (main.ts) as in the command. */
+export class ConfigError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';

@@ -12,7 +12,7 @@ import { runCli } from '../support/cli';
 import { dataSnapshot, schemaSnapshot } from '../support/catalog';
 import { createTestDatabase, withClient, type TestDatabase } from '../support/database';
 import { expectOneLine, query } from './migrator-fixtures';
-import { looseDefinition } from '../../tool/operations/schema-shape';
+import { looseDefinition } from '../../tool/migrator/schema-shape';
 import { APPLICATION_ROWS, migratedDatabase, tempDir } from './operations-fixtures';
 
 const cli = (url: string, args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { env: { DATABASE_URL: url, ...env } });

@@ -6,7 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { UserError } from '../base/errors';
-import { COMMANDS, CONNECTION_OPTIONS, GLOBAL_OPTIONS, type CommandInput, type CommandSpec, type OptionSpec } from './table';
+import { COMMANDS, CONNECTION_OPTIONS, GLOBAL_OPTIONS } from './table';
+import { type CommandInput, type CommandSpec, type OptionSpec } from './command';
 
 export type Parsed =
   | { kind: 'run'; spec: CommandSpec; input: CommandInput }

@@ -4,48 +4,7 @@
  * a mistyped command all come from here, so the help cannot drift from what the parser accepts.
  * Handlers are loaded on demand: `migrate up` runs in every deploy and pays only for itself.
  */
-
-export interface OptionSpec {
-  type: 'string' | 'boolean';
-  short?: string;
-  /** The value's name in the help (SECONDS, DIR, ...). */
-  value?: string;
-  description: string;
-  /** Said in the help; the handler applies it. */
-  default?: string;
-}
-
-export interface PositionalSpec {
-  name: string;
-  required: boolean;
-  /** Takes any number of values (NAME...). */
-  many?: boolean;
-}
-
-/** What a handler gets: option values by name, positionals, and what followed `--`. */
-export interface CommandInput {
-  values: Record<string, string | boolean | undefined>;
-  positionals: string[];
-  passThrough: string[];
-}
-
-export type Handler = (input: CommandInput) => Promise<number>;
-
-export interface CommandSpec {
-  /** The words that name it: ['migrate', 'up']. */
-  words: string[];
-  summary: string;
-  /** More, for --help (wrapped as written). */
-  details?: string;
-  positionals?: PositionalSpec[];
-  options?: Record<string, OptionSpec>;
-  /** Takes --database-url (and DATABASE_URL, or the deployed database). */
-  connects?: boolean;
-  /** Arguments after `--` go to a tool (psql). */
-  passThrough?: string;
-  exitCodes?: string;
-  handler: () => Handler;
-}
+import type { CommandSpec, OptionSpec } from './command';
 
 const MIGRATIONS_DIR: Record<string, OptionSpec> = {
   'migrations-dir': { type: 'string', value: 'DIR', description: 'the migrations directory', default: "this project's migrations/" },

@@ -8,7 +8,7 @@ import { deployedTarget } from '../db/deployed';
 import { resolveTarget, type DatabaseTarget } from '../db/target';
 import { defaultMigrationsDir, projectRoot } from '../migrator/files';
 import { warn } from './output';
-import type { CommandInput } from './table';
+import type { CommandInput } from './command';
 
 export function stringValue(input: CommandInput, option: string): string | undefined {
   const value = input.values[option];

@@ -27,9 +27,10 @@ export interface ConnectOptions {
  * stderr about a future change; naming verify-full is the same connection without the warning.
  */
 export function pgConnectionString(target: DatabaseTarget): string {
+  const mode = target.parameters.sslmode;
+  if (mode !== 'prefer' && mode !== 'require' && mode !== 'verify-ca') return target.connectionString;
   const url = new URL(target.connectionString);
-  const mode = url.searchParams.get('sslmode');
-  if (mode === 'prefer' || mode === 'require' || mode === 'verify-ca') url.searchParams.set('sslmode', 'verify-full');
+  url.searchParams.set('sslmode', 'verify-full');
   return url.toString();
 }
 
@@ -78,4 +79,10 @@ export async function connect(target: DatabaseTarget, options: ConnectOptions = 
 /** Closes without letting a dead connection's error replace the command's own outcome. */
 export async function disconnect(client: Client): Promise<void> {
   await client.end().catch(() => {});
+}
+
+/** Checks that the server answers before work goes to a client tool (pg_dump, psql), so that an
+ * unreachable server gets the same one-line message as every other command, not the tool's own. */
+export async function checkReachable(target: DatabaseTarget): Promise<void> {
+  await disconnect(await connect(target));
 }

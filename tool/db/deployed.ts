@@ -6,9 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../base/errors';
 import { hclStringVariable } from '../base/hcl';
-import { ConfigError, loadConfig } from '../../config/database';
+import { loadConfig } from '../../config/database';
 import { resolveTarget, type DatabaseTarget } from './target';
 
 export interface DeployedTarget {
@@ -18,13 +17,7 @@ export interface DeployedTarget {
 }
 
 export function deployedTarget(projectDir: string, env: NodeJS.ProcessEnv = process.env): DeployedTarget {
-  let config;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UserError(error.message);
-    throw error;
-  }
+  const config = loadConfig(env);
   const address = config.hostBindAddresses[0];
   const url = new URL(`postgres://${address.includes(':') ? `[${address}]` : address}:${config.hostPort}/`);
   url.username = encodeURIComponent(config.user);

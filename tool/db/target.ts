@@ -17,6 +17,10 @@ export interface DatabaseTarget {
   database: string;
   /** user@host:port/database: safe to print, never holds the password. */
   label: string;
+  /** Decoded, when the URL has one (else pg and libpq read PGPASSWORD or ~/.pgpass). */
+  password?: string;
+  /** The URL's query parameters (sslmode, options, ...), for the client tools' PG* variables. */
+  parameters: Readonly<Record<string, string>>;
 }
 
 export interface ResolveTargetOptions {
@@ -58,7 +62,7 @@ export function resolveTarget(options: ResolveTargetOptions = {}): DatabaseTarge
       throw new UserError(`the ${what} in ${source} is not valid percent-encoding; ${EXPECTED}`);
     }
   };
-  decode(url.password, 'password');
+  const password = decode(url.password, 'password');
   const user = decode(url.username, 'user name') || env.PGUSER || 'postgres';
   // A Unix-socket directory may be given as ?host=/path (libpq's convention); pg honours it.
   const host = decode(url.hostname, 'host name').replace(/^\[(.*)\]$/, '$1') || url.searchParams.get('host') || '';
@@ -76,5 +80,7 @@ export function resolveTarget(options: ResolveTargetOptions = {}): DatabaseTarge
     user,
     database,
     label: `${user}@${host.includes(':') ? `[${host}]` : host}:${port}/${database}`,
+    ...(password ? { password } : {}),
+    parameters: Object.fromEntries(url.searchParams),
   };
 }

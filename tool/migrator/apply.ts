@@ -9,10 +9,9 @@ import { UserError } from '../base/errors';
 import type { DatabaseTarget } from '../db';
 import { blockersOfError, describeBlockers, watchLockWait } from '../db/blockers';
 import { describeQueryError, describeServerRefusal } from '../db/errors';
-import { formatSeconds } from '../base/text';
+import { formatSeconds, type Say } from '../base/text';
 import { appliedSql, revertedSql, type Queryable } from './bookkeeping';
 import { buildSql, type Direction, type LoadedMigration } from './load';
-import type { Say } from '../base/text';
 
 /**
  * Bounds on a migration's own statements, set at the start of its transaction. A lock wait

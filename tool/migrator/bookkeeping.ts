@@ -95,11 +95,6 @@ export async function readRepairs(db: Queryable): Promise<Repair[]> {
   return (await db.query<Repair>(`select at, action, name, by, old_sha256, new_sha256, reason from ${AUDIT_TABLE} order by id`)).rows;
 }
 
-/** The applied migrations alone, ordered by version and name. */
-export async function readApplied(db: Queryable): Promise<AppliedMigration[]> {
-  return (await readBookkeeping(db)).applied;
-}
-
 /** The statements that create whichever bookkeeping tables are missing (none when both exist). */
 async function missingBookkeepingSql(db: Queryable): Promise<string[]> {
   const tables = await existingTables(db);
@@ -166,13 +161,4 @@ export function revertedSql(name: string): string {
 
 export async function recordApplied(db: Queryable, name: string, checksum: string): Promise<void> {
   await db.query(appliedSql(name, checksum));
-}
-
-/** For migrations applied by other means (adopt): the checksum alone. */
-export async function recordChecksum(db: Queryable, name: string, checksum: string): Promise<void> {
-  await db.query(checksumSql(name, checksum));
-}
-
-export async function recordReverted(db: Queryable, name: string): Promise<void> {
-  await db.query(revertedSql(name));
 }

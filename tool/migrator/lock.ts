@@ -12,8 +12,7 @@ import type { Client } from 'pg';
 import { UserError } from '../base/errors';
 import type { DatabaseTarget } from '../db';
 import { describeBlockers, isMigrationRun, watchLockWait, type Blocker } from '../db/blockers';
-import { formatSeconds } from '../base/text';
-import type { Say } from '../base/text';
+import { formatSeconds, type Say } from '../base/text';
 
 /** node-pg-migrate's PG_MIGRATE_LOCK_ID (runner.ts). */
 export const MIGRATION_LOCK_ID = '7241865325823964';

@@ -2,6 +2,7 @@
  * The conditions under which the migrator refuses to change anything, checked before any
  * migration runs (so that a refusal never leaves a half-done run behind).
  */
+import { shortList } from '../base/text';
 import { UserError } from '../base/errors';
 import type { MigrationState } from './state';
 
@@ -10,9 +11,7 @@ export interface PolicyOptions {
   allowEdited: boolean;
 }
 
-function list(names: string[]): string {
-  return names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
-}
+const list = (names: string[]) => shortList(names);
 
 /** Edited applied migrations: the database no longer matches what the files say it is. */
 export function refuseEdited(edited: string[], options: PolicyOptions): void {

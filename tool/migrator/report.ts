@@ -3,8 +3,7 @@
  * `cdktf deploy`'s log, so no colours, no cursor tricks), one per migration, then a summary.
  */
 import { plural } from '../base/text';
-import type { MigrationState } from './state';
-import { currentMigration } from './state';
+import { type MigrationState, currentMigration } from './state';
 
 
 

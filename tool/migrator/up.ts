@@ -17,8 +17,7 @@ import { loadInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
 import { refuseEdited, refuseForeignDirectory, refuseOutOfOrder } from './policy';
 import { position, positionOf } from './report';
-import { type Say } from '../base/text';
-import { formatDuration, plural } from '../base/text';
+import { type Say, formatDuration, plural } from '../base/text';
 import { refuseUnadopted } from './soda';
 import type { MigrationState } from './state';
 

@@ -7,13 +7,11 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../base/errors';
-import { type Say } from '../base/text';
-import { formatDuration } from '../base/text';
+import { type Say, formatDuration, formatBytes } from '../base/text';
 import { checkArchive } from './archive';
 import { interruptible } from '../base/interruption';
 import { invocation, lockHint, runTool, toolErrorLine } from './client-tools';
-import { formatBytes } from '../base/text';
-import { checkReachable } from './reach';
+import { checkReachable } from '../db/connect';
 import type { ClientRoute } from './route';
 
 export interface BackupOptions {

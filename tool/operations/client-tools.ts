@@ -39,14 +39,11 @@ const OVERRIDDEN = ['PGHOSTADDR', 'PGSERVICE', 'PGSERVICEFILE'];
 /** libpq's variables for `target`. Without a password in the URL, an inherited PGPASSWORD (or
  * ~/.pgpass) still applies, as it does for the pg driver. */
 export function libpqEnvironment(target: DatabaseTarget, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const url = new URL(target.connectionString);
   const env: NodeJS.ProcessEnv = { ...base, PGHOST: target.host, PGPORT: String(target.port), PGUSER: target.user, PGDATABASE: target.database };
   for (const name of OVERRIDDEN) delete env[name];
-  // resolveTarget has already checked that it decodes.
-  if (url.password) env.PGPASSWORD = decodeURIComponent(url.password);
+  if (target.password) env.PGPASSWORD = target.password;
   for (const [parameter, variable] of Object.entries(QUERY_VARIABLES)) {
-    const value = url.searchParams.get(parameter);
-    if (value !== null) env[variable] = value;
+    if (Object.hasOwn(target.parameters, parameter)) env[variable] = target.parameters[parameter];
   }
   return env;
 }

@@ -9,13 +9,11 @@
  */
 import fs from 'node:fs';
 import { UserError } from '../base/errors';
-import { type Say } from '../base/text';
-import { formatDuration } from '../base/text';
+import { type Say, formatDuration, formatBytes } from '../base/text';
 import { checkArchive } from './archive';
 import { interruptible } from '../base/interruption';
 import { invocation, runTool, toolErrorLine } from './client-tools';
 import { boundLockWaits, cancelledWaitMessage } from './lock-bound';
-import { formatBytes } from '../base/text';
 import type { ClientRoute } from './route';
 import { queryValue } from './route-query';
 import { USER_TABLE_COUNT_SQL } from './user-tables';

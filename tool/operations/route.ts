@@ -5,9 +5,9 @@
  * unit-tested in full although no Docker daemon runs where the tests run.
  */
 import { UserError } from '../base/errors';
-import type { DatabaseTarget } from '../db/target';
-import type { DatabaseConfig } from '../../config/database';
-import { describeContainerState, type ContainerState } from './container';
+import { type DatabaseTarget, resolveTarget } from '../db/target';
+import { type DatabaseConfig, loadConfig } from '../../config/database';
+import { describeContainerState, probeContainer, type ContainerState } from './container';
 
 export type ClientRoute =
   | { kind: 'docker'; container: string; user: string; database: string; label: string; why: string }
@@ -44,4 +44,17 @@ export function chooseRoute({ target, config, probe }: RouteInput): ClientRoute 
   const reason = describeContainerState(name, state);
   if (target) return { kind: 'local', target, label: target.label, why: `local client tools: ${reason}` };
   throw new UserError(`${reason} and no database URL is given: start the container (npm run deploy) or set DATABASE_URL (or pass --database-url)`);
+}
+
+/**
+ * The route from the command's options and the environment: the URL if one is given, the
+ * stacks' configuration (container name, published port, user, database) and, when it
+ * matters, the container's state.
+ */
+export function resolveRoute(databaseUrl: string | undefined, env: NodeJS.ProcessEnv = process.env): ClientRoute {
+  // Without a URL the container is the only candidate; with an invalid one, say so at once.
+  const given = databaseUrl !== undefined || (env.DATABASE_URL ?? '').trim() !== '';
+  const target = given ? resolveTarget({ databaseUrl, env }) : undefined;
+  const config = loadConfig(env);
+  return chooseRoute({ target, config, probe: () => probeContainer(config.containerName) });
 }

@@ -4,7 +4,7 @@
  */
 import { interruptible } from '../base/interruption';
 import { invocation, runTool } from './client-tools';
-import { checkReachable } from './reach';
+import { checkReachable } from '../db/connect';
 import type { ClientRoute } from './route';
 
 export async function openShell(route: ClientRoute, psqlArgs: string[]): Promise<number> {

@@ -2,6 +2,8 @@
  * What `status` warns about, decided from plain facts (pure: unit-tested without a server).
  * The shipped admin password comes first and loudest: it is the one that lets a stranger in.
  */
+import { shortList } from '../base/text';
+
 export interface WarningFacts {
   /** Users whose password is still the hash published with the original migrations. */
   shippedHashUsers: { id: string; email: string | null }[];
@@ -16,9 +18,7 @@ export interface WarningFacts {
 /** At this share of max_connections, new application connections are about to be refused. */
 export const CONNECTIONS_WARNING_RATIO = 0.8;
 
-function list(names: string[]): string {
-  return names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
-}
+const list = (names: string[]) => shortList(names, 3);
 
 export function statusWarnings(facts: WarningFacts): string[] {
   const warnings: string[] = [];

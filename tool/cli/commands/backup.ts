@@ -1,9 +1,9 @@
 /** `usualstore-db backup FILE [--force]`: pg_dump custom format, via the container when it runs. */
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../migrator/lock';
 import { backup } from '../../operations/backup';
-import { resolveRoute } from '../../operations/resolve-route';
+import { resolveRoute } from '../../operations/route';
 import { say, warn } from '../output';
-import type { CommandInput } from '../table';
+import type { CommandInput } from '../command';
 import { flag, seconds, stringValue } from '../values';
 
 export async function run(input: CommandInput): Promise<number> {

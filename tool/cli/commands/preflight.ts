@@ -3,24 +3,18 @@
  * and `npm run wipe` run before cdktf (tool/deploy/preflight.ts); exit 0 when it may go on.
  */
 import { UserError } from '../../base/errors';
-import { ConfigError, loadConfig } from '../../../config/database';
+import { loadConfig } from '../../../config/database';
 import { preflight, type PreflightAction } from '../../deploy/preflight';
 import { projectRoot } from '../../migrator/files';
 import { say } from '../output';
-import type { CommandInput } from '../table';
+import type { CommandInput } from '../command';
 
 const ACTIONS: readonly PreflightAction[] = ['deploy', 'destroy', 'wipe'];
 
 export async function run(input: CommandInput): Promise<number> {
   const action = input.positionals[0] as PreflightAction;
   if (!ACTIONS.includes(action)) throw new UserError(`preflight needs what it checks for: ${ACTIONS.join(', ')}`);
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UserError(error.message);
-    throw error;
-  }
+  const config = loadConfig();
   await preflight(action, { projectDir: projectRoot(), config, env: process.env, say });
   return 0;
 }

@@ -1,10 +1,10 @@
 /** `usualstore-db restore FILE [--force]`: a backup, in one transaction. */
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../migrator/lock';
-import { resolveRoute } from '../../operations/resolve-route';
+import { resolveRoute } from '../../operations/route';
 import { restore } from '../../operations/restore';
 import { confirm } from '../confirm';
 import { say } from '../output';
-import type { CommandInput } from '../table';
+import type { CommandInput } from '../command';
 import { flag, seconds, stringValue } from '../values';
 
 export async function run(input: CommandInput): Promise<number> {

@@ -1,7 +1,7 @@
 /** `usualstore-db status [--json]`: exit 0 when reachable, 1 when not. */
 import { collectStatus } from '../../operations/status';
 import { formatStatusReport } from '../../operations/status-format';
-import type { CommandInput } from '../table';
+import type { CommandInput } from '../command';
 import { flag, migrationsDir, target } from '../values';
 
 export async function run(input: CommandInput): Promise<number> {

@@ -1,8 +1,8 @@
 /** `usualstore-db migrate adopt`: take over a soda-migrated database. */
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../../migrator/lock';
-import { adopt } from '../../../operations/adopt';
+import { adopt } from '../../../migrator/adopt';
 import { say, warn } from '../../output';
-import type { CommandInput } from '../../table';
+import type { CommandInput } from '../../command';
 import { migrationsDir, seconds, target } from '../../values';
 
 export async function run(input: CommandInput): Promise<number> {

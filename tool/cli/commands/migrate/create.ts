@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { createMigration } from '../../../migrator/create';
 import { say } from '../../output';
-import type { CommandInput } from '../../table';
+import type { CommandInput } from '../../command';
 import { flag, migrationsDir } from '../../values';
 
 export async function run(input: CommandInput): Promise<number> {

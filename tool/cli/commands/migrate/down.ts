@@ -4,7 +4,7 @@ import { migrateDown } from '../../../migrator/down';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../../migrator/lock';
 import { confirm } from '../../confirm';
 import { say, warn } from '../../output';
-import type { CommandInput } from '../../table';
+import type { CommandInput } from '../../command';
 import { count, flag, migrationsDir, seconds, stringValue, target } from '../../values';
 
 export async function run(input: CommandInput): Promise<number> {

@@ -2,9 +2,9 @@
  * `usualstore-db migrate plan`. Exit 0: nothing pending; 2: something pending (and it all runs);
  * 1: an error, including a pending migration that fails. CI and pull-request checks branch on these.
  */
-import { DEFAULT_PLAN_LOCK_TIMEOUT_MS, planMigrations } from '../../../operations/plan';
+import { DEFAULT_PLAN_LOCK_TIMEOUT_MS, planMigrations } from '../../../migrator/plan';
 import { say, warn } from '../../output';
-import type { CommandInput } from '../../table';
+import type { CommandInput } from '../../command';
 import { flag, migrationsDir, seconds, target } from '../../values';
 
 export const EXIT_PENDING = 2;

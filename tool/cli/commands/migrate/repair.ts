@@ -2,7 +2,7 @@
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../../migrator/lock';
 import { acceptEdits, forgetMissing, type RepairOptions } from '../../../migrator/repair';
 import { say, warn } from '../../output';
-import type { CommandInput } from '../../table';
+import type { CommandInput } from '../../command';
 import { migrationsDir, seconds, stringValue, target } from '../../values';
 
 function options(input: CommandInput): RepairOptions {

@@ -1,7 +1,7 @@
 /** `usualstore-db migrate status [--json]` */
 import { formatStatus, readStatus, statusReport } from '../../../migrator/status';
 import { paint } from '../../output';
-import type { CommandInput } from '../../table';
+import type { CommandInput } from '../../command';
 import { flag, migrationsDir, target } from '../../values';
 
 export async function run(input: CommandInput): Promise<number> {

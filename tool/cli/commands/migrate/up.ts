@@ -2,7 +2,7 @@
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../../migrator/lock';
 import { migrateUp } from '../../../migrator/up';
 import { say, warn } from '../../output';
-import type { CommandInput } from '../../table';
+import type { CommandInput } from '../../command';
 import { flag, migrationsDir, seconds, target } from '../../values';
 
 export async function run(input: CommandInput): Promise<number> {

@@ -11,7 +11,7 @@
  * CHECK (role = ANY ((ARRAY['a'::varchar])::text[])) comes back as
  * CHECK (role = ANY (ARRAY[('a'::varchar)::text])); a restored database means the same thing.
  */
-import type { Queryable } from '../migrator/bookkeeping';
+import type { Queryable } from './bookkeeping';
 
 export interface SchemaShape {
   tables: Set<string>;

@@ -14,18 +14,17 @@ import type { ColumnDefinitions } from 'node-pg-migrate';
 import type { Client } from 'pg';
 import { UserError } from '../base/errors';
 import { connect, disconnect, type DatabaseTarget } from '../db';
-import { failureCause, runSteps } from '../migrator/apply';
-import { ensureBookkeepingInTransaction, readBookkeeping, recordApplied } from '../migrator/bookkeeping';
-import { fileChecksum } from '../migrator/checksum';
-import { listMigrationFiles, type MigrationFile } from '../migrator/files';
-import { inspect } from '../migrator/inspect';
-import { buildSql, loadMigration } from '../migrator/load';
-import { position } from '../migrator/report';
-import { type Say } from '../base/text';
-import { plural } from '../base/text';
-import { readSodaVersions } from '../migrator/soda';
+import { failureCause, runSteps } from './apply';
+import { ensureBookkeepingInTransaction, readBookkeeping, recordApplied } from './bookkeeping';
+import { fileChecksum } from './checksum';
+import { listMigrationFiles, type MigrationFile } from './files';
+import { inspect } from './inspect';
+import { buildSql, loadMigration } from './load';
+import { position } from './report';
+import { type Say, shortList, plural } from '../base/text';
+import { readSodaVersions } from './soda';
 import { missingFrom, readShape } from './schema-shape';
-import { lockForTransaction } from '../migrator/lock';
+import { lockForTransaction } from './lock';
 
 export interface AdoptOptions {
   target: DatabaseTarget;
@@ -35,9 +34,7 @@ export interface AdoptOptions {
   warn: Say;
 }
 
-function list(items: string[]): string {
-  return items.length > 5 ? `${items.slice(0, 5).join('; ')}; and ${items.length - 5} more` : items.join('; ');
-}
+const list = (items: string[]) => shortList(items, 5, '; ');
 
 /** The project's migration for each soda version; refuses versions it does not know. */
 function filesForVersions(versions: string[], migrationsDir: string): MigrationFile[] {

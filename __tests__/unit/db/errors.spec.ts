@@ -1,7 +1,7 @@
 import { describeConnectionError, describeQueryError, isTransientConnectionError } from '../../../tool/db/errors';
 import type { DatabaseTarget } from '../../../tool/db/target';
 
-const target: DatabaseTarget = { connectionString: 'postgres://u:pw@h:1/d', host: 'h', port: 1, user: 'u', database: 'd', label: 'u@h:1/d' };
+const target: DatabaseTarget = { connectionString: 'postgres://u:pw@h:1/d', host: 'h', port: 1, user: 'u', database: 'd', label: 'u@h:1/d', parameters: {} };
 const err = (fields: Record<string, string>) => Object.assign(new Error(fields.message ?? 'x'), fields);
 
 describe('connection errors', () => {

@@ -11,17 +11,15 @@
 import type { ColumnDefinitions } from 'node-pg-migrate';
 import { UserError } from '../base/errors';
 import { connect, disconnect, type DatabaseTarget } from '../db';
-import { formatSeconds } from '../base/text';
-import { failureCause, runSteps } from '../migrator/apply';
-import { inspect } from '../migrator/inspect';
-import { buildSql, loadMigration } from '../migrator/load';
-import { refuseEdited, refuseOutOfOrder } from '../migrator/policy';
-import { position } from '../migrator/report';
-import { type Say } from '../base/text';
-import { formatDuration, plural } from '../base/text';
-import { refuseUnadopted } from '../migrator/soda';
+import { formatSeconds, type Say, formatDuration, plural } from '../base/text';
+import { failureCause, runSteps } from './apply';
+import { inspect } from './inspect';
+import { buildSql, loadMigration } from './load';
+import { refuseEdited, refuseOutOfOrder } from './policy';
+import { position } from './report';
+import { refuseUnadopted } from './soda';
 import { advancedSequences, readSequencePositions } from './sequences';
-import { lockForTransaction } from '../migrator/lock';
+import { lockForTransaction } from './lock';
 
 export interface PlanOptions {
   target: DatabaseTarget;
