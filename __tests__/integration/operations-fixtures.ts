@@ -6,8 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli } from '../support/cli';
-import { createTestDatabase, withClient, type TestDatabase } from '../support/database';
+import { createHash } from 'node:crypto';
+import { MIGRATIONS_DIR, runCli } from '../support/cli';
+import { createTestDatabase, templateDatabase, withClient, type TestDatabase } from '../support/database';
 import { migrationFileNames, migrationPrefix } from '../support/migration-prefix';
 
 /** Rows an application would have written: a customer with an order, a second back-office user. */
@@ -18,18 +19,26 @@ export const APPLICATION_ROWS = `
     VALUES (1, currval('transactions_id_seq'), 1, 1, 1000, currval('customers_id_seq'));
   INSERT INTO users (first_name, last_name, email, password) VALUES ('Sam', 'Support', 'sam@example.com', '$2a$12$' || repeat('x', 53));`;
 
-/** A fresh database with the first `count` project migrations applied by `migrate up` (all by default). */
+/**
+ * A fresh database with the first `count` project migrations applied by `migrate up` (all by
+ * default): a copy of a template that the real CLI migrated once per test run.
+ */
 export async function migratedDatabase(prefix: string, count?: number): Promise<TestDatabase> {
-  const db = await createTestDatabase(prefix);
-  const dir = migrationPrefix();
-  try {
-    dir.extendTo(count ?? migrationFileNames().length);
-    const up = await runCli(['migrate', 'up', '--migrations-dir', dir.dir], { env: { DATABASE_URL: db.url } });
-    if (up.code !== 0) throw new Error(`migrate up failed: ${up.stderr}`);
-  } finally {
-    dir.remove();
-  }
-  return db;
+  const names = migrationFileNames().slice(0, count ?? migrationFileNames().length);
+  // The key covers the files' contents: an edited migration builds a new template.
+  const digest = createHash('sha256');
+  for (const name of names) digest.update(name).update(fs.readFileSync(path.join(MIGRATIONS_DIR, name)));
+  const template = await templateDatabase(`migrated_${names.length}_${digest.digest('hex').slice(0, 12)}`, async (url) => {
+    const dir = migrationPrefix();
+    try {
+      dir.extendTo(names.length);
+      const up = await runCli(['migrate', 'up', '--migrations-dir', dir.dir], { env: { DATABASE_URL: url } });
+      if (up.code !== 0) throw new Error(`migrate up failed: ${up.stderr}`);
+    } finally {
+      dir.remove();
+    }
+  });
+  return createTestDatabase(prefix, template);
 }
 
 /** The first 14 digits of the project's first `count` migrations: what soda would have recorded. */

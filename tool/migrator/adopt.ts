@@ -10,7 +10,6 @@
  * the migration lock, so a refusal changes nothing and `migrate up` cannot interleave.
  */
 import { randomBytes } from 'node:crypto';
-import type { ColumnDefinitions } from 'node-pg-migrate';
 import type { Client } from 'pg';
 import { UserError } from '../base/errors';
 import { connect, disconnect, type DatabaseTarget } from '../db';
@@ -19,7 +18,7 @@ import { ensureBookkeepingInTransaction, readBookkeeping, recordApplied } from '
 import { fileChecksum } from './checksum';
 import { listMigrationFiles, type MigrationFile } from './files';
 import { inspect } from './inspect';
-import { buildSql, loadMigration } from './load';
+import { buildSql, migrationsInOrder } from './load';
 import { position } from './report';
 import { type Say, shortList, plural } from '../base/text';
 import { readSodaVersions } from './soda';
@@ -64,14 +63,11 @@ async function checkSchema(client: Client, files: MigrationFile[]): Promise<stri
     await client.query(`CREATE SCHEMA ${scratch}`);
     // Only the scratch schema: unqualified names in the migrations resolve there, never to public.
     await client.query(`SET LOCAL search_path = ${scratch}`);
-    let shorthands: ColumnDefinitions = {};
-    for (const file of files) {
-      const migration = await loadMigration(file);
-      shorthands = { ...shorthands, ...migration.actions.shorthands };
+    for await (const { migration, shorthands } of migrationsInOrder(files)) {
       try {
         await runSteps(client, (await buildSql(client, migration, 'up', shorthands)).steps);
       } catch (error) {
-        throw new UserError(`refusing to adopt: cannot tell what ${file.name} creates (it fails in a scratch schema: ${failureCause(error)}); nothing was changed`);
+        throw new UserError(`refusing to adopt: cannot tell what ${migration.file.name} creates (it fails in a scratch schema: ${failureCause(error)}); nothing was changed`);
       }
     }
     return missingFrom(await readShape(client, scratch), await readShape(client, 'public'));

@@ -9,7 +9,7 @@ import { applyMigration } from './apply';
 import { ensureBookkeeping } from './bookkeeping';
 import { withSession } from './connection';
 import { inspect } from './inspect';
-import { loadInOrder, preloadLibrary } from './load';
+import { migrationsInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
 import { refuseEdited, refuseForeignDirectory } from './policy';
 import { position } from './report';
@@ -66,15 +66,14 @@ export async function migrateDown(options: DownOptions): Promise<{ reverted: str
         applied = state.applied;
 
         const files = new Map(state.files.map((file) => [file.name, file]));
-        const loads = loadInOrder(toRevert.map((name) => files.get(name)!));
         try {
-          for (const [index, name] of toRevert.entries()) {
-            run.current = name;
-            const migration = await loads[index];
+          run.current = toRevert[0];
+          for await (const { migration } of migrationsInOrder(toRevert.map((name) => files.get(name)!))) {
+            run.current = migration.file.name;
             const ms = await applyMigration(client, migration, 'down', { watch: { target, client, warn: options.warn }, progress: run.progress });
-            reverted.push(name);
+            reverted.push(migration.file.name);
             run.current = undefined;
-            say(`reverted ${name} (${formatDuration(ms)})`);
+            say(`reverted ${migration.file.name} (${formatDuration(ms)})`);
           }
         } catch (error) {
           say(`stopped after reverting ${plural(reverted.length, 'migration')} of ${toRevert.length}; ${target.label} is ${position(remaining())}`);

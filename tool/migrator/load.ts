@@ -100,7 +100,7 @@ export async function loadMigration(file: MigrationFile): Promise<LoadedMigratio
  * them, so that loading the next migrations overlaps with the server running the current one.
  * (node-pg-migrate's runner also loads every file before running any.) Await them in order.
  */
-export function loadInOrder(files: MigrationFile[]): Promise<LoadedMigration>[] {
+function loadInOrder(files: MigrationFile[]): Promise<LoadedMigration>[] {
   const loads: Promise<LoadedMigration>[] = [];
   let previous: Promise<unknown> = Promise.resolve();
   for (const file of files) {
@@ -111,6 +111,21 @@ export function loadInOrder(files: MigrationFile[]): Promise<LoadedMigration>[] 
     previous = load.catch(() => {});
   }
   return loads;
+}
+
+/**
+ * The one loop over migrations that up, down, plan and adopt share: each loaded migration in
+ * order, with the shorthands the ones before it exported (as in node-pg-migrate, a migration's
+ * shorthands apply to the later ones of the same run). What is done with each is the caller's.
+ */
+export async function* migrationsInOrder(files: MigrationFile[]): AsyncGenerator<{ migration: LoadedMigration; shorthands: ColumnDefinitions }> {
+  const loads = loadInOrder(files);
+  let shorthands: ColumnDefinitions = {};
+  for (const load of loads) {
+    const migration = await load;
+    shorthands = { ...shorthands, ...migration.actions.shorthands };
+    yield { migration, shorthands };
+  }
 }
 
 /** node-pg-migrate's warnings go to stderr; its info/debug chatter is dropped. */

@@ -8,13 +8,12 @@
  * lock_timeout bounds every lock wait: verifying must neither hang behind the application nor
  * keep it queued behind an ALTER TABLE for long.
  */
-import type { ColumnDefinitions } from 'node-pg-migrate';
 import { UserError } from '../base/errors';
 import { connect, disconnect, type DatabaseTarget } from '../db';
 import { formatSeconds, type Say, formatDuration, plural } from '../base/text';
 import { failureCause, runSteps } from './apply';
 import { inspect } from './inspect';
-import { buildSql, loadMigration } from './load';
+import { buildSql, migrationsInOrder } from './load';
 import { refuseEdited, refuseOutOfOrder } from './policy';
 import { position } from './report';
 import { refuseUnadopted } from './soda';
@@ -65,10 +64,9 @@ export async function planMigrations(options: PlanOptions): Promise<{ pending: s
         say(`${target.label} is up to date, ${position(state)} (a migration run applied the rest while this one waited); nothing pending`);
         return { pending: [] };
       }
-      let shorthands: ColumnDefinitions = {};
-      for (const [index, file] of state.pending.entries()) {
-        const migration = await loadMigration(file);
-        shorthands = { ...shorthands, ...migration.actions.shorthands };
+      let index = 0;
+      for await (const { migration, shorthands } of migrationsInOrder(state.pending)) {
+        const file = migration.file;
         let steps: string[];
         let verified = true;
         try {
@@ -85,7 +83,7 @@ export async function planMigrations(options: PlanOptions): Promise<{ pending: s
           if (LOCK_TIMEOUT.test(cause)) throw new UserError(`cannot verify ${file.name}: a table it changes stayed in use for more than ${wait} (lock timeout); retry, or raise --lock-timeout`);
           throw new UserError(`pending migration ${file.name} fails: ${cause}; nothing was changed`);
         }
-        say(`-- ${index + 1}/${state.pending.length} ${file.name}${verified ? '' : ' (NOT verified: it runs outside a transaction, pgm.noTransaction())'}`);
+        say(`-- ${++index}/${state.pending.length} ${file.name}${verified ? '' : ' (NOT verified: it runs outside a transaction, pgm.noTransaction())'}`);
         for (const step of steps) say(step);
         say('');
       }

@@ -6,14 +6,13 @@
  * naming the migration, the checksum committed with the migration, a readiness wait, a lock
  * that waits (bounded) instead of failing, and a no-op path that loads no migration at all.
  */
-import type { ColumnDefinitions } from 'node-pg-migrate';
 import type { DatabaseTarget } from '../db';
 import { interruptible } from '../base/interruption';
 import { applyMigration } from './apply';
 import { ensureBookkeeping, type Queryable } from './bookkeeping';
 import { withSession } from './connection';
 import { inspect } from './inspect';
-import { loadInOrder, preloadLibrary } from './load';
+import { migrationsInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
 import { refuseEdited, refuseForeignDirectory, refuseOutOfOrder } from './policy';
 import { position, positionOf } from './report';
@@ -94,19 +93,14 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
           say(`${target.label} is up to date, ${position(current)} (applied by another run while this one waited); nothing to migrate`);
           return { applied: [] };
         }
-        let shorthands: ColumnDefinitions = {};
         try {
-          const loads = loadInOrder(current.pending);
-          for (const [index, file] of current.pending.entries()) {
-            run.current = file.name;
-            const migration = await loads[index];
-            // As in node-pg-migrate, shorthands exported by a migration apply to the later ones
-            // (here: the later ones of this run; this project's migrations use none).
-            shorthands = { ...shorthands, ...migration.actions.shorthands };
+          run.current = current.pending[0].name;
+          for await (const { migration, shorthands } of migrationsInOrder(current.pending)) {
+            run.current = migration.file.name;
             const ms = await applyMigration(client, migration, 'up', { shorthands, watch: { target, client, warn: options.warn }, progress: run.progress });
-            applied.push(file.name);
+            applied.push(migration.file.name);
             run.current = undefined;
-            say(`applied ${file.name} (${formatDuration(ms)})`);
+            say(`applied ${migration.file.name} (${formatDuration(ms)})`);
           }
         } catch (error) {
           // Whatever stopped the run (a migration, a lost connection, a refused statement),
