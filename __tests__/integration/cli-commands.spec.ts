@@ -6,13 +6,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { CLI, PROJECT_ROOT, runCli } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { runProcess } from '../support/process';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir, writeMigration } from './migrator-fixtures';
+import { tempDir } from '../support/temp';
 
 const VERSION = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -193,7 +193,7 @@ describe('shell, backup and restore forms', () => {
   let dir: string;
   beforeAll(async () => {
     db = await createTestDatabase('cli_forms');
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'usualstore-forms-'));
+    dir = tempDir('forms');
     await query(db.url, "CREATE TABLE items (id serial PRIMARY KEY, label text); INSERT INTO items (label) VALUES ('a'), ('b')");
   });
   afterAll(async () => {

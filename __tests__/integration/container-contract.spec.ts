@@ -4,11 +4,11 @@
  * JSON and run against PostgreSQL 15 started with exactly those flags. A typo in a flag (or in
  * pg_isready's options) fails here.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { makeCheckout, removeCheckout, run } from '../support/checkout';
+import { runProcess } from '../support/process';
 import { startTestServer, TestServer } from '../support/test-server';
 
 interface ContainerJson {
@@ -17,15 +17,9 @@ interface ContainerJson {
   healthcheck: { test: string[] };
 }
 
-function exitCode(command: string, args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
-  });
+async function exitCode(command: string, args: string[]): Promise<{ code: number; output: string }> {
+  const result = await runProcess(command, args, { cwd: process.cwd(), env: process.env });
+  return { code: result.code, output: result.stdout + result.stderr };
 }
 
 async function synthesizedContainer(): Promise<ContainerJson> {

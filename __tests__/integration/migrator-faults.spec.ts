@@ -5,7 +5,6 @@
  * of the faults issue; signals go to the real process, locks are held by real second sessions.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -13,6 +12,7 @@ import { eventually, runCli, startCli } from '../support/cli';
 import { createTestDatabase, serverUrl, TestDatabase, urlFor, withClient } from '../support/database';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir, writeMigration } from './migrator-fixtures';
+import { tempDir } from '../support/temp';
 
 const LOCK_ID = '7241865325823964';
 const ALTER = { name: '20240101000004_add_size', up: 'ALTER TABLE things ADD COLUMN size integer', down: 'ALTER TABLE things DROP COLUMN size' };
@@ -101,7 +101,7 @@ describe('a migration that needs a table an application holds', () => {
   it('(2) a killed run releases its session, its locks and the migration lock within seconds', async () => {
     const running = startCli(['migrate', 'up', '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
     await eventually(async () => (await migratorSessions(db.url)).some((s) => s.waiting), 'the migration to wait for its lock');
-    running.kill('SIGKILL');
+    running.child.kill('SIGKILL');
     await running.done;
     const killedAt = Date.now();
     // client_connection_check_interval (1 s) ends the orphaned session; without it, it would
@@ -120,7 +120,7 @@ describe('a migration that needs a table an application holds', () => {
   ] as const)('(3) %s: exits %i saying what was interrupted and where the database is', async (signal, code) => {
     const running = startCli(['migrate', 'up', '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
     await eventually(async () => (await migratorSessions(db.url)).some((s) => s.waiting), 'the migration to wait for its lock');
-    running.kill(signal);
+    running.child.kill(signal);
     const result = await running.done;
     expect(result.code).toBe(code);
     expect(result.stderr.trim().split('\n').at(-1)).toMatch(
@@ -240,7 +240,7 @@ describe('no silent no-ops', () => {
   });
 
   it('(8) an empty or foreign --migrations-dir against applied migrations is refused, changing nothing', async () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'usualstore-empty-'));
+    const empty = tempDir('empty');
     const foreign = makeMigrationsDir([{ name: '20250101000001_other', up: 'CREATE TABLE other (id int)' }]);
     try {
       let result = await up(empty);

@@ -3,9 +3,9 @@
  * controls exactly which migrations exist, independent of the 25 real ones.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { tempDir } from '../support/temp';
 
 export interface FixtureMigration {
   name: string;
@@ -30,7 +30,7 @@ export function writeMigration(dir: string, migration: FixtureMigration): string
 }
 
 export function makeMigrationsDir(migrations: FixtureMigration[]): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'usualstore-migrator-'));
+  const dir = tempDir('migrator');
   for (const migration of migrations) writeMigration(dir, migration);
   return dir;
 }

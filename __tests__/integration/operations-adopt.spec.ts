@@ -11,7 +11,8 @@ import { dataSnapshot, schemaSnapshot } from '../support/catalog';
 import { createTestDatabase, withClient, type TestDatabase } from '../support/database';
 import { migrationFileNames } from '../support/migration-prefix';
 import { expectOneLine, query } from './migrator-fixtures';
-import { leaveEmptyPgmigrations, sodaDatabase, tempDir } from './operations-fixtures';
+import { leaveEmptyPgmigrations, sodaDatabase } from './operations-fixtures';
+import { tempDir } from '../support/temp';
 
 const cli = (url: string, ...args: string[]) => runCli(args, { env: { DATABASE_URL: url } });
 const NAMES = migrationFileNames().map((f) => f.replace(/\.ts$/, ''));

@@ -13,7 +13,8 @@ import { dataSnapshot, schemaSnapshot } from '../support/catalog';
 import { createTestDatabase, withClient, type TestDatabase } from '../support/database';
 import { expectOneLine, query } from './migrator-fixtures';
 import { looseDefinition } from '../../tool/migrator/schema-shape';
-import { APPLICATION_ROWS, migratedDatabase, tempDir } from './operations-fixtures';
+import { APPLICATION_ROWS, migratedDatabase } from './operations-fixtures';
+import { tempDir } from '../support/temp';
 
 const cli = (url: string, args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { env: { DATABASE_URL: url, ...env } });
 

@@ -10,7 +10,8 @@ import { eventually, runCli, startCli } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { migrationPrefix } from '../support/migration-prefix';
 import { expectOneLine, query } from './migrator-fixtures';
-import { migratedDatabase, tempDir } from './operations-fixtures';
+import { migratedDatabase } from './operations-fixtures';
+import { tempDir } from '../support/temp';
 
 const cli = (url: string, args: string[]) => runCli(args, { env: { DATABASE_URL: url } });
 const start = (url: string, args: string[]) => startCli(args, { env: { DATABASE_URL: url } });
@@ -58,7 +59,7 @@ describe('backup and restore under faults', () => {
     const file = path.join(dir, 'term.dump');
     const running = start(source.url, ['backup', file, '--lock-timeout', '60']);
     await eventually(async () => (await toolSessions(source.url, 'pg_dump')).some((s) => s.waiting), 'pg_dump to wait for its lock');
-    running.kill('SIGTERM');
+    running.child.kill('SIGTERM');
     const result = await running.done;
     expect(result.code).toBe(143);
     expect(expectOneLine(result.stderr)).toMatch(/^usualstore-db: interrupted by SIGTERM: backup of postgres@\S+ stopped; nothing was written to \S+\/term\.dump$/);
@@ -72,7 +73,7 @@ describe('backup and restore under faults', () => {
     const file = path.join(dir, 'kill.dump');
     const running = start(source.url, ['backup', file, '--lock-timeout', '60']);
     await eventually(async () => (await toolSessions(source.url, 'pg_dump')).some((s) => s.waiting), 'pg_dump to wait for its lock');
-    running.kill('SIGKILL');
+    running.child.kill('SIGKILL');
     await running.done;
     // Its pg_dump got the parent-death signal: it does not go on to write a complete dump.
     await eventually(async () => (await toolSessions(source.url, 'pg_dump')).length === 0, 'pg_dump to leave the server', 5000);
@@ -113,7 +114,7 @@ describe('backup and restore under faults', () => {
       app = await holdLock(target.url, 'SELECT count(*) FROM widgets');
       const running = start(target.url, ['restore', archive, '--force', '--yes', '--lock-timeout', '60']);
       await eventually(async () => (await toolSessions(target.url, RESTORE_SESSION)).some((s) => s.waiting), 'pg_restore to wait for its lock');
-      running.kill(signal);
+      running.child.kill(signal);
       const result = await running.done;
       if (signal === 'SIGTERM') {
         expect(result.code).toBe(143);
@@ -180,7 +181,7 @@ describe('(11) an interrupted first run keeps the demo ids', () => {
         async () => (await query<{ n: number }>(db.url, "select count(*)::int as n from pg_stat_activity where application_name = 'usualstore-db' and wait_event_type = 'Lock' and datname = current_database()"))[0].n > 0,
         'seed_widgets to wait for the payment insert',
       );
-      running.kill('SIGKILL');
+      running.child.kill('SIGKILL');
       await running.done;
       await app.query('ROLLBACK');
     } finally {

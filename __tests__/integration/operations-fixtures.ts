@@ -4,7 +4,6 @@
  * application data in them.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { MIGRATIONS_DIR, runCli } from '../support/cli';
@@ -68,8 +67,4 @@ export async function sodaDatabase(prefix: string, count = 24): Promise<TestData
  * pgmigrations (its exact definition), empty. */
 export async function leaveEmptyPgmigrations(url: string): Promise<void> {
   await withClient(url, (c) => c.query('CREATE TABLE pgmigrations (id SERIAL PRIMARY KEY, name varchar(255) NOT NULL, run_on timestamp NOT NULL)'));
-}
-
-export function tempDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `usualstore-${label}-`));
 }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../support/cli';
 import { cdktfSynth, makeCheckout, readTree, removeCheckout, run } from '../support/checkout';
+import { tempDir } from '../support/temp';
 
 // Distinct markers per channel, so that a failure says which one leaked.
 const SECRETS = {
@@ -93,7 +94,7 @@ describe('cdktf synth --output', () => {
   let outside: string;
   beforeAll(() => {
     dir = makeCheckout('synth-output');
-    outside = fs.mkdtempSync(path.join(os.tmpdir(), 'usualstore-synth-out-'));
+    outside = tempDir('synth-out');
   });
   afterAll(() => {
     removeCheckout(dir);

