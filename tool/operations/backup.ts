@@ -96,6 +96,8 @@ export async function backup(options: BackupOptions): Promise<void> {
   if (route.kind === 'local') await checkReachable(route.target);
 
   removeAbandonedPartials(file);
+  // Progress for a person waiting (a large database takes minutes); scripts see only the result.
+  if (process.stderr.isTTY) process.stderr.write(`usualstore-db: backing up ${route.label} to ${file} (${route.why}); Ctrl-C stops it and writes nothing\n`);
   const temp = path.join(path.dirname(file), partialName(file, process.pid, randomBytes(3).toString('hex')));
   // Owner-only: a dump holds every password hash and customer record.
   const fd = fs.openSync(temp, 'wx', 0o600);
