@@ -9,7 +9,8 @@ import path from 'node:path';
 import { App, Testing } from 'cdktf';
 import { addUsualstoreStacks } from '../../stacks/app';
 import { ConfigError, loadConfig } from '../../config/database';
-import { migrationsHash } from '../../stacks/constructs/migrations-hash';
+import { createHash } from 'node:crypto';
+import { migrationChecksums } from '../../stacks/constructs/migrations-hash';
 import { MIGRATIONS_DIR, PROJECT_ROOT } from '../support/cli';
 import { makeCheckout, removeCheckout, run, TEST_OUT } from '../support/checkout';
 
@@ -28,13 +29,16 @@ function dirWith(files: Record<string, string>): string {
   return dir;
 }
 
-describe('migrationsHash', () => {
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+describe('migrationChecksums', () => {
   const base = { '001_a.ts': 'create a', '002_b.ts': 'create b' };
 
-  it('depends on content only: the same files in another directory, written in another order, hash the same', () => {
+  it("is each file's sha256 (the migrator's checksum) by name; content only, whatever the directory or the order written", () => {
     const reversed = Object.fromEntries(Object.entries(base).reverse());
-    expect(migrationsHash(dirWith(base))).toBe(migrationsHash(dirWith(reversed)));
-    expect(migrationsHash(dirWith(base))).toMatch(/^[0-9a-f]{64}$/);
+    expect(migrationChecksums(dirWith(base))).toEqual(migrationChecksums(dirWith(reversed)));
+    expect(migrationChecksums(dirWith(base))).toEqual({ '001_a.ts': sha256('create a'), '002_b.ts': sha256('create b') });
+    expect(Object.keys(migrationChecksums(dirWith(reversed)))).toEqual(['001_a.ts', '002_b.ts']);
   });
 
   it.each([
@@ -45,17 +49,17 @@ describe('migrationsHash', () => {
     ['bytes moved from one file to the next', { '001_a.ts': 'create ', '002_b.ts': 'acreate b' }],
     ['a file in a subdirectory', { ...base, 'lib/helper.ts': 'x' }],
   ])('changes with %s', (_name, files) => {
-    expect(migrationsHash(dirWith(files))).not.toBe(migrationsHash(dirWith(base)));
+    expect(migrationChecksums(dirWith(files))).not.toEqual(migrationChecksums(dirWith(base)));
   });
 
   it('ignores dotfiles (editor swap files, .DS_Store), which the migrator ignores too', () => {
-    expect(migrationsHash(dirWith({ ...base, '.DS_Store': 'x', '.002_b.ts.swp': 'y' }))).toBe(migrationsHash(dirWith(base)));
+    expect(migrationChecksums(dirWith({ ...base, '.DS_Store': 'x', '.002_b.ts.swp': 'y' }))).toEqual(migrationChecksums(dirWith(base)));
   });
 
   it('refuses a missing directory or a file with a one-line configuration error', () => {
-    expect(() => migrationsHash(path.join(scratch, 'nope'))).toThrow(new ConfigError(`migrations directory ${path.join(scratch, 'nope')} does not exist`));
+    expect(() => migrationChecksums(path.join(scratch, 'nope'))).toThrow(new ConfigError(`migrations directory ${path.join(scratch, 'nope')} does not exist`));
     const file = path.join(dirWith(base), '001_a.ts');
-    expect(() => migrationsHash(file)).toThrow(new ConfigError(`migrations directory ${file} is not a directory`));
+    expect(() => migrationChecksums(file)).toThrow(new ConfigError(`migrations directory ${file} is not a directory`));
   });
 });
 
@@ -72,7 +76,8 @@ describe("the database stack's hook", () => {
 
   it('runs after the container, and again only when the migrations change', () => {
     expect(hook.depends_on).toEqual(['docker_container.database']);
-    expect(hook.triggers_replace).toEqual({ migrations_sha256: migrationsHash(MIGRATIONS_DIR) });
+    expect(hook.triggers_replace).toEqual(migrationChecksums(MIGRATIONS_DIR));
+    expect(hook.triggers_replace['20241204063421_seed_widgets.ts']).toMatch(/^[0-9a-f]{64}$/);
     expect(exec.when).toBeUndefined();
   });
 

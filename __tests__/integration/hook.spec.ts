@@ -98,7 +98,9 @@ describe('the migration hook, deployed by Terraform', () => {
     const plan = await tf('plan', '-detailed-exitcode');
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain(`${HOOK_ADDRESS} must be replaced`);
-    expect(plan.stdout).toMatch(/~ migrations_sha256 = "[0-9a-f]{64}" -> "[0-9a-f]{64}"/);
+    // The plan names the migration a reviewer is about to run (the rest are hidden as unchanged).
+    expect(plan.stdout).toMatch(new RegExp(`^ +\\+ "${ADDED.name}\\.ts" += "[0-9a-f]{64}"$`, 'm'));
+    expect(plan.stdout).toMatch(/# \(26 unchanged attributes hidden\)/); // the 25 and superseded-checksums.json
     expect(plan.stdout).toContain('1 to add, 0 to change, 1 to destroy');
 
     const result = await apply();
@@ -123,6 +125,9 @@ describe('the migration hook, deployed by Terraform', () => {
   it('fixing the migration and applying again finishes the job', async () => {
     writeMigration(migrationsDir, FIXED);
     synth();
+    // An edited file shows as its own change, old and new checksum.
+    const edited = await tf('plan', '-detailed-exitcode');
+    expect(edited.stdout).toMatch(new RegExp(`^ +~ "${BROKEN.name}\\.ts" += "[0-9a-f]{64}" -> "[0-9a-f]{64}"$`, 'm'));
     const result = await apply();
     expect(result.code).toBe(0);
     expect(appliedBy(result)).toEqual([BROKEN.name]);

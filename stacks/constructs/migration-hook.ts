@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Construct } from 'constructs';
 import { DataResource, Fn, ITerraformDependable } from 'cdktf';
 import { fromStackDir, PROJECT_ROOT } from '../stack-paths';
-import { migrationsHash } from './migrations-hash';
+import { migrationChecksums } from './migrations-hash';
 
 export interface MigrationHookProps {
   /** Where the migrator connects from this machine (the container's published address). */
@@ -45,20 +45,20 @@ export function passwordlessUrl(props: Pick<MigrationHookProps, 'host' | 'port' 
 
 export class MigrationHook extends Construct {
   readonly resource: DataResource;
-  /** The triggers_replace value: sha256 of the migrations directory at synth. */
-  readonly migrationsHash: string;
+  /** The triggers_replace value: each migration file's sha256 at synth, by file name. */
+  readonly migrationChecksums: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: MigrationHookProps) {
     super(scope, id);
     const migrationsDir = path.resolve(props.migrationsDir ?? path.join(PROJECT_ROOT, 'migrations'));
-    this.migrationsHash = migrationsHash(migrationsDir);
+    this.migrationChecksums = migrationChecksums(migrationsDir);
 
     // Terraform runs provisioners in the stack's working directory: paths are relative to it.
     const cli = fromStackDir(this, path.join(PROJECT_ROOT, 'bin', 'usualstore-db.js'));
     const command = ['node', cli, 'migrate', 'up', '--wait', String(props.waitSeconds), '--migrations-dir', fromStackDir(this, migrationsDir)];
 
     this.resource = new DataResource(this, 'hook', {
-      triggersReplace: { migrations_sha256: this.migrationsHash },
+      triggersReplace: this.migrationChecksums,
       dependsOn: props.dependsOn,
       provisioners: [
         {

@@ -1,7 +1,11 @@
 /**
- * A content hash of a migrations directory, taken at synth: the migration hook's
- * triggers_replace. Same files and bytes give the same hash on any machine and checkout path, so
- * unchanged migrations plan no change; any added, renamed or edited file changes it.
+ * The checksums of a migrations directory, taken at synth: the migration hook's
+ * triggers_replace, one entry per file, so that the plan of a pull request names what changed:
+ * `+ "20261201090000_add_x.ts" = "…"` for an added migration, `~ "…_seed_widgets.ts" = "…" -> "…"`
+ * for an edited one. Each value is the sha256 of the file's bytes, the same checksum the migrator
+ * records in pgmigrations_checksums. Same files and bytes give the same map on any machine and
+ * checkout path, so unchanged migrations plan no change; any added, renamed or edited file
+ * changes it.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -23,11 +27,8 @@ function filesUnder(dir: string, prefix = ''): [string, string][] {
   return found.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/**
- * sha256 over (name, length, bytes) of every file, in name order. The length prefix keeps the
- * boundaries unambiguous: moving bytes from one file to the next changes the hash.
- */
-export function migrationsHash(dir: string): string {
+/** File (relative POSIX path) -> sha256 of its bytes, for every file, in name order. */
+export function migrationChecksums(dir: string): Record<string, string> {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(dir);
@@ -35,11 +36,7 @@ export function migrationsHash(dir: string): string {
     throw new ConfigError(`migrations directory ${dir} does not exist`);
   }
   if (!stat.isDirectory()) throw new ConfigError(`migrations directory ${dir} is not a directory`);
-  const hash = createHash('sha256');
-  for (const [rel, file] of filesUnder(dir)) {
-    const bytes = fs.readFileSync(file);
-    hash.update(`${rel}\0${bytes.length}\0`);
-    hash.update(bytes);
-  }
-  return hash.digest('hex');
+  const checksums: Record<string, string> = {};
+  for (const [rel, file] of filesUnder(dir)) checksums[rel] = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  return checksums;
 }
