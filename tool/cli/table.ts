@@ -67,10 +67,25 @@ export const COMMANDS: CommandSpec[] = [
   {
     words: ['migrate', 'plan'],
     summary: 'print the SQL migrate up would run, verified in a rolled-back transaction',
+    details: 'Verifying takes the locks the migrations take (bounded by --lock-timeout) and draws sequence numbers; --print-only touches nothing.',
     connects: true,
-    options: { ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(5), ...ALLOW_EDITED },
+    options: {
+      'print-only': { type: 'boolean', description: 'only print the SQL: run nothing, take no lock (for a shared database)' },
+      ...MIGRATIONS_DIR,
+      ...LOCK_TIMEOUT(5),
+      ...ALLOW_EDITED,
+    },
     exitCodes: '0 nothing pending, 2 pending (and all of it runs), 1 error',
     handler: () => require('./commands/migrate/plan').run,
+  },
+  {
+    words: ['migrate', 'lint'],
+    summary: 'squawk over the SQL each migration would run (the ones named, else those after the baseline)',
+    details: 'Flags statements that hold long locks, rewrite tables, add constraints without NOT VALID, and more. Rules: .squawk.toml; baseline: migrations-lint.json. No database needed.',
+    positionals: [{ name: 'NAME', required: false, many: true }],
+    options: { ...JSON_OUTPUT, ...MIGRATIONS_DIR },
+    exitCodes: '0 no finding, 1 a finding or an error',
+    handler: () => require('./commands/migrate/lint').run,
   },
   {
     words: ['migrate', 'adopt'],

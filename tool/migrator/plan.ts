@@ -9,9 +9,11 @@
  * keep it queued behind an ALTER TABLE for long.
  */
 import { UserError } from '../base/errors';
+import type { Client } from 'pg';
 import { connect, disconnect, type DatabaseTarget } from '../db';
 import { formatSeconds, type Say, formatDuration, plural } from '../base/text';
 import { failureCause, runSteps } from './apply';
+import type { MigrationFile } from './files';
 import { inspect } from './inspect';
 import { buildSql, migrationsInOrder } from './load';
 import { refuseEdited, refuseOutOfOrder } from './policy';
@@ -25,6 +27,9 @@ export interface PlanOptions {
   migrationsDir: string;
   lockTimeoutMs: number;
   allowEdited: boolean;
+  /** Print the SQL only: no statement of the migrations runs, no lock is taken, no sequence
+   * moves (what a pull-request check runs against a shared database). */
+  printOnly?: boolean;
   /** The plan itself (stdout). */
   say: Say;
   /** Notes about it (stderr). */
@@ -50,6 +55,7 @@ export async function planMigrations(options: PlanOptions): Promise<{ pending: s
       say(`${target.label} is up to date, ${position(state)}; nothing pending`);
       return { pending: [] };
     }
+    if (options.printOnly) return await printOnly(client, state.pending, options, started);
     const sequencesBefore = await readSequencePositions(client);
     const wait = formatSeconds(options.lockTimeoutMs);
     const unverified: string[] = [];
@@ -101,4 +107,33 @@ export async function planMigrations(options: PlanOptions): Promise<{ pending: s
   } finally {
     await disconnect(client);
   }
+}
+
+/**
+ * The SQL of the pending migrations, built in a READ ONLY transaction (a migration that reads the
+ * database to build its SQL still may; one that writes cannot) and never run.
+ */
+async function printOnly(client: Client, pending: MigrationFile[], options: PlanOptions, started: number): Promise<{ pending: string[] }> {
+  const { target, say } = options;
+  await client.query('BEGIN TRANSACTION READ ONLY');
+  try {
+    let index = 0;
+    for await (const { migration, shorthands } of migrationsInOrder(pending)) {
+      let sql;
+      try {
+        sql = await buildSql(client, migration, 'up', shorthands);
+      } catch (error) {
+        throw new UserError(`cannot print ${migration.file.name}: ${failureCause(error)}; nothing was changed`);
+      }
+      say(`-- ${++index}/${pending.length} ${migration.file.name} (printed, not run${sql.transactional ? '' : '; runs outside a transaction, pgm.noTransaction()'})`);
+      for (const step of sql.steps) say(step);
+      say('');
+    }
+  } finally {
+    await client.query('ROLLBACK').catch(() => {});
+  }
+  say(
+    `${plural(pending.length, 'pending migration')} of ${target.label} printed in ${formatDuration(performance.now() - started)}, not run (print-only: no lock taken, no statement run, no sequence moved); migrate plan without --print-only verifies them`,
+  );
+  return { pending: pending.map((file) => file.name) };
 }

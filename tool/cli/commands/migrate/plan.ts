@@ -12,6 +12,6 @@ export const EXIT_PENDING = 2;
 export async function run(input: CommandInput): Promise<number> {
   const lockTimeoutMs = seconds(input, 'lock-timeout', DEFAULT_PLAN_LOCK_TIMEOUT_MS);
   const dir = migrationsDir(input);
-  const { pending } = await planMigrations({ lockTimeoutMs, migrationsDir: dir, target: target(input), allowEdited: flag(input, 'allow-edited'), say, warn });
+  const { pending } = await planMigrations({ lockTimeoutMs, migrationsDir: dir, target: target(input), allowEdited: flag(input, 'allow-edited'), printOnly: flag(input, 'print-only'), say, warn });
   return pending.length > 0 ? EXIT_PENDING : 0;
 }

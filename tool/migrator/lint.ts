@@ -1,0 +1,140 @@
+/**
+ * `migrate lint`: squawk (https://squawkhq.com) over the SQL each migration would execute, the
+ * SQL that `migrate plan` extracts, so TypeScript migrations are judged as well as SQL ones, and
+ * prefixed with the bounds the migrator sets for each migration (SET LOCAL lock_timeout and
+ * statement_timeout), so that squawk sees what really runs. No database is needed: migrations
+ * are built offline (one that reads the database to build its SQL is reported as such).
+ *
+ * Which migrations: the ones named, else every migration after the baseline in
+ * migrations-lint.json (the history every installation has applied is not re-judged: a finding
+ * there could only be fixed by a new migration). The rules are squawk's, minus those .squawk.toml
+ * excludes with its reasons; both files are reviewed like code.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { UserError } from '../base/errors';
+import { oneLine } from '../base/text';
+import { MIGRATION_LOCK_TIMEOUT_MS, MIGRATION_STATEMENT_TIMEOUT_MS } from './apply';
+import { compareMigrations, listMigrationFiles, versionOf, type MigrationFile } from './files';
+import type { Queryable } from './bookkeeping';
+import { buildSql, migrationsInOrder } from './load';
+
+export interface LintFinding {
+  migration: string;
+  rule: string;
+  level: string;
+  message: string;
+  help: string | null;
+  /** The statement squawk points at, on one line. */
+  statement: string;
+}
+
+export interface LintOptions {
+  migrationsDir: string;
+  /** The project root: where .squawk.toml and migrations-lint.json are. */
+  projectDir: string;
+  /** Migration names to lint; none: every one after the baseline. */
+  names: string[];
+}
+
+export interface LintResult {
+  linted: string[];
+  baseline: string | null;
+  findings: LintFinding[];
+}
+
+export const LINT_BASELINE_FILE = 'migrations-lint.json';
+export const SQUAWK_CONFIG_FILE = '.squawk.toml';
+
+function readBaseline(projectDir: string): string | null {
+  const file = path.join(projectDir, LINT_BASELINE_FILE);
+  if (!fs.existsSync(file)) return null;
+  try {
+    const { baseline } = JSON.parse(fs.readFileSync(file, 'utf8')) as { baseline?: unknown };
+    if (typeof baseline !== 'string' || versionOf(baseline) === undefined) throw new Error('expected { "baseline": "<migration name>", "why": "…" }');
+    return baseline;
+  } catch (error) {
+    throw new UserError(`${file} is not valid: ${(error as Error).message}`);
+  }
+}
+
+function selectFiles(files: MigrationFile[], options: LintOptions, baseline: string | null): MigrationFile[] {
+  if (options.names.length > 0) {
+    const byName = new Map(files.map((file) => [file.name, file]));
+    const unknown = options.names.filter((name) => !byName.has(name));
+    if (unknown.length > 0) throw new UserError(`no migration ${unknown.join(', ')} in ${options.migrationsDir}`);
+    return options.names.map((name) => byName.get(name)!);
+  }
+  if (baseline === null) return files;
+  const through = { name: baseline, version: versionOf(baseline)! };
+  return files.filter((file) => compareMigrations(file, through) > 0);
+}
+
+/** A database that is not there: a migration that reads one to build its SQL says so. */
+const OFFLINE = {
+  query: () => Promise.reject(new UserError('it reads the database to build its SQL, which lint does not connect to; review its SQL with migrate plan')),
+};
+
+function squawkBin(): string {
+  try {
+    return path.join(path.dirname(require.resolve('squawk-cli/package.json')), 'js', 'bin', 'squawk');
+  } catch {
+    throw new UserError('squawk-cli is not installed (a devDependency of this project): run npm ci');
+  }
+}
+
+interface SquawkViolation {
+  file: string;
+  line: number;
+  column: number;
+  line_end: number;
+  column_end: number;
+  level: string;
+  message: string;
+  help: string | null;
+  rule_name: string;
+}
+
+export async function lintMigrations(options: LintOptions): Promise<LintResult> {
+  const baseline = readBaseline(options.projectDir);
+  const selected = selectFiles(listMigrationFiles(options.migrationsDir), options, baseline);
+  if (selected.length === 0) return { linted: [], baseline, findings: [] };
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'usualstore-lint-'));
+  try {
+    const sqlFiles = new Map<string, { migration: string; text: string }>();
+    for await (const { migration, shorthands } of migrationsInOrder(selected)) {
+      let steps: string[];
+      try {
+        steps = (await buildSql(OFFLINE as unknown as Queryable, migration, 'up', shorthands)).steps;
+      } catch (error) {
+        throw new UserError(`cannot lint ${migration.file.name}: ${error instanceof Error ? oneLine(error.message) : String(error)}`);
+      }
+      // What the migrator runs: its bounds first, then the migration's statements.
+      const text = [`SET LOCAL lock_timeout = ${MIGRATION_LOCK_TIMEOUT_MS};`, `SET LOCAL statement_timeout = ${MIGRATION_STATEMENT_TIMEOUT_MS};`, ...steps].join('\n') + '\n';
+      const file = path.join(work, `${migration.file.name}.sql`);
+      fs.writeFileSync(file, text);
+      sqlFiles.set(file, { migration: migration.file.name, text });
+    }
+    const config = path.join(options.projectDir, SQUAWK_CONFIG_FILE);
+    const args = [squawkBin(), ...(fs.existsSync(config) ? ['--config', config] : []), '--reporter', 'json', ...sqlFiles.keys()];
+    const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (run.error) throw new UserError(`cannot run squawk: ${run.error.message}`);
+    let violations: SquawkViolation[];
+    try {
+      violations = JSON.parse(run.stdout || '[]') as SquawkViolation[];
+    } catch {
+      throw new UserError(`squawk failed (exit ${run.status}): ${oneLine(run.stderr || run.stdout).slice(0, 300)}`);
+    }
+    const findings = violations.map((v) => {
+      const source = sqlFiles.get(v.file);
+      const lines = (source?.text ?? '').split('\n');
+      const statement = v.line === v.line_end ? lines[v.line]?.slice(v.column, v.column_end) : lines.slice(v.line, v.line_end + 1).join(' ');
+      return { migration: source?.migration ?? path.basename(v.file, '.sql'), rule: v.rule_name, level: v.level.toLowerCase(), message: v.message, help: v.help, statement: oneLine(statement ?? '') };
+    });
+    return { linted: selected.map((file) => file.name), baseline, findings };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
