@@ -88,6 +88,15 @@ export const COMMANDS: CommandSpec[] = [
     handler: () => require('./commands/migrate/lint').run,
   },
   {
+    words: ['migrate', 'drift'],
+    summary: 'compare the live schema with what its applied migrations build; list every difference',
+    details: 'Tables, columns (type, NOT NULL, default), constraints and indexes, both ways. Builds in a scratch schema inside a rolled-back transaction: changes nothing.',
+    connects: true,
+    options: { ...JSON_OUTPUT, ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(5, 'a lock') },
+    exitCodes: '0 no drift, 2 drift, 1 an error',
+    handler: () => require('./commands/migrate/drift').run,
+  },
+  {
     words: ['migrate', 'adopt'],
     summary: "take over a database migrated by soda: check its schema, record its migrations as applied",
     connects: true,

@@ -9,20 +9,17 @@
  * with public's, and the savepoint is rolled back. Everything happens in one transaction holding
  * the migration lock, so a refusal changes nothing and `migrate up` cannot interleave.
  */
-import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 import { UserError } from '../base/errors';
 import { connect, disconnect, type DatabaseTarget } from '../db';
-import { failureCause, runSteps } from './apply';
 import { ensureBookkeepingInTransaction, readBookkeeping, recordApplied } from './bookkeeping';
 import { fileChecksum } from './checksum';
 import { listMigrationFiles, type MigrationFile } from './files';
 import { inspect } from './inspect';
-import { buildSql, migrationsInOrder } from './load';
 import { position } from './report';
 import { type Say, shortList, plural } from '../base/text';
 import { readSodaVersions } from './soda';
-import { missingFrom, readShape } from './schema-shape';
+import { missingFrom, readShape, shapeBuiltBy } from './schema-shape';
 import { lockForTransaction } from './lock';
 
 export interface AdoptOptions {
@@ -57,24 +54,8 @@ function filesForVersions(versions: string[], migrationsDir: string): MigrationF
 
 /** Runs the migrations in a scratch schema and lists what public lacks of what they made. */
 async function checkSchema(client: Client, files: MigrationFile[]): Promise<string[]> {
-  const scratch = `usualstore_adopt_${randomBytes(4).toString('hex')}`;
-  await client.query('SAVEPOINT adopt_check');
-  try {
-    await client.query(`CREATE SCHEMA ${scratch}`);
-    // Only the scratch schema: unqualified names in the migrations resolve there, never to public.
-    await client.query(`SET LOCAL search_path = ${scratch}`);
-    for await (const { migration, shorthands } of migrationsInOrder(files)) {
-      try {
-        await runSteps(client, (await buildSql(client, migration, 'up', shorthands)).steps);
-      } catch (error) {
-        throw new UserError(`refusing to adopt: cannot tell what ${migration.file.name} creates (it fails in a scratch schema: ${failureCause(error)}); nothing was changed`);
-      }
-    }
-    return missingFrom(await readShape(client, scratch), await readShape(client, 'public'));
-  } finally {
-    // Undoes the scratch schema, its rows and the search_path; also recovers from a failed step.
-    await client.query('ROLLBACK TO SAVEPOINT adopt_check');
-  }
+  const built = await shapeBuiltBy(client, files, (name, cause) => `refusing to adopt: cannot tell what ${name} creates (it fails in a scratch schema: ${cause}); nothing was changed`);
+  return missingFrom(built, await readShape(client, 'public'));
 }
 
 export async function adopt(options: AdoptOptions): Promise<{ adopted: string[] }> {

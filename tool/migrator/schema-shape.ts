@@ -11,7 +11,12 @@
  * CHECK (role = ANY ((ARRAY['a'::varchar])::text[])) comes back as
  * CHECK (role = ANY (ARRAY[('a'::varchar)::text])); a restored database means the same thing.
  */
+import { randomBytes } from 'node:crypto';
+import { UserError } from '../base/errors';
+import { failureCause, runSteps } from './apply';
 import type { Queryable } from './bookkeeping';
+import type { MigrationFile } from './files';
+import { buildSql, migrationsInOrder } from './load';
 
 export interface SchemaShape {
   tables: Set<string>;
@@ -90,5 +95,48 @@ export function missingFrom(expected: SchemaShape, actual: SchemaShape): string[
   }
   for (const [key, constraint] of [...expected.constraints].sort()) if (present(constraint, ': ') && !actual.constraints.has(key)) problems.push(`constraint missing on ${constraint}`);
   for (const [key, index] of [...expected.indexes].sort()) if (present(index, ': ') && !actual.indexes.has(key)) problems.push(`index missing on ${index}`);
+  return problems;
+}
+
+/**
+ * The shape the migrations build: run in order in a scratch schema inside a savepoint that is
+ * rolled back, so nothing is left (not the schema, its rows, nor the search_path). Only the
+ * scratch schema is on the search_path: unqualified names in the migrations resolve there,
+ * never to public. Call inside a transaction; `failure` words the error of a migration that fails.
+ */
+export async function shapeBuiltBy(db: Queryable, files: MigrationFile[], failure: (name: string, cause: string) => string): Promise<SchemaShape> {
+  const scratch = `usualstore_scratch_${randomBytes(4).toString('hex')}`;
+  await db.query('SAVEPOINT scratch_shape');
+  try {
+    await db.query(`CREATE SCHEMA ${scratch}`);
+    await db.query(`SET LOCAL search_path = ${scratch}`);
+    for await (const { migration, shorthands } of migrationsInOrder(files)) {
+      try {
+        await runSteps(db, (await buildSql(db, migration, 'up', shorthands)).steps);
+      } catch (error) {
+        throw new UserError(failure(migration.file.name, failureCause(error)));
+      }
+    }
+    return await readShape(db, scratch);
+  } finally {
+    await db.query('ROLLBACK TO SAVEPOINT scratch_shape');
+  }
+}
+
+/** What `actual` has that `expected` does not (made by hand, say), one phrase each; tables in
+ * `ignore` (bookkeeping) do not count. */
+export function extraIn(actual: SchemaShape, expected: SchemaShape, ignore: ReadonlySet<string> = new Set()): string[] {
+  const problems: string[] = [];
+  const counted = (table: string) => !ignore.has(table);
+  for (const table of [...actual.tables].sort()) if (counted(table) && !expected.tables.has(table)) problems.push(`table ${table} is not made by any migration`);
+  const known = (key: string, separator: string) => {
+    const table = key.slice(0, key.indexOf(separator));
+    return counted(table) && expected.tables.has(table);
+  };
+  for (const [column, definition] of [...actual.columns].sort()) {
+    if (known(column, '.') && !expected.columns.has(column)) problems.push(`column ${column} (${definition}) is not made by any migration`);
+  }
+  for (const [key, constraint] of [...actual.constraints].sort()) if (known(constraint, ': ') && !expected.constraints.has(key)) problems.push(`constraint on ${constraint} is not made by any migration`);
+  for (const [key, index] of [...actual.indexes].sort()) if (known(index, ': ') && !expected.indexes.has(key)) problems.push(`index on ${index} is not made by any migration`);
   return problems;
 }

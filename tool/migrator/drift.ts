@@ -1,0 +1,75 @@
+/**
+ * `migrate drift`: the live schema against what its applied migrations build. The applied
+ * migrations run in a scratch schema inside a transaction that is rolled back (adopt's
+ * comparison, made both ways): every table, column (type, NOT NULL, default), constraint and
+ * index that public lacks, has differently, or has in addition (a hotfix made by hand) is
+ * listed. It changes nothing and leaves nothing behind; its locks are bounded.
+ *
+ * Why not a schema-diff library (@pgkit/migra): it compares two databases, so it needs a
+ * second one built from the migrations (CREATE DATABASE, which a managed database's role may
+ * lack), and its output is DDL to apply, not a finding to review. This comparison covers what
+ * the migrations of this project make; views, functions, triggers, grants are not compared.
+ */
+import { UserError } from '../base/errors';
+import { formatSeconds, type Say } from '../base/text';
+import type { DatabaseTarget } from '../db';
+import { AUDIT_TABLE, CHECKSUMS_TABLE, MIGRATIONS_TABLE, SODA_TABLE } from './bookkeeping';
+import { withSession } from './connection';
+import { inspect } from './inspect';
+import { positionOf } from './report';
+import { extraIn, missingFrom, readShape, shapeBuiltBy } from './schema-shape';
+
+export interface DriftOptions {
+  target: DatabaseTarget;
+  migrationsDir: string;
+  /** Bounds every lock wait (building the scratch schema reads the catalogs only). */
+  lockTimeoutMs: number;
+  warn: Say;
+}
+
+export interface DriftReport {
+  database: string;
+  /** Where the database is: the newest applied migration, and how many are applied. */
+  current: string | null;
+  applied: number;
+  differences: string[];
+}
+
+const BOOKKEEPING = new Set([MIGRATIONS_TABLE, CHECKSUMS_TABLE, AUDIT_TABLE, SODA_TABLE].map((table) => table.replace(/"/g, '').replace(/^public\./, '')));
+
+export async function driftOf(options: DriftOptions): Promise<DriftReport> {
+  const { target } = options;
+  return withSession(target, undefined, async (client) => {
+    const state = await inspect(client, options.migrationsDir);
+    if (state.missing.length > 0) {
+      throw new UserError(`cannot judge drift: applied migrations ${state.missing.join(', ')} have no file in ${options.migrationsDir}, so what they built is unknown`);
+    }
+    const byName = new Map(state.files.map((file) => [file.name, file]));
+    await client.query(`BEGIN; SET LOCAL lock_timeout = ${Math.max(1, Math.round(options.lockTimeoutMs))}`);
+    try {
+      const built = await shapeBuiltBy(
+        client,
+        state.applied.map((m) => byName.get(m.name)!),
+        (name, cause) => `cannot judge drift: applied migration ${name} fails in a scratch schema (${cause}); nothing was changed`,
+      );
+      const live = await readShape(client, 'public');
+      return {
+        database: target.label,
+        current: state.applied.at(-1)?.name ?? null,
+        applied: state.applied.length,
+        differences: [...missingFrom(built, live), ...extraIn(live, built, BOOKKEEPING)],
+      };
+    } catch (error) {
+      if ((error as { code?: string }).code === '55P03') throw new UserError(`drift check of ${target.label} waited more than ${formatSeconds(options.lockTimeoutMs)} for a lock; retry`);
+      throw error;
+    } finally {
+      await client.query('ROLLBACK').catch(() => {});
+    }
+  });
+}
+
+export function describeDrift(report: DriftReport): string[] {
+  const where = `${report.database} (${positionOf(report.applied, report.current ?? undefined)})`;
+  if (report.differences.length === 0) return [`no drift: ${where} has exactly the schema its applied migrations build`];
+  return [...report.differences.map((difference) => `drift: ${difference}`), `${report.differences.length} difference${report.differences.length === 1 ? '' : 's'} between ${where} and what its applied migrations build`];
+}
