@@ -97,35 +97,45 @@ interface SquawkViolation {
   rule_name: string;
 }
 
+/** squawk's findings for `files`; `inTransaction`: each file runs inside a transaction. */
+function squawk(config: string, inTransaction: boolean, files: string[]): SquawkViolation[] {
+  const args = [squawkBin(), ...(fs.existsSync(config) ? ['--config', config] : []), inTransaction ? '--assume-in-transaction' : '--no-assume-in-transaction', '--reporter', 'json', ...files];
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.error) throw new UserError(`cannot run squawk: ${run.error.message}`);
+  try {
+    return JSON.parse(run.stdout || '[]') as SquawkViolation[];
+  } catch {
+    throw new UserError(`squawk failed (exit ${run.status}): ${oneLine(run.stderr || run.stdout).slice(0, 300)}`);
+  }
+}
+
 export async function lintMigrations(options: LintOptions): Promise<LintResult> {
   const baseline = readBaseline(options.projectDir);
   const selected = selectFiles(listMigrationFiles(options.migrationsDir), options, baseline);
   if (selected.length === 0) return { linted: [], baseline, findings: [] };
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'usualstore-lint-'));
   try {
-    const sqlFiles = new Map<string, { migration: string; text: string }>();
+    const sqlFiles = new Map<string, { migration: string; text: string; transactional: boolean }>();
     for await (const { migration, shorthands } of migrationsInOrder(selected)) {
-      let steps: string[];
+      let sql;
       try {
-        steps = (await buildSql(OFFLINE as unknown as Queryable, migration, 'up', shorthands)).steps;
+        sql = await buildSql(OFFLINE as unknown as Queryable, migration, 'up', shorthands);
       } catch (error) {
         throw new UserError(`cannot lint ${migration.file.name}: ${error instanceof Error ? oneLine(error.message) : String(error)}`);
       }
-      // What the migrator runs: its bounds first, then the migration's statements.
-      const text = [`SET LOCAL lock_timeout = ${MIGRATION_LOCK_TIMEOUT_MS};`, `SET LOCAL statement_timeout = ${MIGRATION_STATEMENT_TIMEOUT_MS};`, ...steps].join('\n') + '\n';
+      // What the migrator runs: its bounds first (per transaction, or per session for a
+      // pgm.noTransaction() migration), then the migration's statements.
+      const scope = sql.transactional ? 'LOCAL ' : '';
+      const text = [`SET ${scope}lock_timeout = ${MIGRATION_LOCK_TIMEOUT_MS};`, `SET ${scope}statement_timeout = ${MIGRATION_STATEMENT_TIMEOUT_MS};`, ...sql.steps].join('\n') + '\n';
       const file = path.join(work, `${migration.file.name}.sql`);
       fs.writeFileSync(file, text);
-      sqlFiles.set(file, { migration: migration.file.name, text });
+      sqlFiles.set(file, { migration: migration.file.name, text, transactional: sql.transactional });
     }
     const config = path.join(options.projectDir, SQUAWK_CONFIG_FILE);
-    const args = [squawkBin(), ...(fs.existsSync(config) ? ['--config', config] : []), '--reporter', 'json', ...sqlFiles.keys()];
-    const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (run.error) throw new UserError(`cannot run squawk: ${run.error.message}`);
-    let violations: SquawkViolation[];
-    try {
-      violations = JSON.parse(run.stdout || '[]') as SquawkViolation[];
-    } catch {
-      throw new UserError(`squawk failed (exit ${run.status}): ${oneLine(run.stderr || run.stdout).slice(0, 300)}`);
+    const violations: SquawkViolation[] = [];
+    for (const transactional of [true, false]) {
+      const files = [...sqlFiles].filter(([, source]) => source.transactional === transactional).map(([file]) => file);
+      if (files.length > 0) violations.push(...squawk(config, transactional, files));
     }
     const findings = violations.map((v) => {
       const source = sqlFiles.get(v.file);
