@@ -158,6 +158,14 @@ export const COMMANDS: CommandSpec[] = [
     handler: () => require('./commands/shell').run,
   },
   {
+    words: ['review'],
+    summary: 'a Markdown report of what this change will do: resources, migrations and their SQL, lint, drift',
+    details: 'Compares this checkout with the merge base (a git worktree of it, synthesized the same way). With --database-url or DATABASE_URL, adds that database\'s drift.',
+    connects: true,
+    options: { base: { type: 'string', value: 'REF', description: 'the git ref to compare with', default: 'the merge base with origin/main, else main' } },
+    handler: () => require('./commands/review').run,
+  },
+  {
     words: ['preflight'],
     summary: 'the checks npm run deploy, destroy and wipe make before cdktf',
     positionals: [{ name: 'deploy|destroy|wipe', required: true }],

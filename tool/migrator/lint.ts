@@ -77,6 +77,20 @@ const OFFLINE = {
   query: () => Promise.reject(new UserError('it reads the database to build its SQL, which lint does not connect to; review its SQL with migrate plan')),
 };
 
+/** Each migration's SQL, built without a database (for lint and the review report). */
+export async function offlineSql(files: MigrationFile[]): Promise<{ name: string; steps: string[]; transactional: boolean }[]> {
+  const built = [];
+  for await (const { migration, shorthands } of migrationsInOrder(files)) {
+    try {
+      const sql = await buildSql(OFFLINE as unknown as Queryable, migration, 'up', shorthands);
+      built.push({ name: migration.file.name, ...sql });
+    } catch (error) {
+      throw new UserError(`cannot build the SQL of ${migration.file.name}: ${error instanceof Error ? oneLine(error.message) : String(error)}`);
+    }
+  }
+  return built;
+}
+
 function squawkBin(): string {
   try {
     return path.join(path.dirname(require.resolve('squawk-cli/package.json')), 'js', 'bin', 'squawk');
@@ -116,20 +130,14 @@ export async function lintMigrations(options: LintOptions): Promise<LintResult> 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'usualstore-lint-'));
   try {
     const sqlFiles = new Map<string, { migration: string; text: string; transactional: boolean }>();
-    for await (const { migration, shorthands } of migrationsInOrder(selected)) {
-      let sql;
-      try {
-        sql = await buildSql(OFFLINE as unknown as Queryable, migration, 'up', shorthands);
-      } catch (error) {
-        throw new UserError(`cannot lint ${migration.file.name}: ${error instanceof Error ? oneLine(error.message) : String(error)}`);
-      }
+    for (const sql of await offlineSql(selected)) {
       // What the migrator runs: its bounds first (per transaction, or per session for a
       // pgm.noTransaction() migration), then the migration's statements.
       const scope = sql.transactional ? 'LOCAL ' : '';
       const text = [`SET ${scope}lock_timeout = ${MIGRATION_LOCK_TIMEOUT_MS};`, `SET ${scope}statement_timeout = ${MIGRATION_STATEMENT_TIMEOUT_MS};`, ...sql.steps].join('\n') + '\n';
-      const file = path.join(work, `${migration.file.name}.sql`);
+      const file = path.join(work, `${sql.name}.sql`);
       fs.writeFileSync(file, text);
-      sqlFiles.set(file, { migration: migration.file.name, text, transactional: sql.transactional });
+      sqlFiles.set(file, { migration: sql.name, text, transactional: sql.transactional });
     }
     const config = path.join(options.projectDir, SQUAWK_CONFIG_FILE);
     const violations: SquawkViolation[] = [];

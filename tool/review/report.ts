@@ -1,0 +1,158 @@
+/**
+ * `usualstore-db review`: one Markdown report of what a change (this checkout against the merge
+ * base with main) will do, for a pull-request comment: the stacks' resources that change (both
+ * sides synthesized, resource by resource), the migrations that will run with their SQL, the
+ * edited or deleted ones, the lint findings, and a database's drift when one is given.
+ * Deterministic and safe to post: names and SQL only, no path of this machine, no secret (the
+ * synthesized JSON holds none, which the synth tests check).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../base/errors';
+import { oneLine, plural } from '../base/text';
+import type { DatabaseTarget } from '../db';
+import { describeDrift, driftOf } from '../migrator/drift';
+import { listMigrationFiles, type MigrationFile } from '../migrator/files';
+import { lintMigrations, offlineSql } from '../migrator/lint';
+
+export interface ReviewOptions {
+  projectDir: string;
+  /** What to compare with (a git ref); default: the merge base with origin/main, else main. */
+  base?: string;
+  /** A database to check for drift, when given explicitly. */
+  target?: DatabaseTarget;
+}
+
+type StackResources = Map<string, unknown>;
+
+function git(projectDir: string, args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: projectDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? '';
+    throw new UserError(`git ${args.join(' ')} failed: ${oneLine(stderr || (error as Error).message)}`);
+  }
+}
+
+function mergeBase(projectDir: string, base: string | undefined): { ref: string; commit: string } {
+  const candidates = base ? [base] : ['origin/main', 'main'];
+  for (const ref of candidates) {
+    const exists = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: projectDir }).status === 0;
+    if (exists) return { ref, commit: git(projectDir, ['merge-base', 'HEAD', ref]) };
+  }
+  throw new UserError(`no ${candidates.join(' or ')} to compare with; pass --base REF`);
+}
+
+/** Synthesizes the app in `appDir` into `outdir` (inside appDir); resources by stack and address. */
+function synthResources(appDir: string, outdir: string): Map<string, StackResources> {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: appDir, env: { ...process.env, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
+  if (result.status !== 0) throw new UserError(`synth in ${path.basename(appDir)} failed: ${oneLine(result.stderr).slice(0, 300)}`);
+  const stacks = new Map<string, StackResources>();
+  const stacksDir = path.join(appDir, outdir, 'stacks');
+  for (const stack of fs.readdirSync(stacksDir).sort()) {
+    const json = JSON.parse(fs.readFileSync(path.join(stacksDir, stack, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
+    const resources: StackResources = new Map();
+    for (const [type, byName] of Object.entries(json.resource ?? {})) for (const [name, body] of Object.entries(byName)) resources.set(`${type}.${name}`, body);
+    stacks.set(stack, resources);
+  }
+  return stacks;
+}
+
+const stable = (value: unknown): string => JSON.stringify(value, (_key, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v));
+
+/** One line per resource that is added, removed or changed (with the attributes that change). */
+function resourceChanges(before: Map<string, StackResources>, after: Map<string, StackResources>): string[] {
+  const lines: string[] = [];
+  for (const stack of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    const old = before.get(stack) ?? new Map();
+    const now = after.get(stack) ?? new Map();
+    for (const address of [...new Set([...old.keys(), ...now.keys()])].sort()) {
+      const a = old.get(address) as Record<string, unknown> | undefined;
+      const b = now.get(address) as Record<string, unknown> | undefined;
+      if (!a) lines.push(`- \`${stack}\`: **add** \`${address}\``);
+      else if (!b) lines.push(`- \`${stack}\`: **remove** \`${address}\` (a removed volume or container is destroyed: check for a \`removed\` block)`);
+      else if (stable(a) !== stable(b)) {
+        const changed = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((key) => stable(a[key]) !== stable(b[key])).sort();
+        lines.push(`- \`${stack}\`: **change** \`${address}\`: ${changed.map((key) => `\`${key}\``).join(', ')}`);
+      }
+    }
+  }
+  return lines;
+}
+
+/** Migration files of the base commit: name -> sha256. */
+function baseMigrations(projectDir: string, commit: string, migrationsDir: string): Map<string, string> {
+  const rel = path.relative(projectDir, migrationsDir).split(path.sep).join('/');
+  const names = git(projectDir, ['ls-tree', '--name-only', commit, `${rel}/`]).split('\n').filter(Boolean);
+  const sums = new Map<string, string>();
+  for (const file of names) {
+    const base = path.posix.basename(file);
+    if (!/^\d+_.*\.(ts|js|cjs|mjs|cts|mts|sql)$/.test(base) || /\.d\.[cm]?ts$/.test(base)) continue;
+    const bytes = execFileSync('git', ['show', `${commit}:${file}`], { cwd: projectDir, maxBuffer: 64 * 1024 * 1024 });
+    sums.set(base.replace(/\.[^.]+$/, ''), createHash('sha256').update(bytes).digest('hex'));
+  }
+  return sums;
+}
+
+export async function reviewReport(options: ReviewOptions): Promise<string> {
+  const { projectDir } = options;
+  const { ref, commit } = mergeBase(projectDir, options.base);
+  const migrationsDir = path.join(projectDir, 'migrations');
+  const work = path.join(projectDir, '.review');
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
+  const baseTree = path.join(work, 'base');
+  try {
+    // The base as a checkout of its own (a git worktree), synthesized the same way.
+    git(projectDir, ['worktree', 'add', '--detach', '--force', baseTree, commit]);
+    fs.symlinkSync(path.join(projectDir, 'node_modules'), path.join(baseTree, 'node_modules'), 'dir');
+    const before = synthResources(baseTree, 'cdktf.out');
+    // One level deep, like cdktf.out, so that the relative paths in the JSON compare.
+    const after = synthResources(projectDir, '.review-synth');
+
+    const files = listMigrationFiles(migrationsDir);
+    const current = new Map(files.map((file) => [file.name, file]));
+    const old = baseMigrations(projectDir, commit, migrationsDir);
+    const { fileChecksum } = require('../migrator/checksum') as typeof import('../migrator/checksum');
+    const added = files.filter((file) => !old.has(file.name));
+    const edited = files.filter((file) => old.has(file.name) && old.get(file.name) !== fileChecksum(file.path));
+    const deleted = [...old.keys()].filter((name) => !current.has(name)).sort();
+
+    const lines = [`# usualstore-db review`, '', `Compared with \`${ref}\` (merge base \`${commit.slice(0, 12)}\`).`, '', '## Infrastructure (synthesized Terraform)', ''];
+    const changes = resourceChanges(before, after);
+    lines.push(...(changes.length ? changes : ['No resource changes.']), '');
+
+    lines.push('## Migrations', '');
+    if (added.length + edited.length + deleted.length === 0) lines.push('No migration added, edited or deleted.', '');
+    if (added.length) {
+      lines.push(`${plural(added.length, 'migration')} will run on the next deploy, in this order:`, '');
+      for (const sql of await offlineSql(added)) {
+        lines.push(`### ${sql.name}${sql.transactional ? '' : ' (outside a transaction: pgm.noTransaction())'}`, '', '```sql', ...sql.steps, '```', '');
+      }
+    }
+    if (edited.length) lines.push(`**Edited** (applied databases refuse them until reverted or accepted with \`migrate accept\`): ${edited.map((f) => `\`${f.name}\``).join(', ')}`, '');
+    if (deleted.length) lines.push(`**Deleted** (applied databases keep their record; \`migrate forget\` drops it): ${deleted.map((n) => `\`${n}\``).join(', ')}`, '');
+
+    lines.push('## Lint (squawk)', '');
+    const linted = [...added, ...edited];
+    if (linted.length === 0) lines.push('Nothing to lint.', '');
+    else {
+      const lint = await lintMigrations({ migrationsDir, projectDir, names: linted.map((file: MigrationFile) => file.name) });
+      if (lint.findings.length === 0) lines.push(`No findings in ${plural(linted.length, 'migration')}.`, '');
+      else lines.push(...lint.findings.map((f) => `- \`${f.migration}\`: **${f.rule}**: ${f.message} (in \`${f.statement}\`)`), '');
+    }
+
+    if (options.target) {
+      lines.push('## Drift', '');
+      const drift = await driftOf({ target: options.target, migrationsDir, lockTimeoutMs: 5000, warn: () => {} });
+      lines.push(...describeDrift(drift).map((line) => `- ${line}`), '');
+    }
+    return lines.join('\n').replace(/\n+$/, '\n');
+  } finally {
+    spawnSync('git', ['worktree', 'remove', '--force', baseTree], { cwd: projectDir });
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(path.join(projectDir, '.review-synth'), { recursive: true, force: true });
+  }
+}
