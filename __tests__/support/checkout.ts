@@ -13,7 +13,7 @@ export const TEST_OUT = path.join(PROJECT_ROOT, '.test-out');
 /** What a clone has after `npm ci` to synthesize and deploy. */
 // migrations/: the database stack hashes it at synth (the migration hook's triggers_replace).
 // bin/ and dist/ (built by npm ci's prepare): the deploy scripts run usualstore-db preflight.
-const APP_FILES = ['main.ts', 'cdktf.json', 'package.json', 'tsconfig.json', 'config', 'tool', 'stacks', 'migrations', 'scripts', 'terraform.tfvars.example', 'bin', 'dist'];
+const APP_FILES = ['main.ts', 'cdktf.json', 'package.json', 'tsconfig.json', 'config', 'tool', 'stacks', 'migrations', 'scripts', 'terraform.tfvars.example', 'bin', 'dist', '.squawk.toml', 'migrations-lint.json', '.gitignore'];
 
 export function makeCheckout(label: string): string {
   fs.mkdirSync(TEST_OUT, { recursive: true });

@@ -107,7 +107,7 @@ export async function reviewReport(options: ReviewOptions): Promise<string> {
   try {
     // The base as a checkout of its own (a git worktree), synthesized the same way.
     git(projectDir, ['worktree', 'add', '--detach', '--force', baseTree, commit]);
-    fs.symlinkSync(path.join(projectDir, 'node_modules'), path.join(baseTree, 'node_modules'), 'dir');
+    if (!fs.existsSync(path.join(baseTree, 'node_modules'))) fs.symlinkSync(path.join(projectDir, 'node_modules'), path.join(baseTree, 'node_modules'), 'dir');
     const before = synthResources(baseTree, 'cdktf.out');
     // One level deep, like cdktf.out, so that the relative paths in the JSON compare.
     const after = synthResources(projectDir, '.review-synth');
@@ -132,7 +132,13 @@ export async function reviewReport(options: ReviewOptions): Promise<string> {
         lines.push(`### ${sql.name}${sql.transactional ? '' : ' (outside a transaction: pgm.noTransaction())'}`, '', '```sql', ...sql.steps, '```', '');
       }
     }
-    if (edited.length) lines.push(`**Edited** (applied databases refuse them until reverted or accepted with \`migrate accept\`): ${edited.map((f) => `\`${f.name}\``).join(', ')}`, '');
+    if (edited.length) {
+      // An edit whose earlier checksum is in superseded-checksums.json is accepted where it was applied.
+      const { readSupersededChecksums } = require('../migrator/files') as typeof import('../migrator/files');
+      const superseded = readSupersededChecksums(migrationsDir);
+      const describe = (file: MigrationFile) => `\`${file.name}\`${superseded[file.name]?.sha256.includes(old.get(file.name)!) ? ' (its earlier checksum is listed in superseded-checksums.json: accepted where applied)' : ''}`;
+      lines.push(`**Edited** (applied databases refuse an edited migration unless it is reverted, accepted with \`migrate accept\`, or its earlier checksum is superseded): ${edited.map(describe).join(', ')}`, '');
+    }
     if (deleted.length) lines.push(`**Deleted** (applied databases keep their record; \`migrate forget\` drops it): ${deleted.map((n) => `\`${n}\``).join(', ')}`, '');
 
     lines.push('## Lint (squawk)', '');
