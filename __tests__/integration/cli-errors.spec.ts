@@ -7,6 +7,7 @@ import net from 'node:net';
 import { runCli } from '../support/cli';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { expectOneLine, makeMigrationsDir, removeDir } from './migrator-fixtures';
+import { closedPort } from '../support/ports';
 
 const SECRET = 'S3cret-Pw';
 
@@ -27,9 +28,6 @@ function listen(onConnection: (socket: net.Socket) => void): Promise<net.Server 
   });
 }
 
-function closedPort(): Promise<number> {
-  return listen(() => {}).then((server) => new Promise((resolve) => server.close(() => resolve(server.port))));
-}
 
 describe('bad input', () => {
   let db: TestDatabase;
