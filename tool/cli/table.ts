@@ -151,6 +151,17 @@ export const COMMANDS: CommandSpec[] = [
     handler: () => require('./commands/restore').run,
   },
   {
+    words: ['copy'],
+    summary: 'copy this database into an empty one (production): dump, restore in one transaction, compare row counts',
+    details: 'The target must have no tables (nothing is overwritten). The source is --database-url, DATABASE_URL or the deployed database.',
+    connects: true,
+    options: {
+      to: { type: 'string', value: 'URL', description: 'the target, postgres://USER@HOST:PORT/DATABASE (password in the URL or PGPASSWORD; ?sslmode=verify-full&sslrootcert=FILE for RDS)' },
+      ...LOCK_TIMEOUT(60, 'each table'),
+    },
+    handler: () => require('./commands/copy').run,
+  },
+  {
     words: ['shell'],
     summary: 'psql into the database; with SQL piped in, stops at the first error',
     connects: true,

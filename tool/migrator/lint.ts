@@ -12,9 +12,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../base/errors';
+import { tempDir } from '../base/temp';
 import { oneLine } from '../base/text';
 import { MIGRATION_LOCK_TIMEOUT_MS, MIGRATION_STATEMENT_TIMEOUT_MS } from './apply';
 import { compareMigrations, listMigrationFiles, versionOf, type MigrationFile } from './files';
@@ -127,7 +127,7 @@ export async function lintMigrations(options: LintOptions): Promise<LintResult> 
   const baseline = readBaseline(options.projectDir);
   const selected = selectFiles(listMigrationFiles(options.migrationsDir), options, baseline);
   if (selected.length === 0) return { linted: [], baseline, findings: [] };
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'usualstore-lint-'));
+  const work = tempDir('lint');
   try {
     const sqlFiles = new Map<string, { migration: string; text: string; transactional: boolean }>();
     for (const sql of await offlineSql(selected)) {
