@@ -84,6 +84,9 @@ export function describeConnectionError(error: unknown, target: DatabaseTarget, 
   if (/client password must be a string|password must be a string/i.test(message)) {
     return `the server at ${where} asks for a password and none was given: put it in PGPASSWORD (or the URL, percent-encoded)`;
   }
+  if (/certificate|self.signed|unable to verify|Hostname\/IP does not match/i.test(message)) {
+    return `the server at ${where} was not verified (${oneLine(message)}): sslrootcert must name the CA that signed its certificate (for Amazon RDS, the region's CA bundle), and the host must be the one in the certificate`;
+  }
   if (/does not support SSL/i.test(message)) {
     return `the server at ${where} does not support SSL; drop sslmode from the URL or set sslmode=disable`;
   }
