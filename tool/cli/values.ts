@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { UserError } from '../base/errors';
 import { deployedTarget } from '../db/deployed';
+import { PASSWORD_COMMAND_VARIABLE, passwordFromCommand } from '../db/password-command';
 import { resolveTarget, type DatabaseTarget } from '../db/target';
 import { defaultMigrationsDir, projectRoot } from '../migrator/files';
 import { warn } from './output';
@@ -52,7 +53,15 @@ export function migrationsDir(input: CommandInput): string {
  */
 export function target(input: CommandInput, env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
   const given = stringValue(input, 'database-url');
-  if (given !== undefined || (env.DATABASE_URL ?? '').trim() !== '') return resolveTarget({ databaseUrl: given, env });
+  if (given !== undefined || (env.DATABASE_URL ?? '').trim() !== '') {
+    const named = resolveTarget({ databaseUrl: given, env });
+    const command = env[PASSWORD_COMMAND_VARIABLE];
+    if (named.password !== undefined || env.PGPASSWORD !== undefined || !command) return named;
+    // The password fetched where it is used (production: the secret RDS keeps).
+    const url = new URL(named.connectionString);
+    url.password = encodeURIComponent(passwordFromCommand(command));
+    return resolveTarget({ databaseUrl: url.toString(), env });
+  }
   const deployed = deployedTarget(projectRoot(), env);
   warn(`no --database-url or DATABASE_URL: using the deployed database ${deployed.target.label} (password: ${deployed.passwordSource})`);
   return deployed.target;
