@@ -214,7 +214,7 @@ describe('a server restarted (immediate shutdown, as a crash) in the middle of a
       if (result.code !== 0) {
         expect(result.code).toBe(1);
         expect(expectOneLine(result.stderr)).toMatch(
-          /^usualstore-db: (migration \S+ \(up\) failed and was rolled back: (the connection to the server was lost \(Connection terminated unexpectedly\): the server restarted, or something ended the session|terminating connection .*SQLSTATE 57P01)|the connection to postgres@\S+ was lost .*|postgres@\S+ ended the session .*)$/,
+          /^usualstore-db: (migration \S+ \(up\) failed( and was rolled back)?: (the connection to the server was lost \((Connection terminated unexpectedly|read ECONNRESET)\): the server restarted, or something ended the session|terminating connection .*SQLSTATE 57P01)|the connection to postgres@\S+ was lost .*|postgres@\S+ ended the session .*)$/,
         );
         expect(result.stdout).toMatch(new RegExp(`^stopped after ${reported.length} migrations of 60 pending; postgres@\\S+ is at ${reported.at(-1)} \\(${reported.length} migrations applied\\)$`, 'm'));
       }

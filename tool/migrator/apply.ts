@@ -54,11 +54,17 @@ export interface ApplyOptions {
   progress?: { committing: boolean };
 }
 
+/** No SQLSTATE (ECONNRESET, "Connection terminated"): the connection itself went (a restart, a
+ * killed session), not the statement. */
+function connectionLost(error: unknown): string | undefined {
+  const code = (error as { code?: string }).code;
+  return code && /^[0-9A-Z]{5}$/.test(code) ? undefined : describeServerRefusal(error, 'the server');
+}
+
 /** PostgreSQL's error for a statement, and for a timeout what bounded it and who blocked it. */
 function describeStepError(error: unknown, sql: string): string {
   const code = (error as { code?: string }).code;
-  // No SQLSTATE: the connection itself went (a restart, a killed session), not the statement.
-  const lost = code ? undefined : describeServerRefusal(error, 'the server');
+  const lost = connectionLost(error);
   if (lost) return lost;
   const text = describeQueryError(error, sql);
   if (code === '55P03') {
@@ -91,7 +97,7 @@ export async function runSteps(db: Queryable, steps: string[], watch?: StepWatch
 export function failureCause(error: unknown): string {
   if (error instanceof UserError) return error.message;
   if ((error as { sqlFailed?: boolean }).sqlFailed) return (error as Error).message;
-  return describeQueryError(error);
+  return connectionLost(error) ?? describeQueryError(error);
 }
 
 function bookkeepingSql(migration: LoadedMigration, direction: Direction): string {
