@@ -4,6 +4,7 @@
 import type { Client } from 'pg';
 import { UserError } from '../base/errors';
 import { describeConnectionError } from './errors';
+import { pg } from './pg';
 import type { DatabaseTarget } from './target';
 
 /** Long enough for a loaded server, short enough that a wrong host fails within seconds.
@@ -45,8 +46,8 @@ export const SESSION_SETTINGS = ['client_connection_check_interval=1000'];
 
 /** Connects, or throws the raw driver error (for callers that retry, such as waitForServer). */
 export async function tryConnect(target: DatabaseTarget, options: ConnectOptions = {}): Promise<Client> {
-  // Required here rather than imported at the top: commands that never connect skip loading pg.
-  const { Client: PgClient } = require('pg') as typeof import('pg');
+  // Loaded here rather than imported at the top: commands that never connect skip loading pg.
+  const { Client: PgClient } = pg();
   const client = new PgClient({
     connectionString: pgConnectionString(target),
     connectionTimeoutMillis: options.timeoutMs ?? connectTimeoutMs(),

@@ -8,6 +8,7 @@
  * models. Every repair is said loudly and kept in the audit table, in the same transaction.
  */
 import { UserError } from '../base/errors';
+import { pg } from '../db/pg';
 import { plural, type Say } from '../base/text';
 import type { DatabaseTarget } from '../db';
 import { AUDIT_TABLE, CHECKSUMS_TABLE, CREATE_AUDIT_SQL, MIGRATIONS_TABLE, checksumSql } from './bookkeeping';
@@ -39,7 +40,7 @@ async function repair(options: RepairOptions, action: 'accept' | 'forget'): Prom
         const what = action === 'accept' ? 'edited applied migrations (see migrate status)' : 'applied migrations whose file is gone (see migrate status)';
         throw new UserError(`migrate ${action} takes only ${what}; not one: ${wrong.join(', ')}; nothing was changed`);
       }
-      const literal = (value: string | null | undefined) => (value == null ? 'NULL' : (require('pg') as typeof import('pg')).escapeLiteral(value));
+      const literal = (value: string | null | undefined) => (value == null ? 'NULL' : pg().escapeLiteral(value));
       const recorded = new Map(state.applied.map((m) => [m.name, m.checksum]));
       const files = new Map(state.files.map((file) => [file.name, file]));
       const statements = [CREATE_AUDIT_SQL];
