@@ -67,8 +67,11 @@ export async function readBookkeeping(db: Queryable): Promise<Bookkeeping> {
   // Ordered by version and name, as the files are (node-pg-migrate's contract), never by run_on:
   // a clock stepped back (a VM restored, NTP correcting) must not make an older migration the
   // "current" one, nor make `down --count 1` revert the wrong one.
-  applied.sort((a, b) => compareMigrations({ name: a.name, version: versionOf(a.name) ?? 0n }, { name: b.name, version: versionOf(b.name) ?? 0n }));
-  return { soda: tables.soda, ours: true, applied };
+  // (Keys computed once, and no sort when the rows already come in order, as they nearly always
+  // do: with thousands applied, comparing BigInt versions in the comparator was ~20 ms.)
+  const keyed = applied.map((migration) => ({ migration, key: { name: migration.name, version: versionOf(migration.name) ?? 0n } }));
+  if (keyed.some((entry, i) => i > 0 && compareMigrations(keyed[i - 1].key, entry.key) > 0)) keyed.sort((a, b) => compareMigrations(a.key, b.key));
+  return { soda: tables.soda, ours: true, applied: keyed.map((entry) => entry.migration) };
 }
 
 /**

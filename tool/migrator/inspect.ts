@@ -6,7 +6,9 @@
  */
 import { readBookkeeping, type Queryable } from './bookkeeping';
 import { fileChecksum } from './checksum';
-import { listMigrationFiles, readSupersededChecksums } from './files';
+import path from 'node:path';
+import { CACHE_FROM_FILES, openChecksumCache } from './checksum-cache';
+import { listMigrationFiles, projectRoot, readSupersededChecksums } from './files';
 import { compareState, type MigrationState } from './state';
 
 export async function inspect(db: Queryable, migrationsDir: string): Promise<MigrationState> {
@@ -19,5 +21,11 @@ export async function inspect(db: Queryable, migrationsDir: string): Promise<Mig
     await reading.catch(() => {}); // never leave the query's rejection unhandled
   }
   const books = await reading;
-  return compareState(files, books.applied, (file) => fileChecksum(file.path), books.soda, readSupersededChecksums(migrationsDir));
+  if (books.applied.length < CACHE_FROM_FILES) {
+    return compareState(files, books.applied, (file) => fileChecksum(file.path), books.soda, readSupersededChecksums(migrationsDir));
+  }
+  const cache = openChecksumCache(path.join(projectRoot(), 'node_modules', '.cache', 'usualstore-db', 'checksums.json'));
+  const state = compareState(files, books.applied, (file) => cache.checksum(file.path), books.soda, readSupersededChecksums(migrationsDir));
+  cache.save();
+  return state;
 }
