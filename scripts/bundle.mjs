@@ -16,7 +16,7 @@ buildSync({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  external: ['node-pg-migrate', 'pg-native', 'cloudflare:sockets', 'squawk-cli'],
+  external: ['node-pg-migrate', 'pg-native', 'cloudflare:sockets', 'squawk-cli', 'esbuild'],
   logLevel: 'warning',
   legalComments: 'none',
 });

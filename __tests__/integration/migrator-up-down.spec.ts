@@ -3,7 +3,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCli } from '../support/cli';
+import { createHash } from 'node:crypto';
+import { PROJECT_ROOT, runCli } from '../support/cli';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir, tableNames, writeMigration } from './migrator-fixtures';
 
@@ -174,5 +175,33 @@ describe('migrate up, down and status', () => {
     } finally {
       removeDir(only);
     }
+  });
+});
+
+describe('loading migration scripts', () => {
+  let db: TestDatabase;
+  let dir: string;
+  beforeEach(async () => {
+    db = await createTestDatabase('migrator_load');
+    // Inside the project, so that the files resolve the project's node-pg-migrate.
+    dir = path.join(PROJECT_ROOT, '.test-out', `load-${process.pid}-${Date.now()}`);
+    fs.mkdirSync(dir, { recursive: true });
+  });
+  afterEach(async () => {
+    await db.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('compiles a TypeScript migration once (cache by checksum), and one that imports an ES module still loads (through jiti)', async () => {
+    const plain = "import type { MigrationBuilder } from 'node-pg-migrate';\nexport function up(pgm: MigrationBuilder): void { pgm.sql('CREATE TABLE compiled (id int)'); }\n";
+    const esm = "import { PG_MIGRATE_LOCK_ID } from 'node-pg-migrate';\nexport function up(pgm: any): void { pgm.sql(`CREATE TABLE from_esm AS SELECT ${PG_MIGRATE_LOCK_ID}::bigint AS id`); }\n";
+    fs.writeFileSync(path.join(dir, '20240101000001_compiled.ts'), plain);
+    fs.writeFileSync(path.join(dir, '20240101000002_from_esm.ts'), esm);
+    const result = await runCli(['migrate', 'up', '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(await query(db.url, 'select id::text from from_esm')).toEqual([{ id: '7241865325823964' }]);
+    const compiled = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'usualstore-db', 'compiled', `${createHash('sha256').update(plain).digest('hex')}.cjs`);
+    expect(fs.readFileSync(compiled, 'utf8')).toContain('CREATE TABLE compiled');
   });
 });

@@ -13,6 +13,7 @@ import { UserError } from '../base/errors';
 import { oneLine } from '../base/text';
 import type { Queryable } from './bookkeeping';
 import { checksumOf } from './checksum';
+import { loadCompiled } from './compiled';
 import type { MigrationFile } from './files';
 
 export type Direction = 'up' | 'down';
@@ -83,8 +84,12 @@ export async function loadMigration(file: MigrationFile): Promise<LoadedMigratio
     checksum = checksumOf(bytes);
     if (file.path.endsWith('.sql')) actions = sqlActions(bytes.toString('utf8'));
     else {
-      const { jiti } = await nodePgMigrate();
-      actions = await jiti.import<MigrationActions>(file.path);
+      const compiled = loadCompiled(file.path, bytes, checksum) as MigrationActions | undefined;
+      if (compiled) actions = compiled;
+      else {
+        const { jiti } = await nodePgMigrate();
+        actions = await jiti.import<MigrationActions>(file.path);
+      }
     }
   } catch (error) {
     throw new UserError(`cannot load migration ${file.name} (${file.path}): ${shortMessage(error)}`);
