@@ -47,6 +47,17 @@ function nodePgMigrate(): Promise<NodePgMigrate> {
   return library;
 }
 
+/**
+ * The loader node-pg-migrate uses for migration scripts (jiti, created as it creates it), for
+ * what the compiled fast path (compiled.ts) does not load. Imported on its own: the bundled
+ * command carries node-pg-migrate's MigrationBuilder without its loaders (scripts/bundle.mjs).
+ */
+let jiti: Promise<{ import<T>(id: string): Promise<T> }> | undefined;
+function jitiLoader(): Promise<{ import<T>(id: string): Promise<T> }> {
+  jiti ??= import('jiti').then(({ createJiti }) => createJiti(process.cwd()));
+  return jiti;
+}
+
 /** Starts importing node-pg-migrate without waiting: the CPU-bound import then overlaps with
  * the round trips that precede the first migration (lock, bookkeeping tables, re-reading). */
 export function preloadLibrary(): void {
@@ -87,8 +98,7 @@ export async function loadMigration(file: MigrationFile): Promise<LoadedMigratio
       const compiled = loadCompiled(file.path, bytes, checksum) as MigrationActions | undefined;
       if (compiled) actions = compiled;
       else {
-        const { jiti } = await nodePgMigrate();
-        actions = await jiti.import<MigrationActions>(file.path);
+        actions = await (await jitiLoader()).import<MigrationActions>(file.path);
       }
     }
   } catch (error) {
