@@ -25,7 +25,7 @@ export interface AppliedMigration {
 }
 
 /** Which bookkeeping tables exist, ours and soda's (one round trip). */
-async function existingTables(db: Queryable): Promise<{ migrations: boolean; checksums: boolean; soda: boolean }> {
+export async function existingTables(db: Queryable): Promise<{ migrations: boolean; checksums: boolean; soda: boolean }> {
   const { rows } = await db.query<{ migrations: boolean; checksums: boolean; soda: boolean }>(
     `select to_regclass('public.pgmigrations') is not null as migrations, to_regclass('public.pgmigrations_checksums') is not null as checksums, to_regclass('${SODA_TABLE}') is not null as soda`,
   );

@@ -4,7 +4,8 @@
  * runs two small queries and hashes the applied files; it never loads a migration. The same
  * queries tell whether soda's bookkeeping exists (refuseUnadopted in soda.ts).
  */
-import { readBookkeeping, type Queryable } from './bookkeeping';
+import { CHECKSUMS_TABLE, existingTables, MIGRATIONS_TABLE, readBookkeeping, type Queryable } from './bookkeeping';
+import { createHash } from 'node:crypto';
 import { fileChecksum } from './checksum';
 import path from 'node:path';
 import { CACHE_FROM_FILES, openChecksumCache } from './checksum-cache';
@@ -28,4 +29,37 @@ export async function inspect(db: Queryable, migrationsDir: string): Promise<Mig
   const state = compareState(files, books.applied, (file) => cache.checksum(file.path), books.soda, readSupersededChecksums(migrationsDir));
   cache.save();
   return state;
+}
+
+const digestOf = (lines: string[]) => createHash('sha256').update(lines.join('\n')).digest('hex');
+
+/** Every recorded name and checksum, one per line in byte order, as one digest (and a count). */
+const RECORDED_DIGEST_SQL = `SELECT count(*)::int AS count,
+  encode(sha256(convert_to(coalesce(string_agg(name || ':' || coalesce(sha256, ''), E'\\n' ORDER BY name COLLATE "C"), ''), 'UTF8')), 'hex') AS digest
+  FROM (SELECT DISTINCT ON (m.name) m.name, c.sha256 FROM ${MIGRATIONS_TABLE} m LEFT JOIN ${CHECKSUMS_TABLE} c ON c.name = m.name) recorded`;
+
+/**
+ * For a long history, the no-op question of every deploy ("is every file applied, unchanged, and
+ * nothing else recorded?") answered without reading thousands of bookkeeping rows: the server
+ * returns one digest of its names and checksums, compared with the same digest of the files
+ * (their checksums from the cache). Equal: up to date, with `count` applied, the newest being the
+ * last file. Anything else, or a short history: undefined, and the caller inspects in full.
+ */
+export async function upToDateQuickly(db: Queryable, migrationsDir: string): Promise<{ count: number; newest: string } | undefined> {
+  const files = listMigrationFiles(migrationsDir);
+  if (files.length < CACHE_FROM_FILES) return undefined;
+  const tables = await existingTables(db);
+  if (!tables.migrations || !tables.checksums) return undefined;
+  const recorded = db.query<{ count: number; digest: string }>(RECORDED_DIGEST_SQL);
+  let local: string;
+  try {
+    const cache = openChecksumCache(path.join(projectRoot(), 'node_modules', '.cache', 'usualstore-db', 'checksums.json'));
+    const lines = files.map((file) => `${file.name}:${cache.checksum(file.path)}`).sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    local = digestOf(lines);
+    cache.save();
+  } finally {
+    await recorded.catch(() => {});
+  }
+  const { count, digest } = (await recorded).rows[0];
+  return count === files.length && digest === local ? { count, newest: files.at(-1)!.name } : undefined;
 }

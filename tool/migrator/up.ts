@@ -11,7 +11,7 @@ import { interruptible } from '../base/interruption';
 import { applyMigration } from './apply';
 import { ensureBookkeeping, type Queryable } from './bookkeeping';
 import { withSession } from './connection';
-import { inspect } from './inspect';
+import { inspect, upToDateQuickly } from './inspect';
 import { migrationsInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
 import { refuseEdited, refuseForeignDirectory, refuseOutOfOrder } from './policy';
@@ -75,6 +75,12 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
       // The no-op path (every deploy takes it): two queries, a readdir and hashing the applied
       // files. node-pg-migrate is not imported and no migration file is loaded. The soda check
       // rides on those queries (soda's table is read only when it exists and nothing is applied).
+      // A long history is compared as one digest first (inspect.ts).
+      const quick = await upToDateQuickly(client, options.migrationsDir);
+      if (quick) {
+        say(`${target.label} is up to date, ${positionOf(quick.count, quick.newest)}; nothing to migrate`);
+        return { applied: [] };
+      }
       state = await inspect(client, options.migrationsDir);
       await check(client, state, options);
       warnAboutHistory(state, options);
