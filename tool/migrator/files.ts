@@ -72,7 +72,13 @@ export function listMigrationFiles(dir: string): MigrationFile[] {
 
 /** The project (package) root: walks up to our package.json, which works both from the
  * compiled dist/tool/... and from the sources; the working directory when none is found. */
+let root: string | undefined;
 export function projectRoot(): string {
+  root ??= findProjectRoot();
+  return root;
+}
+
+function findProjectRoot(): string {
   let dir = __dirname;
   for (;;) {
     const manifest = path.join(dir, 'package.json');
