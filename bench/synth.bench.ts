@@ -23,7 +23,8 @@ function prepare(): { app: string; empty: string; cleanup: () => void } {
     for (const file of ['cdktf.json', 'package.json', 'tsconfig.json']) fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
   }
   fs.copyFileSync(path.join(ROOT, 'main.ts'), path.join(app, 'main.ts'));
-  fs.cpSync(path.join(ROOT, 'stacks'), path.join(app, 'stacks'), { recursive: true });
+  // The app's sources: the stacks and what they import (the shared config, its base errors).
+  for (const dir of ['config', 'tool', 'stacks']) fs.cpSync(path.join(ROOT, dir), path.join(app, dir), { recursive: true });
   // The database stack hashes migrations/ at synth (the migration hook's triggers_replace).
   fs.cpSync(path.join(ROOT, 'migrations'), path.join(app, 'migrations'), { recursive: true });
   // Same cdktf.json "app" command, same loader: only what the app itself does differs.
