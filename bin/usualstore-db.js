@@ -12,4 +12,13 @@ if (!entry) {
   process.stderr.write('usualstore-db: not built yet; run `npm run build` (npm ci does it too)\n');
   process.exit(1);
 }
+// Node 22.1+ keeps compiled code between runs (Node 20 has no such cache: nothing happens there).
+const { enableCompileCache } = require('node:module');
+if (typeof enableCompileCache === 'function') {
+  try {
+    enableCompileCache(path.join(__dirname, '..', 'node_modules', '.cache', 'usualstore-db', 'v8'));
+  } catch {
+    // A read-only tree: run without the cache.
+  }
+}
 require(entry);
