@@ -20,6 +20,11 @@ export interface ChecksumCache {
   save(): void;
 }
 
+/** The cache file of one migrations directory (one per directory keeps each small). */
+export function checksumCacheFile(cacheDir: string, migrationsDir: string): string {
+  return path.join(cacheDir, `checksums-${checksumOf(path.resolve(migrationsDir)).slice(0, 16)}.json`);
+}
+
 export function openChecksumCache(cacheFile: string): ChecksumCache {
   let entries: Record<string, Entry> = {};
   try {
@@ -27,19 +32,25 @@ export function openChecksumCache(cacheFile: string): ChecksumCache {
   } catch {
     // No cache yet, or an unreadable one: start afresh.
   }
+  // Written back: the entries of this run only, so files deleted since drop out.
+  const used: Record<string, Entry> = {};
   let changed = false;
   return {
     checksum(file) {
       const stat = fs.statSync(file);
       const known = entries[file];
-      if (known && known[0] === stat.size && known[1] === stat.ino && known[2] === stat.mtimeMs && known[3] === stat.ctimeMs) return known[4];
+      if (known && known[0] === stat.size && known[1] === stat.ino && known[2] === stat.mtimeMs && known[3] === stat.ctimeMs) {
+        used[file] = known;
+        return known[4];
+      }
       const sha256 = checksumOf(fs.readFileSync(file));
-      entries[file] = [stat.size, stat.ino, stat.mtimeMs, stat.ctimeMs, sha256];
+      used[file] = [stat.size, stat.ino, stat.mtimeMs, stat.ctimeMs, sha256];
       changed = true;
       return sha256;
     },
     save() {
-      if (!changed) return;
+      if (!changed && Object.keys(used).length === Object.keys(entries).length) return;
+      entries = used;
       try {
         fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
         const temp = `${cacheFile}.${process.pid}`;

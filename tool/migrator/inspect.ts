@@ -8,9 +8,11 @@ import { CHECKSUMS_TABLE, existingTables, MIGRATIONS_TABLE, readBookkeeping, typ
 import { createHash } from 'node:crypto';
 import { fileChecksum } from './checksum';
 import path from 'node:path';
-import { CACHE_FROM_FILES, openChecksumCache } from './checksum-cache';
+import { CACHE_FROM_FILES, checksumCacheFile, openChecksumCache } from './checksum-cache';
 import { listMigrationFiles, projectRoot, readSupersededChecksums } from './files';
 import { compareState, type MigrationState } from './state';
+
+const CACHE_DIR = () => path.join(projectRoot(), 'node_modules', '.cache', 'usualstore-db');
 
 export async function inspect(db: Queryable, migrationsDir: string): Promise<MigrationState> {
   // The query goes out first, and the directory is read while the server answers.
@@ -25,7 +27,7 @@ export async function inspect(db: Queryable, migrationsDir: string): Promise<Mig
   if (books.applied.length < CACHE_FROM_FILES) {
     return compareState(files, books.applied, (file) => fileChecksum(file.path), books.soda, readSupersededChecksums(migrationsDir));
   }
-  const cache = openChecksumCache(path.join(projectRoot(), 'node_modules', '.cache', 'usualstore-db', 'checksums.json'));
+  const cache = openChecksumCache(checksumCacheFile(CACHE_DIR(), migrationsDir));
   const state = compareState(files, books.applied, (file) => cache.checksum(file.path), books.soda, readSupersededChecksums(migrationsDir));
   cache.save();
   return state;
@@ -53,8 +55,11 @@ export async function upToDateQuickly(db: Queryable, migrationsDir: string): Pro
   const recorded = db.query<{ count: number; digest: string }>(RECORDED_DIGEST_SQL);
   let local: string;
   try {
-    const cache = openChecksumCache(path.join(projectRoot(), 'node_modules', '.cache', 'usualstore-db', 'checksums.json'));
-    const lines = files.map((file) => `${file.name}:${cache.checksum(file.path)}`).sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    const cache = openChecksumCache(checksumCacheFile(CACHE_DIR(), migrationsDir));
+    const lines = files.map((file) => `${file.name}:${cache.checksum(file.path)}`);
+    // The server's order is COLLATE "C" (bytes); for ASCII names, JavaScript's own order is the same.
+    if (lines.every((line) => /^[\x00-\x7f]*$/.test(line))) lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    else lines.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     local = digestOf(lines);
     cache.save();
   } finally {
