@@ -192,15 +192,18 @@ describe('loading migration scripts', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('compiles a TypeScript migration once (cache by checksum), and one that imports an ES module still loads (through jiti)', async () => {
+  it('compiles a TypeScript migration once (cache by checksum); one that imports an ES module still loads (through jiti); a default export works as with jiti', async () => {
     const plain = "import type { MigrationBuilder } from 'node-pg-migrate';\nexport function up(pgm: MigrationBuilder): void { pgm.sql('CREATE TABLE compiled (id int)'); }\n";
     const esm = "import { PG_MIGRATE_LOCK_ID } from 'node-pg-migrate';\nexport function up(pgm: any): void { pgm.sql(`CREATE TABLE from_esm AS SELECT ${PG_MIGRATE_LOCK_ID}::bigint AS id`); }\n";
     fs.writeFileSync(path.join(dir, '20240101000001_compiled.ts'), plain);
     fs.writeFileSync(path.join(dir, '20240101000002_from_esm.ts'), esm);
+    // A default export means what named exports mean (jiti's interopDefault, which node-pg-migrate uses).
+    fs.writeFileSync(path.join(dir, '20240101000003_default_export.ts'), "export default { up(pgm: any) { pgm.sql('CREATE TABLE default_export (id int)'); } };\n");
     const result = await runCli(['migrate', 'up', '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(await query(db.url, 'select id::text from from_esm')).toEqual([{ id: '7241865325823964' }]);
+    expect(await query(db.url, "select to_regclass('public.default_export') is not null as present")).toEqual([{ present: true }]);
     const compiled = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'usualstore-db', 'compiled', `${createHash('sha256').update(plain).digest('hex')}.cjs`);
     expect(fs.readFileSync(compiled, 'utf8')).toContain('CREATE TABLE compiled');
   });

@@ -85,5 +85,7 @@ export function loadCompiled(file: string, bytes: Buffer, checksum: string): unk
   } catch {
     return undefined; // e.g. it requires an ES module: jiti handles that
   }
-  return module.exports;
+  // As jiti's interopDefault: `export default { up, down }` means what the named exports mean.
+  const exports = module.exports as { default?: unknown; up?: unknown };
+  return exports && exports.up === undefined && typeof exports.default === 'object' && exports.default !== null ? exports.default : exports;
 }
