@@ -95,6 +95,7 @@ describe("the database stack's hook", () => {
     expect(exec.environment).toEqual({
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5433/usualstore',
       USUALSTORE_DEPLOY_HOOK: '1',
+      NODE_EXTRA_CA_CERTS: '',
       PGPASSWORD: '${nonsensitive(var.postgres_password)}',
     });
     expect(exec.command).not.toContain('password');
