@@ -4,12 +4,11 @@
  * that ask (a real pseudo-terminal through util-linux `script`), screens, shell/backup/restore
  * forms and SQL migrations.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CLI, PROJECT_ROOT, runCli } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { runProcess } from '../support/process';
+import { commandWorks, runProcess } from '../support/process';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir, writeMigration } from './migrator-fixtures';
 import { tempDir } from '../support/temp';
@@ -21,15 +20,7 @@ function onTerminal(args: string[], typed: string, env: NodeJS.ProcessEnv) {
   const command = [process.execPath, CLI, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
   return runProcess('script', ['-qec', command, '/dev/null'], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, input: typed });
 }
-const hasScript = (() => {
-  try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!hasScript) console.log('skipped: the terminal prompt tests need util-linux `script` (a pseudo-terminal)');
+const hasScript = commandWorks('script', ['--version'], 'the terminal prompt tests (a pseudo-terminal)');
 const itOnTerminal = hasScript ? it : it.skip;
 
 describe('help and version', () => {

@@ -12,6 +12,7 @@ import { startTestServer, type TestServer } from '../support/test-server';
 import { tempDir } from '../support/temp';
 import { expectOneLine, query } from './migrator-fixtures';
 import { APPLICATION_ROWS, migratedDatabase } from './operations-fixtures';
+import { commandWorks } from '../support/process';
 
 function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: 'ignore' });
@@ -26,15 +27,7 @@ function makeCertificates(dir: string): void {
   openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'san.ext', '-out', 'server.pem'], dir);
 }
 
-const hasOpenssl = (() => {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!hasOpenssl) console.log('skipped: the TLS tests need the openssl command to make a CA and a server certificate');
+const hasOpenssl = commandWorks('openssl', ['version'], 'the TLS tests (to make a CA and a server certificate)');
 const describeTls = hasOpenssl ? describe : describe.skip;
 
 describeTls('TLS with verify-full, as against RDS', () => {

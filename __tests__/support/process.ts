@@ -2,7 +2,7 @@
  * Running a program as a subprocess and collecting its output: how the tests run the
  * usualstore-db command, cdktf, Terraform and the deploy scripts, the way users run them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 
 export interface RunResult {
   code: number;
@@ -52,4 +52,15 @@ export function startProcess(command: string, args: string[], options: RunOption
 
 export function runProcess(command: string, args: string[], options: RunOptions): Promise<RunResult> {
   return startProcess(command, args, options).done;
+}
+
+/** Whether `command args` runs and exits 0 (a tool a test needs is installed); says why not. */
+export function commandWorks(command: string, args: string[], neededFor: string): boolean {
+  try {
+    execFileSync(command, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    console.log(`skipped: ${neededFor} need ${command}`);
+    return false;
+  }
 }

@@ -20,9 +20,11 @@ export interface Blocker {
   query: string | null;
 }
 
-const BLOCKERS_SQL = `SELECT a.pid, a.application_name AS application, a.usename AS user, a.state,
-  coalesce(a.xact_start, a.backend_start) AS since, a.query
-  FROM pg_stat_activity a WHERE a.pid = ANY (pg_blocking_pids($1)) ORDER BY a.pid`;
+/** A Blocker's columns, from pg_stat_activity `a`. */
+export const BLOCKER_COLUMNS = `a.pid, a.application_name AS application, a.usename AS user, a.state,
+  coalesce(a.xact_start, a.backend_start) AS since, a.query`;
+
+const BLOCKERS_SQL = `SELECT ${BLOCKER_COLUMNS} FROM pg_stat_activity a WHERE a.pid = ANY (pg_blocking_pids($1)) ORDER BY a.pid`;
 
 export async function blockersOf(db: Pick<Client, 'query'>, pid: number): Promise<Blocker[]> {
   return (await db.query<Blocker>(BLOCKERS_SQL, [pid])).rows;

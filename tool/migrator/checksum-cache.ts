@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { checksumOf } from './checksum';
+import { cacheDir } from './files';
 
 export const CACHE_FROM_FILES = 500;
 
@@ -21,8 +22,8 @@ export interface ChecksumCache {
 }
 
 /** The cache file of one migrations directory (one per directory keeps each small). */
-export function checksumCacheFile(cacheDir: string, migrationsDir: string): string {
-  return path.join(cacheDir, `checksums-${checksumOf(path.resolve(migrationsDir)).slice(0, 16)}.json`);
+export function checksumCacheFile(migrationsDir: string): string {
+  return cacheDir(`checksums-${checksumOf(path.resolve(migrationsDir)).slice(0, 16)}.json`);
 }
 
 export function openChecksumCache(cacheFile: string): ChecksumCache {

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
-import { projectRoot } from './files';
+import { cacheDir } from './files';
 
 type Loader = 'ts' | 'js';
 const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.cts': 'ts', '.js': 'js', '.cjs': 'js' };
@@ -32,12 +32,8 @@ function transpiler(): Esbuild | null {
   return esbuild;
 }
 
-function cacheDir(): string {
-  return path.join(projectRoot(), 'node_modules', '.cache', 'usualstore-db', 'compiled');
-}
-
 function compiledCode(file: string, bytes: Buffer, checksum: string, loader: Loader): string | undefined {
-  const cached = path.join(cacheDir(), `${checksum}.cjs`);
+  const cached = cacheDir('compiled', `${checksum}.cjs`);
   try {
     return fs.readFileSync(cached, 'utf8');
   } catch {

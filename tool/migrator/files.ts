@@ -72,6 +72,11 @@ export function listMigrationFiles(dir: string): MigrationFile[] {
 
 /** The project (package) root: walks up to our package.json, which works both from the
  * compiled dist/tool/... and from the sources; the working directory when none is found. */
+/** The project's own cache directory (git-ignored with node_modules), or a path inside it. */
+export function cacheDir(...parts: string[]): string {
+  return path.join(projectRoot(), 'node_modules', '.cache', 'usualstore-db', ...parts);
+}
+
 let root: string | undefined;
 export function projectRoot(): string {
   root ??= findProjectRoot();

@@ -4,32 +4,28 @@
  * runs two small queries and hashes the applied files; it never loads a migration. The same
  * queries tell whether soda's bookkeeping exists (refuseUnadopted in soda.ts).
  */
-import { CHECKSUMS_TABLE, existingTables, MIGRATIONS_TABLE, readBookkeeping, type Queryable } from './bookkeeping';
 import { createHash } from 'node:crypto';
+import { CHECKSUMS_TABLE, existingTables, MIGRATIONS_TABLE, readBookkeeping, type Queryable } from './bookkeeping';
 import { fileChecksum } from './checksum';
-import path from 'node:path';
 import { CACHE_FROM_FILES, checksumCacheFile, openChecksumCache } from './checksum-cache';
-import { listMigrationFiles, projectRoot, readSupersededChecksums } from './files';
+import { listMigrationFiles, readSupersededChecksums, type MigrationFile } from './files';
 import { compareState, type MigrationState } from './state';
 
-const CACHE_DIR = () => path.join(projectRoot(), 'node_modules', '.cache', 'usualstore-db');
-
-export async function inspect(db: Queryable, migrationsDir: string): Promise<MigrationState> {
+/** `files`: the directory's migrations when the caller has listed them already. */
+export async function inspect(db: Queryable, migrationsDir: string, files?: MigrationFile[]): Promise<MigrationState> {
   // The query goes out first, and the directory is read while the server answers.
   const reading = readBookkeeping(db);
-  let files;
   try {
-    files = listMigrationFiles(migrationsDir);
+    files ??= listMigrationFiles(migrationsDir);
   } finally {
     await reading.catch(() => {}); // never leave the query's rejection unhandled
   }
   const books = await reading;
-  if (books.applied.length < CACHE_FROM_FILES) {
-    return compareState(files, books.applied, (file) => fileChecksum(file.path), books.soda, readSupersededChecksums(migrationsDir));
-  }
-  const cache = openChecksumCache(checksumCacheFile(CACHE_DIR(), migrationsDir));
-  const state = compareState(files, books.applied, (file) => cache.checksum(file.path), books.soda, readSupersededChecksums(migrationsDir));
-  cache.save();
+  // A long history's checksums come from the cache (checksum-cache.ts).
+  const cache = books.applied.length >= CACHE_FROM_FILES ? openChecksumCache(checksumCacheFile(migrationsDir)) : undefined;
+  const checksum = (file: MigrationFile) => (cache ? cache.checksum(file.path) : fileChecksum(file.path));
+  const state = compareState(files, books.applied, checksum, books.soda, readSupersededChecksums(migrationsDir));
+  cache?.save();
   return state;
 }
 
@@ -47,15 +43,14 @@ const RECORDED_DIGEST_SQL = `SELECT count(*)::int AS count,
  * (their checksums from the cache). Equal: up to date, with `count` applied, the newest being the
  * last file. Anything else, or a short history: undefined, and the caller inspects in full.
  */
-export async function upToDateQuickly(db: Queryable, migrationsDir: string): Promise<{ count: number; newest: string } | undefined> {
-  const files = listMigrationFiles(migrationsDir);
+export async function upToDateQuickly(db: Queryable, migrationsDir: string, files: MigrationFile[]): Promise<{ count: number; newest: string } | undefined> {
   if (files.length < CACHE_FROM_FILES) return undefined;
   const tables = await existingTables(db);
   if (!tables.migrations || !tables.checksums) return undefined;
   const recorded = db.query<{ count: number; digest: string }>(RECORDED_DIGEST_SQL);
   let local: string;
   try {
-    const cache = openChecksumCache(checksumCacheFile(CACHE_DIR(), migrationsDir));
+    const cache = openChecksumCache(checksumCacheFile(migrationsDir));
     const lines = files.map((file) => `${file.name}:${cache.checksum(file.path)}`);
     // The server's order is COLLATE "C" (bytes); for ASCII names, JavaScript's own order is the same.
     if (lines.every((line) => /^[\x00-\x7f]*$/.test(line))) lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

@@ -11,7 +11,7 @@
 import type { Client } from 'pg';
 import { UserError } from '../base/errors';
 import type { DatabaseTarget } from '../db';
-import { describeBlockers, isMigrationRun, watchLockWait, type Blocker } from '../db/blockers';
+import { BLOCKER_COLUMNS, describeBlockers, isMigrationRun, watchLockWait, type Blocker } from '../db/blockers';
 import { formatSeconds, type Say } from '../base/text';
 
 /** node-pg-migrate's PG_MIGRATE_LOCK_ID (runner.ts). */
@@ -21,8 +21,7 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 
 /** The sessions holding the migration lock in this database (advisory locks are per database):
  * pg_locks shows a bigint advisory key as its high (classid) and low (objid) 32 bits. */
-const HOLDERS_SQL = `SELECT a.pid, a.application_name AS application, a.usename AS user, a.state,
-  coalesce(a.xact_start, a.backend_start) AS since, a.query
+const HOLDERS_SQL = `SELECT ${BLOCKER_COLUMNS}
   FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
   WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
