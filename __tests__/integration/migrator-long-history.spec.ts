@@ -51,6 +51,30 @@ describe('a long history', () => {
     expect((await up()).code).toBe(0);
   });
 
+  it('notices a stray file and a deleted migration, though the remembered digest of the directory is unchanged', async () => {
+    expect((await up()).code).toBe(0); // the directory's digest is remembered under its stamp
+    const stray = path.join(dir, 'notes.txt');
+    fs.writeFileSync(stray, 'not a migration');
+    try {
+      const result = await up();
+      expect(result.code).toBe(1);
+      expect(expectOneLine(result.stderr)).toMatch(/notes\.txt is not a migration/);
+    } finally {
+      fs.rmSync(stray);
+    }
+    const last = path.join(dir, `${name(COUNT - 1)}.ts`);
+    const kept = fs.readFileSync(last);
+    fs.rmSync(last);
+    try {
+      const result = await up();
+      expect(result.code).toBe(0);
+      expect(expectOneLine(result.stderr)).toMatch(new RegExp(`^usualstore-db: warning: applied migrations with no file in .*: ${name(COUNT - 1)} `));
+    } finally {
+      fs.writeFileSync(last, kept);
+    }
+    expect(await up()).toMatchObject({ code: 0, stderr: '' });
+  });
+
   it('applies a new migration, and notices a recorded checksum changed on the server', async () => {
     writeMigration(dir, { name: name(COUNT), up: 'CREATE TABLE after_long (id int)' });
     const result = await up();

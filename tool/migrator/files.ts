@@ -16,7 +16,6 @@ export interface MigrationFile {
   version: bigint;
 }
 
-/** Extensions node-pg-migrate loads with jiti. (.sql migrations are not used by this project.) */
 /** What node-pg-migrate loads: scripts through jiti, and SQL files (see load.ts). */
 const MIGRATION_EXTENSIONS = new Set(['.ts', '.js', '.cjs', '.mjs', '.cts', '.mts', '.sql']);
 
@@ -70,14 +69,14 @@ export function listMigrationFiles(dir: string): MigrationFile[] {
   return files.sort(compareMigrations);
 }
 
-/** The project (package) root: walks up to our package.json, which works both from the
- * compiled dist/tool/... and from the sources; the working directory when none is found. */
 /** The project's own cache directory (git-ignored with node_modules), or a path inside it. */
 export function cacheDir(...parts: string[]): string {
   return path.join(projectRoot(), 'node_modules', '.cache', 'usualstore-db', ...parts);
 }
 
 let root: string | undefined;
+/** The project (package) root: walks up to our package.json, which works both from the
+ * compiled dist/tool/... and from the sources; the working directory when none is found. */
 export function projectRoot(): string {
   root ??= findProjectRoot();
   return root;

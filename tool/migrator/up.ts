@@ -11,7 +11,6 @@ import { interruptible } from '../base/interruption';
 import { applyMigration } from './apply';
 import { ensureBookkeeping, type Queryable } from './bookkeeping';
 import { withSession } from './connection';
-import { listMigrationFiles } from './files';
 import { inspect, upToDateQuickly } from './inspect';
 import { migrationsInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
@@ -77,13 +76,12 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
       // files. node-pg-migrate is not imported and no migration file is loaded. The soda check
       // rides on those queries (soda's table is read only when it exists and nothing is applied).
       // A long history is compared as one digest first (inspect.ts).
-      const files = listMigrationFiles(options.migrationsDir);
-      const quick = await upToDateQuickly(client, options.migrationsDir, files);
+      const quick = await upToDateQuickly(client, options.migrationsDir);
       if (quick) {
         say(`${target.label} is up to date, ${positionOf(quick.count, quick.newest)}; nothing to migrate`);
         return { applied: [] };
       }
-      state = await inspect(client, options.migrationsDir, files);
+      state = await inspect(client, options.migrationsDir);
       await check(client, state, options);
       warnAboutHistory(state, options);
       if (state.pending.length === 0) {
