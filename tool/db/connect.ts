@@ -77,9 +77,18 @@ export async function connect(target: DatabaseTarget, options: ConnectOptions = 
   }
 }
 
-/** Closes without letting a dead connection's error replace the command's own outcome. */
+/**
+ * Closes without letting a dead connection's error replace the command's own outcome, and
+ * without waiting for the server to close its side, as libpq's PQfinish (psql) does not: pg's
+ * end() sends Terminate and then waits for the backend to exit, a few ms at the end of every
+ * command. The socket is unreferenced instead, so the process may exit once Terminate is written
+ * (libuv finishes pending writes first). Locks are released explicitly before this (lock.ts).
+ */
 export async function disconnect(client: Client): Promise<void> {
-  await client.end().catch(() => {});
+  const ended = client.end().catch(() => {});
+  const socket = (client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream;
+  if (typeof socket?.unref !== 'function') return ended;
+  socket.unref();
 }
 
 /** Checks that the server answers before work goes to a client tool (pg_dump, psql), so that an
