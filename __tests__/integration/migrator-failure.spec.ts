@@ -2,6 +2,7 @@
  * A failing migration leaves nothing of itself behind, the ones before it stay applied, and the
  * command exits non-zero naming the migration and quoting PostgreSQL's error.
  */
+import fs from 'node:fs';
 import { runCli } from '../support/cli';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir, tableNames, writeMigration } from './migrator-fixtures';
@@ -58,8 +59,21 @@ describe('a failing migration', () => {
     expect(await tableNames(db.url)).not.toContain('oops');
   });
 
+  it('quotes the position within the failing statement of several (they go to the server together)', async () => {
+    fs.writeFileSync(
+      `${dir}/20240101000003_breaks_halfway.ts`,
+      `export function up(pgm: any) {\n  pgm.sql('CREATE TABLE oops (id int)');\n  pgm.sql('SELECT 1 -- a trailing comment');\n  pgm.sql('SELECT id FROM nope_table');\n  pgm.sql('CREATE TABLE never (id int)');\n}\n`,
+    );
+    const result = await up();
+    expect(result.code).toBe(1);
+    expect(expectOneLine(result.stderr)).toBe(
+      'usualstore-db: migration 20240101000003_breaks_halfway (up) failed and was rolled back: relation "nope_table" does not exist; at character 16: ...SELECT id FROM nope_table;...; SQLSTATE 42P01',
+    );
+    expect(await tableNames(db.url)).not.toContain('oops');
+  });
+
   it('names a migration file that does not load', async () => {
-    require('node:fs').writeFileSync(`${dir}/20240101000003_breaks_halfway.ts`, 'export function up(pgm: any) { pgm.sql("select 1") ');
+    fs.writeFileSync(`${dir}/20240101000003_breaks_halfway.ts`, 'export function up(pgm: any) { pgm.sql("select 1") ');
     const result = await up();
     expect(result.code).toBe(1);
     expect(expectOneLine(result.stderr)).toMatch(/^usualstore-db: cannot load migration 20240101000003_breaks_halfway \(.*20240101000003_breaks_halfway\.ts\): /);

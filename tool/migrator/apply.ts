@@ -78,9 +78,39 @@ function describeStepError(error: unknown, sql: string): string {
   return text;
 }
 
-/** Runs the statements one by one, so that an error names the statement it came from. */
-export async function runSteps(db: Queryable, steps: string[], watch?: StepWatch): Promise<void> {
-  for (const sql of steps) {
+/** Between statements sent together: the newline ends a trailing `--` comment (pgm.sql puts its
+ * `;` after one), and an empty statement is nothing to PostgreSQL. */
+const STATEMENT_SEPARATOR = '\n;\n';
+
+/** The statement of a batch that an error position (1-based, in the whole text) falls in, and the
+ * position within it: what the statement sent alone would have reported. */
+function statementAt(batch: string[], position: number): { sql: string; position: number } {
+  let start = 0;
+  for (const sql of batch) {
+    if (position <= start + sql.length) return { sql, position: Math.max(1, position - start) };
+    start += sql.length + STATEMENT_SEPARATOR.length;
+  }
+  return { sql: batch.at(-1) ?? '', position: 1 };
+}
+
+export interface StepOptions {
+  watch?: StepWatch;
+  /** Statements that refuse a transaction block (pgm.noTransaction()): one query each, since a
+   * query of several statements is one implicit transaction. */
+  oneByOne?: boolean;
+}
+
+/**
+ * Runs a migration's statements, inside its transaction, as one query: one round trip instead of
+ * one per statement (each still runs, and is bounded by statement_timeout, on its own: PostgreSQL
+ * 13+). An error's position (a syntax error, an unknown table or column) is in the whole text;
+ * it is mapped back to its statement, so the message is the one that statement alone would give.
+ */
+export async function runSteps(db: Queryable, steps: string[], options: StepOptions = {}): Promise<void> {
+  const { watch } = options;
+  const batches = options.oneByOne || steps.length < 2 ? steps.map((step) => [step]) : [steps];
+  for (const batch of batches) {
+    const sql = batch.join(STATEMENT_SEPARATOR);
     try {
       if (!watch) await db.query(sql);
       else {
@@ -89,7 +119,14 @@ export async function runSteps(db: Queryable, steps: string[], watch?: StepWatch
         );
       }
     } catch (error) {
-      throw Object.assign(new Error(describeStepError(error, sql)), { sqlFailed: true });
+      const failed = error as { position?: string };
+      let statement = sql;
+      if (batch.length > 1 && failed.position) {
+        const at = statementAt(batch, Number(failed.position));
+        statement = at.sql;
+        failed.position = String(at.position);
+      }
+      throw Object.assign(new Error(describeStepError(error, statement)), { sqlFailed: true });
     }
   }
 }
@@ -118,14 +155,14 @@ export async function applyMigration(db: Queryable, migration: LoadedMigration, 
     // Built inside the transaction: a migration's function may read the database (pgm.db).
     const { steps, transactional } = await buildSql(db, migration, direction, options.shorthands);
     if (transactional) {
-      await runSteps(db, steps, options.watch);
+      await runSteps(db, steps, { watch: options.watch });
     } else {
       // pgm.noTransaction(): statements such as CREATE INDEX CONCURRENTLY refuse to run in a
       // transaction. Only the bookkeeping is then atomic; node-pg-migrate behaves the same.
       // The same bounds, for the session while its statements run.
       await db.query(`COMMIT; ${boundsSql('')}`);
       inTransaction = false;
-      await runSteps(db, steps, options.watch);
+      await runSteps(db, steps, { watch: options.watch, oneByOne: true });
       await db.query('RESET lock_timeout; RESET statement_timeout; BEGIN');
       inTransaction = true;
     }
