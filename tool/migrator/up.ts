@@ -72,10 +72,9 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
 
   return interruptible({ describe }, async () => {
     return withSession(target, { ms: options.waitMs, warn: options.warn }, async (client) => {
-      // The no-op path (every deploy takes it): two queries, a readdir and hashing the applied
-      // files. node-pg-migrate is not imported and no migration file is loaded. The soda check
-      // rides on those queries (soda's table is read only when it exists and nothing is applied).
-      // A long history is compared as one digest first (inspect.ts).
+      // The no-op path (every deploy takes it): two small queries, a readdir and a stat of each
+      // file (inspect.ts, upToDateQuickly). node-pg-migrate is not imported and no migration
+      // file is read. Anything else (pending, edited, missing, soda's history) is inspected in full.
       const quick = await upToDateQuickly(client, options.migrationsDir);
       if (quick) {
         say(`${target.label} is up to date, ${positionOf(quick.count, quick.newest)}; nothing to migrate`);
