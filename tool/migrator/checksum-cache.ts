@@ -91,10 +91,13 @@ export function directoryStamp(migrationsDir: string, names: string[]): string |
   // Numbers in one typed array rather than a string per entry: fewer objects to collect.
   const fields = new Float64Array(sorted.length * 4);
   try {
-    sorted.forEach((name, i) => {
-      const stat = fs.statSync(prefix + name);
-      fields.set([stat.size, stat.ino, stat.mtimeMs, stat.ctimeMs], i * 4);
-    });
+    for (let i = 0, at = 0; i < sorted.length; i++) {
+      const stat = fs.statSync(prefix + sorted[i]);
+      fields[at++] = stat.size;
+      fields[at++] = stat.ino;
+      fields[at++] = stat.mtimeMs;
+      fields[at++] = stat.ctimeMs;
+    }
   } catch {
     return undefined;
   }
