@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { checksumOf } from './checksum';
-import { cacheDir } from './files';
+import { cacheDir, writeCacheFile } from './files';
 
 export const CACHE_FROM_FILES = 500;
 
@@ -28,18 +28,6 @@ function cacheFileOf(kind: 'checksums' | 'digest', migrationsDir: string): strin
 }
 
 export const checksumCacheFile = (migrationsDir: string) => cacheFileOf('checksums', migrationsDir);
-
-/** Best effort: a read-only tree runs without the cache. Atomic, so readers never see half. */
-function writeCacheFile(cacheFile: string, text: string): void {
-  try {
-    fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-    const temp = `${cacheFile}.${process.pid}`;
-    fs.writeFileSync(temp, text);
-    fs.renameSync(temp, cacheFile);
-  } catch {
-    // Not writable: the next run computes again.
-  }
-}
 
 export function openChecksumCache(cacheFile: string): ChecksumCache {
   let entries: Record<string, Entry> = {};

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
-import { cacheDir } from './files';
+import { cacheDir, writeCacheFile } from './files';
 
 type Loader = 'ts' | 'js';
 const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.cts': 'ts', '.js': 'js', '.cjs': 'js' };
@@ -47,14 +47,7 @@ function compiledCode(file: string, bytes: Buffer, checksum: string, loader: Loa
   } catch {
     return undefined; // jiti will say what is wrong with the file
   }
-  try {
-    fs.mkdirSync(path.dirname(cached), { recursive: true });
-    const temp = `${cached}.${process.pid}`;
-    fs.writeFileSync(temp, code);
-    fs.renameSync(temp, cached);
-  } catch {
-    // A read-only tree: compiled again next time.
-  }
+  writeCacheFile(cached, code);
   return code;
 }
 

@@ -74,6 +74,19 @@ export function cacheDir(...parts: string[]): string {
   return path.join(projectRoot(), 'node_modules', '.cache', 'usualstore-db', ...parts);
 }
 
+/** Writes a file of that cache, atomically (a reader never sees half of it), and on a best-effort
+ * basis: in a read-only tree the command runs without the cache and computes again next time. */
+export function writeCacheFile(cacheFile: string, text: string): void {
+  try {
+    fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+    const temp = `${cacheFile}.${process.pid}`;
+    fs.writeFileSync(temp, text);
+    fs.renameSync(temp, cacheFile);
+  } catch {
+    // Not writable.
+  }
+}
+
 let root: string | undefined;
 /** The project (package) root: walks up to our package.json, which works both from the
  * compiled dist/tool/... and from the sources; the working directory when none is found. */
