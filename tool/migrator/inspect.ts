@@ -62,7 +62,7 @@ function localDigest(migrationsDir: string, names: string[]): DirectoryDigest {
   const remembered = stamp === undefined ? undefined : rememberedDigest(migrationsDir, stamp);
   if (remembered) return remembered;
   const computed = digestOfFiles(migrationsDir);
-  if (stamp !== undefined && directoryStamp(migrationsDir, fs.readdirSync(migrationsDir)) === stamp) rememberDigest(migrationsDir, stamp, computed);
+  if (stamp !== undefined && directoryStamp(migrationsDir) === stamp) rememberDigest(migrationsDir, stamp, computed);
   return computed;
 }
 
