@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import { App } from 'cdktf';
-import { ConfigError, loadConfig } from './config/database';
+import { loadConfig } from './config/database';
+import { UserError } from './tool/base/errors';
 import { addUsualstoreStacks } from './stacks/app';
 import { checkedOutdir } from './stacks/stack-paths';
 import { volumeGuardLifted } from './stacks/volume-guard';
@@ -26,7 +27,8 @@ function synth(): void {
 try {
   synth();
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
+  // An impossible configuration value, a stray file in migrations/: the user's to fix.
+  if (!(error instanceof UserError)) throw error;
   process.stderr.write(`usualstore: ${error.message}\n`);
   process.exitCode = 1;
 }

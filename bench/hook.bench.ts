@@ -14,7 +14,7 @@ import { cleanEnv } from '../__tests__/support/checkout';
 import { createTestDatabase } from '../__tests__/support/database';
 import { HOOK_ADDRESS, hookTargetOf, makeHookWorkDir, synthHookStack } from '../__tests__/support/hook-stack';
 import { startTestServer } from '../__tests__/support/test-server';
-import { passwordlessUrl } from '../stacks/constructs/migration-hook';
+import { databaseUrl } from '../config/database';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'bin', 'usualstore-db.js');
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   };
   const bareMigrate = (url: string) =>
     time(process.execPath, [CLI, 'migrate', 'up', '--wait', '30', '--migrations-dir', MIGRATIONS], ROOT, {
-      DATABASE_URL: passwordlessUrl(hookTargetOf(url)),
+      DATABASE_URL: databaseUrl(hookTargetOf(url)),
       PGPASSWORD: password,
     });
 

@@ -252,6 +252,17 @@ export function requiredDockerApi(config: DatabaseConfig): { version: string; re
   return { version: DOCKER_API.minimum, reason: 'this project needs Docker Engine 20.10 or later' };
 }
 
+/** postgres://user@host:port/database: no password (it is never in a URL this project writes). */
+export function databaseUrl(parts: { user: string; host: string; port: number; database: string }): string {
+  const host = parts.host.includes(':') ? `[${parts.host}]` : parts.host;
+  return `postgres://${encodeURIComponent(parts.user)}@${host}:${parts.port}/${encodeURIComponent(parts.database)}`;
+}
+
+/** The deployed database as this machine reaches it: the container's first published address. */
+export function deployedUrl(config: DatabaseConfig): string {
+  return databaseUrl({ user: config.user, host: config.hostBindAddresses[0], port: config.hostPort, database: config.database });
+}
+
 /** The configuration the stacks and the usualstore-db command both use: defaults + environment. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
   return resolveConfig(environmentOverrides(env));

@@ -1,11 +1,20 @@
 /**
  * The production app: UsualStore's database on Amazon RDS for PostgreSQL 15, the same schema and
- * the same migrator as the local database. An app of its own (with its own package.json) so that
- * the 361 MB AWS provider binding is installed only where production is deployed from.
+ * the same migration hook as the local database. An app of its own (with its own package.json) so
+ * that the 361 MB AWS provider binding is installed only where production is deployed from; cdktf
+ * and constructs are the root install's (production/.npmrc), so both apps share one copy.
  */
 import { App } from 'cdktf';
+import { UserError } from '../tool/base/errors';
 import { ProductionDatabaseStack } from './stacks/production-stack';
 
-const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out' });
-new ProductionDatabaseStack(app, 'usualstore-production');
-app.synth();
+try {
+  const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out' });
+  new ProductionDatabaseStack(app, 'usualstore-production');
+  app.synth();
+} catch (error) {
+  // A stray file in migrations/, an output directory outside the project: the user's to fix.
+  if (!(error instanceof UserError)) throw error;
+  process.stderr.write(`usualstore: ${error.message}\n`);
+  process.exitCode = 1;
+}

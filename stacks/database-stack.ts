@@ -4,7 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { TerraformStack, TerraformVariable } from 'cdktf';
-import { DatabaseConfig, PASSWORD_PLACEHOLDER } from '../config/database';
+import { DatabaseConfig, deployedUrl, PASSWORD_PLACEHOLDER } from '../config/database';
 import { ApplicationNetwork } from './constructs/application-network';
 import { ConnectionOutputs } from './constructs/connection-outputs';
 import { MigrationHook } from './constructs/migration-hook';
@@ -58,13 +58,11 @@ export class DatabaseStack extends DockerStack {
       password: this.password.stringValue,
     });
     // The deploy ends with a migrated database: once the container is healthy, the hook runs
-    // the migrator against its published port (the first bind address: 127.0.0.1).
+    // the migrator against its published port (the first bind address: 127.0.0.1), the URL the
+    // command itself uses for the deployed database.
     this.migrations = new MigrationHook(this, 'migrations', {
-      host: config.hostBindAddresses[0],
-      port: config.hostPort,
-      user: config.user,
-      database: config.database,
-      password: this.password.stringValue,
+      databaseUrl: deployedUrl(config),
+      password: { expression: this.password.stringValue },
       waitSeconds: config.waitTimeoutSeconds,
       dependsOn: [this.postgres.container],
     });

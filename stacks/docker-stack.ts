@@ -7,14 +7,13 @@
  */
 import { LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import path from 'node:path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { fromStackDir, PROJECT_ROOT } from './stack-paths';
+import { projectFile } from './stack-paths';
 
 export abstract class DockerStack extends TerraformStack {
   constructor(scope: Construct, name: string) {
     super(scope, name);
-    new LocalBackend(this, { path: fromStackDir(this, path.join(PROJECT_ROOT, `terraform.${name}.tfstate`)) });
+    new LocalBackend(this, { path: projectFile(this, `terraform.${name}.tfstate`) });
     // No host: the provider uses DOCKER_HOST or the local socket at deploy time, so no
     // machine-specific socket path is written into the JSON.
     new DockerProvider(this, 'docker', {});

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CLI, PROJECT_ROOT, runCli } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { commandWorks, runProcess } from '../support/process';
+import { commandMissing, runProcess } from '../support/process';
+import { itUnless } from '../support/skip';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir, writeMigration } from './migrator-fixtures';
 import { tempDir } from '../support/temp';
@@ -20,8 +21,8 @@ function onTerminal(args: string[], typed: string, env: NodeJS.ProcessEnv) {
   const command = [process.execPath, CLI, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
   return runProcess('script', ['-qec', command, '/dev/null'], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, input: typed });
 }
-const hasScript = commandWorks('script', ['--version'], 'the terminal prompt tests (a pseudo-terminal)');
-const itOnTerminal = hasScript ? it : it.skip;
+const scriptMissing = commandMissing('script', ['--version']);
+const itOnTerminal = (name: string, fn: jest.ProvidesCallback, timeout?: number) => itUnless(scriptMissing, 'terminal', `the terminal prompt test "${name}" (a pseudo-terminal)`)(name, fn, timeout);
 
 describe('help and version', () => {
   it('--version prints the package version', async () => {

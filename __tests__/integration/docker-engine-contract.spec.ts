@@ -17,12 +17,16 @@ import { Testing } from 'cdktf';
 import { addUsualstoreStacks } from '../../stacks/app';
 import { loadConfig } from '../../config/database';
 import { goDuration } from '../../stacks/constructs/postgres-container';
-import { DockerEngine, dockerEngineUnavailable, importPostgresImage, startDockerEngine } from '../support/docker-engine';
+import { DockerEngine, dockerEngineUnavailable, importPostgresImage, postgresImageUnavailable, startDockerEngine } from '../support/docker-engine';
+import { skipUnless } from '../support/skip';
 import { TEST_OUT } from '../support/checkout';
 
 const unavailable = dockerEngineUnavailable();
-if (unavailable) console.log(`skipped: the engine contract tests need a real Docker Engine: ${unavailable}`);
-const describeWithEngine = unavailable ? describe.skip : describe;
+const describeWithEngine = skipUnless(
+  unavailable === undefined ? postgresImageUnavailable() : `a real Docker Engine: ${unavailable}`,
+  'docker-engine',
+  'the engine contract tests',
+);
 
 interface PortJson {
   internal: number;
@@ -109,14 +113,12 @@ function portsAsRead(ports: Inspect['NetworkSettings']['Ports']): PortJson[] {
 
 describeWithEngine('the container on a real Docker Engine 20.10, as the docker provider creates and reads it', () => {
   let engine: DockerEngine;
-  let image: string | undefined;
+  let image: string;
   const NETWORK = 'usualstore_network';
 
   beforeAll(async () => {
     engine = await startDockerEngine();
-    const built = importPostgresImage(engine);
-    if (built.missing) console.log(`skipped: the engine contract tests need ${built.missing}`);
-    image = built.tag;
+    image = importPostgresImage(engine);
     await engine.api('POST', '/networks/create', { Name: NETWORK, Driver: 'bridge' });
   }, 90000);
 
@@ -125,7 +127,7 @@ describeWithEngine('the container on a real Docker Engine 20.10, as the docker p
   });
 
   const create = async (container: ContainerJson, name: string): Promise<string> => {
-    const created = await engine.api<{ Id: string }>('POST', `/containers/create?name=${name}`, createBody(container, image!, NETWORK, 'a-password'));
+    const created = await engine.api<{ Id: string }>('POST', `/containers/create?name=${name}`, createBody(container, image, NETWORK, 'a-password'));
     return created.Id;
   };
   const inspect = (id: string) => engine.api<Inspect>('GET', `/containers/${id}/json`);
@@ -139,7 +141,6 @@ describeWithEngine('the container on a real Docker Engine 20.10, as the docker p
   };
 
   it('starts, becomes healthy through its own pg_isready, and reads back as configured (no change to plan)', async () => {
-    if (!image) return;
     const container = synthesizedContainer();
     const id = await create(container, container.name);
     await engine.api('POST', `/containers/${id}/start`);
@@ -166,7 +167,6 @@ describeWithEngine('the container on a real Docker Engine 20.10, as the docker p
   }, 120000);
 
   it('reads two bindings (127.0.0.1 and ::1) back in another order below Engine 27: why IPv6 is an opt-in the preflight refuses there', async () => {
-    if (!image) return;
     const container = synthesizedContainer({ USUALSTORE_DB_PUBLISH_IPV6: '1', USUALSTORE_DB_HOST_PORT: '5434' });
     expect(container.ports.map((p) => p.ip)).toEqual(['127.0.0.1', '::1']);
     const id = await create(container, 'usualstore-ipv6');
@@ -179,7 +179,6 @@ describeWithEngine('the container on a real Docker Engine 20.10, as the docker p
 
   // Interval, timeout and start period (start_interval is not part of API 1.41: it reads "0s").
   it.each([[[1, 59, 60]], [[61, 90, 599]], [[3540, 3599, 3600]]])('writes healthcheck durations of %j seconds exactly as Go prints them back', async (seconds) => {
-    if (!image) return;
     const [interval, timeout, startPeriod] = seconds.map(goDuration);
     const container = synthesizedContainer();
     container.healthcheck = { ...container.healthcheck, interval, timeout, start_period: startPeriod };

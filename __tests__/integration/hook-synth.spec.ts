@@ -1,16 +1,17 @@
 /**
- * The migration hook as synthesized (no server, no Terraform): the migrations hash behind its
- * triggers_replace, and what the database stack's hook declares: relative paths that reach this
- * project's bin/ and migrations/ from the stack's directory, a URL without password, the
- * password as an expression only.
+ * The migration hook as synthesized (no server, no Terraform): the migrations directory's triggers
+ * behind its triggers_replace, and what the database stack's hook declares: relative paths that
+ * reach this project's bin/ and migrations/ from the stack's directory, a URL without password,
+ * the password as an expression only.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { App, Testing } from 'cdktf';
 import { addUsualstoreStacks } from '../../stacks/app';
-import { ConfigError, loadConfig } from '../../config/database';
+import { loadConfig } from '../../config/database';
 import { createHash } from 'node:crypto';
-import { migrationChecksums } from '../../stacks/constructs/migrations-hash';
+import { UserError } from '../../tool/base/errors';
+import { MigrationsDirectory } from '../../tool/migrator/directory';
 import { MIGRATIONS_DIR, PROJECT_ROOT } from '../support/cli';
 import { makeCheckout, removeCheckout, run, TEST_OUT } from '../support/checkout';
 
@@ -30,8 +31,9 @@ function dirWith(files: Record<string, string>): string {
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const migrationChecksums = (dir: string) => new MigrationsDirectory(dir).triggers();
 
-describe('migrationChecksums', () => {
+describe("the migrations directory's triggers", () => {
   const base = { '001_a.ts': 'create a', '002_b.ts': 'create b' };
 
   it("is each file's sha256 (the migrator's checksum) by name; content only, whatever the directory or the order written", () => {
@@ -47,19 +49,21 @@ describe('migrationChecksums', () => {
     ['a renamed file', { '001_a.ts': 'create a', '003_b.ts': 'create b' }],
     ['a one-byte edit', { ...base, '002_b.ts': 'create B' }],
     ['bytes moved from one file to the next', { '001_a.ts': 'create ', '002_b.ts': 'acreate b' }],
-    ['a file in a subdirectory', { ...base, 'lib/helper.ts': 'x' }],
+    ['a reviewed list of superseded checksums', { ...base, 'superseded-checksums.json': '{}' }],
   ])('changes with %s', (_name, files) => {
     expect(migrationChecksums(dirWith(files))).not.toEqual(migrationChecksums(dirWith(base)));
   });
 
-  it('ignores dotfiles (editor swap files, .DS_Store), which the migrator ignores too', () => {
-    expect(migrationChecksums(dirWith({ ...base, '.DS_Store': 'x', '.002_b.ts.swp': 'y' }))).toEqual(migrationChecksums(dirWith(base)));
+  it('ignores what the migrator ignores: dotfiles (editor swap files, .DS_Store), type declarations, subdirectories', () => {
+    expect(migrationChecksums(dirWith({ ...base, '.DS_Store': 'x', '.002_b.ts.swp': 'y', 'types.d.ts': 'z', 'lib/helper.ts': 'w' }))).toEqual(migrationChecksums(dirWith(base)));
   });
 
-  it('refuses a missing directory or a file with a one-line configuration error', () => {
-    expect(() => migrationChecksums(path.join(scratch, 'nope'))).toThrow(new ConfigError(`migrations directory ${path.join(scratch, 'nope')} does not exist`));
+  it('refuses what the migrator refuses, in one line: a missing directory, a file, a stray file', () => {
+    expect(() => migrationChecksums(path.join(scratch, 'nope'))).toThrow(new UserError(`migrations directory ${path.join(scratch, 'nope')} does not exist`));
     const file = path.join(dirWith(base), '001_a.ts');
-    expect(() => migrationChecksums(file)).toThrow(new ConfigError(`migrations directory ${file} is not a directory`));
+    expect(() => migrationChecksums(file)).toThrow(new UserError(`migrations directory ${file} is not a directory`));
+    const stray = dirWith({ ...base, 'notes.txt': 'x' });
+    expect(() => migrationChecksums(stray)).toThrow(/notes\.txt is not a migration/);
   });
 });
 

@@ -142,7 +142,7 @@ describe('the migration hook, deployed by Terraform', () => {
     expect(wrong.code).not.toBe(0);
     // In the hook, the message says why a deployed server may have another password, and what to do.
     expect((wrong.stdout + wrong.stderr).replace(/\s+/g, ' ')).toMatch(
-      /password authentication failed for user "\w+" at [\d.]+:\d+: the server still has the password it was created with .* run npm run deploy again/,
+      /password authentication failed for user "\w+" at [\d.]+:\d+ with the password from the deploy's postgres_password: the server still has the password it was created with .* run npm run deploy again/,
     );
     const right = await apply();
     expect(right.code).toBe(0);

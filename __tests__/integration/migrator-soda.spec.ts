@@ -13,7 +13,7 @@ import { leaveEmptyPgmigrations, sodaDatabase } from './operations-fixtures';
 const cli = (url: string, ...args: string[]) => runCli(args, { env: { DATABASE_URL: url } });
 
 const REFUSAL =
-  /^usualstore-db: postgres@\S+ was migrated by soda \(schema_migration holds 24 versions\) and is not adopted yet; run `usualstore-db migrate adopt` first \(see README\); nothing was changed$/;
+  /^usualstore-db: postgres@\S+ was migrated by soda \(schema_migration holds 24 versions\) and is not adopted yet; run `\.\/usualstore-db migrate adopt` first \(see README\); nothing was changed$/;
 
 /** The whole catalog outside the system schemas (bookkeeping included, which schemaSnapshot
  * leaves out), every row, and every namespace. */

@@ -15,6 +15,7 @@ import { expectOneLine, query } from './migrator-fixtures';
 import { looseDefinition } from '../../tool/migrator/schema-shape';
 import { APPLICATION_ROWS, migratedDatabase } from './operations-fixtures';
 import { tempDir } from '../support/temp';
+import { closedPort } from '../support/ports';
 
 const cli = (url: string, args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { env: { DATABASE_URL: url, ...env } });
 
@@ -171,21 +172,25 @@ describe('backup and restore', () => {
     }
   });
 
-  it('without a URL and without a usable container, says both in one line', async () => {
+  it('without a URL and without a usable container, uses the deployed database on its port, as status does', async () => {
     const empty = tempDir('no-docker');
+    const port = String(await closedPort());
     try {
-      // No docker on PATH at all.
-      const noDocker = await cli('', ['backup', path.join(empty, 'x.dump')], { PATH: empty });
-      expect(noDocker.code).toBe(1);
-      expect(expectOneLine(noDocker.stderr)).toBe(
-        'usualstore-db: docker is not installed and no database URL is given: start the container (npm run deploy) or set DATABASE_URL (or pass --database-url)',
-      );
-      // Whatever docker there is here (none, no daemon, or a daemon without our container).
-      const asIs = await cli('', ['restore', archive]);
-      expect(asIs.code).toBe(1);
-      expect(expectOneLine(asIs.stderr)).toMatch(
-        /^usualstore-db: (docker is not installed|the Docker daemon is not running|there is no container usualstore-database|container usualstore-database is not running) and no database URL is given/,
-      );
+      const expected = [
+        `usualstore-db: no --database-url or DATABASE_URL: using the deployed database postgres@127.0.0.1:${port}/usualstore (password: PGPASSWORD)`,
+        `usualstore-db: nothing is listening on 127.0.0.1:${port} (connection refused)`,
+      ];
+      // No docker on PATH at all, then whatever docker there is here (none, no daemon, or a daemon
+      // without our container): the same target, the same message as every other command.
+      const env = { USUALSTORE_DB_HOST_PORT: port, PGPASSWORD: 'x' };
+      for (const result of [
+        await cli('', ['backup', path.join(empty, 'x.dump')], { ...env, PATH: empty }),
+        await cli('', ['restore', archive], env),
+        await cli('', ['migrate', 'status'], env),
+      ]) {
+        expect(result.code).toBe(1);
+        expect(result.stderr.trim().split('\n')).toEqual(expected);
+      }
       expect(fs.readdirSync(empty)).toEqual([]);
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });

@@ -92,7 +92,7 @@ describe('migrate plan on the project migrations', () => {
       expect(result.code).toBe(1);
       // The same line as migrate up's (one definition, tool/migrator/soda.ts).
       expect(expectOneLine(result.stderr)).toMatch(
-        /^usualstore-db: postgres@\S+ was migrated by soda \(schema_migration holds 24 versions\) and is not adopted yet; run `usualstore-db migrate adopt` first \(see README\); nothing was changed$/,
+        /^usualstore-db: postgres@\S+ was migrated by soda \(schema_migration holds 24 versions\) and is not adopted yet; run `\.\/usualstore-db migrate adopt` first \(see README\); nothing was changed$/,
       );
     } finally {
       await soda.drop();

@@ -9,11 +9,14 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { makeCheckout, removeCheckout, run, RunResult } from '../support/checkout';
-import { DockerEngine, dockerEngineUnavailable, importBusyboxImage, importPostgresImage, startDockerEngine } from '../support/docker-engine';
+import { busyboxImageUnavailable, DockerEngine, dockerEngineUnavailable, importBusyboxImage, importPostgresImage, postgresImageUnavailable, startDockerEngine } from '../support/docker-engine';
+import { itUnless, skipUnless } from '../support/skip';
 
 const unavailable = dockerEngineUnavailable();
-if (unavailable) console.log(`skipped: the preflight tests need a real Docker Engine: ${unavailable}`);
-const describeWithEngine = unavailable ? describe.skip : describe;
+const describeWithEngine = skipUnless(unavailable && `a real Docker Engine: ${unavailable}`, 'docker-engine', 'the preflight tests');
+// Parts of it also need an image that runs, built from local files.
+const itWithBusybox = itUnless(unavailable ?? busyboxImageUnavailable(), 'docker-engine', 'starting a stopped container');
+const describeWithPostgres = skipUnless(unavailable ?? postgresImageUnavailable(), 'docker-engine', 'the server password tests');
 
 const PASSWORD = 'a-real-password-3f9c';
 const VOLUME = 'usualstore_db_data';
@@ -104,7 +107,7 @@ describeWithEngine('usualstore-db preflight against Docker Engine 20.10', () => 
       writeDataState();
       expectOneLineRefusal(
         await preflight('deploy'),
-        'the data volume usualstore_db_data that this project created no longer exists in Docker (deleted outside Terraform: docker volume rm, docker system prune --volumes, or a Docker Desktop reset), so its data is gone; to start with an empty database on purpose run USUALSTORE_NEW_EMPTY_VOLUME=usualstore_db_data npm run deploy, then restore a backup with usualstore-db restore FILE',
+        'the data volume usualstore_db_data that this project created no longer exists in Docker (deleted outside Terraform: docker volume rm, docker system prune --volumes, or a Docker Desktop reset), so its data is gone; to start with an empty database on purpose run USUALSTORE_NEW_EMPTY_VOLUME=usualstore_db_data npm run deploy, then restore a backup with ./usualstore-db restore FILE',
       );
       expect(engine.docker(['volume', 'ls', '-q'])).not.toContain(VOLUME);
     });
@@ -133,12 +136,8 @@ describeWithEngine('usualstore-db preflight against Docker Engine 20.10', () => 
     });
   });
 
-  it('starts a stopped database container (the stack never lets a refresh delete it)', async () => {
+  itWithBusybox('starts a stopped database container (the stack never lets a refresh delete it)', async () => {
     const image = importBusyboxImage(engine);
-    if (!image) {
-      console.log('skipped: starting a stopped container needs a static busybox (Debian: busybox-static)');
-      return;
-    }
     engine.docker(['create', '--name', CONTAINER, '--network', 'none', image, '/bin/busybox', 'sleep', '600']);
     expect(engine.docker(['inspect', '--format', '{{.State.Status}}', CONTAINER]).trim()).toBe('created');
     const result = await preflight('deploy');
@@ -149,17 +148,15 @@ describeWithEngine('usualstore-db preflight against Docker Engine 20.10', () => 
     expect(result.stdout).toMatch(/container usualstore-database started, password not checked \(.+\), port 5433 free: ready to deploy/);
   });
 
-  describe('a password changed after the first deploy (the image applies it only to an empty volume)', () => {
-    let image: string | undefined;
+  describeWithPostgres('a password changed after the first deploy (the image applies it only to an empty volume)', () => {
+    let image: string;
     beforeAll(() => {
-      const built = importPostgresImage(engine);
-      if (built.missing) console.log(`skipped: the server password tests need ${built.missing}`);
-      image = built.tag;
+      image = importPostgresImage(engine);
     }, 60000);
 
     /** A real PostgreSQL 15 container initialised with `password`; resolves once it takes TCP logins. */
     const runServer = async (password: string, env: string[] = []) => {
-      engine.docker(['run', '-d', '--name', CONTAINER, '--network', 'none', '-e', `POSTGRES_PASSWORD=${password}`, ...env.flatMap((e) => ['-e', e]), image!]);
+      engine.docker(['run', '-d', '--name', CONTAINER, '--network', 'none', '-e', `POSTGRES_PASSWORD=${password}`, ...env.flatMap((e) => ['-e', e]), image]);
       for (let i = 0; i < 100 && !loginWorks(password); i++) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(loginWorks(password)).toBe(true);
     };
@@ -173,7 +170,6 @@ describeWithEngine('usualstore-db preflight against Docker Engine 20.10', () => 
     };
 
     it('is set on the running server by the deploy, which says so; the old one stops working', async () => {
-      if (!image) return;
       await runServer('the-first-password');
       const result = await preflight('deploy');
       expect(result).toMatchObject({ code: 0, stderr: '' });
@@ -188,7 +184,6 @@ describeWithEngine('usualstore-db preflight against Docker Engine 20.10', () => 
     });
 
     it('stops the deploy in one line saying what to do when the server cannot be changed', async () => {
-      if (!image) return;
       await runServer('the-first-password', ['LOCAL_AUTH=scram-sha-256']);
       const result = await preflight('deploy');
       expect(result.code).toBe(1);

@@ -14,25 +14,18 @@ import { PROJECT_ROOT, runCli } from '../support/cli';
 import { run } from '../support/checkout';
 import { query } from './migrator-fixtures';
 import { createTestDatabase } from '../support/database';
+import { awsPluginDir, PRODUCTION_APP, PRODUCTION_EXAMPLE_VARS, PRODUCTION_STACK, productionUnavailable, writeOfflineOverride } from '../support/production';
+import { skipUnless } from '../support/skip';
 
-const APP = path.join(PROJECT_ROOT, 'production');
-const STACK_DIR = path.join(APP, 'cdktf.out', 'stacks', 'usualstore-production');
-const installed = fs.existsSync(path.join(APP, 'node_modules', '@cdktf', 'provider-aws', 'package.json'));
-if (!installed) console.log('skipped: the production stack tests need the production app installed (npm ci --prefix production)');
-const describeInstalled = installed ? describe : describe.skip;
-
-/** Where this machine keeps the hashicorp/aws provider, if it does (TF_PLUGIN_DIR, or the image's /opt/tf-plugins). */
-function pluginDir(): string | undefined {
-  for (const dir of [process.env.TF_PLUGIN_DIR, '/opt/tf-plugins']) {
-    if (dir && fs.existsSync(path.join(dir, 'registry.terraform.io', 'hashicorp', 'aws'))) return dir;
-  }
-  return undefined;
-}
+const APP = PRODUCTION_APP;
+const STACK_DIR = path.join(APP, 'cdktf.out', 'stacks', PRODUCTION_STACK);
+const describeInstalled = skipUnless(productionUnavailable(), 'production', 'the production stack tests');
+const pluginDir = awsPluginDir;
 
 const terraform = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   run('terraform', [...args, '-no-color'], { cwd: STACK_DIR, env: { TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: '/dev/null', ...env }, timeoutMs: 180000 });
 
-const EXAMPLE = path.join(PROJECT_ROOT, 'production.tfvars.example');
+const EXAMPLE = PRODUCTION_EXAMPLE_VARS;
 
 interface PlanJson {
   resource_changes: { address: string; type: string; change: { actions: string[]; after: Record<string, unknown> } }[];
@@ -48,10 +41,7 @@ describeInstalled('the production stack, by Terraform with the real AWS provider
     const synth = await run(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: APP, timeoutMs: 120000 });
     if (synth.code !== 0) throw new Error(`production synth failed: ${synth.stderr}`);
     synthJson = JSON.parse(fs.readFileSync(path.join(STACK_DIR, 'cdk.tf.json'), 'utf8'));
-    fs.writeFileSync(
-      path.join(STACK_DIR, 'offline_override.tf.json'),
-      JSON.stringify({ provider: { aws: { skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true, skip_region_validation: true, access_key: 'AKIAEXAMPLEEXAMPLE00', secret_key: 'offline' } } }),
-    );
+    writeOfflineOverride(STACK_DIR);
     const dir = pluginDir();
     const init = await terraform(['init', '-input=false', ...(dir ? [`-plugin-dir=${dir}`] : [])]);
     if (init.code !== 0) throw new Error(`terraform init failed ${dir ? `with the plugin directory ${dir}` : '(no local plugin directory; the registry is needed)'}: ${init.stderr.trim().split('\n').slice(-3).join(' ')}`);

@@ -12,7 +12,8 @@ import { startTestServer, type TestServer } from '../support/test-server';
 import { tempDir } from '../support/temp';
 import { expectOneLine, query } from './migrator-fixtures';
 import { APPLICATION_ROWS, migratedDatabase } from './operations-fixtures';
-import { commandWorks } from '../support/process';
+import { commandMissing } from '../support/process';
+import { skipUnless } from '../support/skip';
 
 function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: 'ignore' });
@@ -27,8 +28,7 @@ function makeCertificates(dir: string): void {
   openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'san.ext', '-out', 'server.pem'], dir);
 }
 
-const hasOpenssl = commandWorks('openssl', ['version'], 'the TLS tests (to make a CA and a server certificate)');
-const describeTls = hasOpenssl ? describe : describe.skip;
+const describeTls = skipUnless(commandMissing('openssl', ['version']), 'openssl', 'the TLS tests (to make a CA and a server certificate)');
 
 describeTls('TLS with verify-full, as against RDS', () => {
   let certs: string;

@@ -11,12 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { PROJECT_ROOT } from '../support/cli';
+import { skipUnless } from '../support/skip';
 import { startTestServer, TEST_SERVER_SCRIPT, TestServer } from '../support/test-server';
 import { tempDir } from '../support/temp';
 
 const asRoot = process.getuid?.() === 0;
-if (!asRoot) console.log('skipped: the private-checkout test server check needs root (only root runs initdb as another user)');
-const describeAsRoot = asRoot ? describe : describe.skip;
+const describeAsRoot = skipUnless(asRoot ? undefined : 'root (only root runs initdb as another user)', 'root', 'the private-checkout test server checks');
 
 describeAsRoot('the test PostgreSQL from a checkout in a 0700 directory', () => {
   let privateDir: string;

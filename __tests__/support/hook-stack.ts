@@ -7,7 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { App, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
+import { databaseUrl } from '../../config/database';
 import { MigrationHook } from '../../stacks/constructs/migration-hook';
+import { MigrationsDirectory } from '../../tool/migrator/directory';
 import { run, RunResult, TEST_OUT } from './checkout';
 
 export const HOOK_STACK = 'hook';
@@ -54,10 +56,10 @@ export function synthHookStack(options: HookStackOptions): string {
   new LocalBackend(stack, { path: 'terraform.tfstate' });
   const password = new TerraformVariable(stack, 'postgres_password', { type: 'string', sensitive: true, nullable: false });
   const hook = new MigrationHook(stack, 'migrations', {
-    ...options.target,
-    password: password.stringValue,
+    databaseUrl: databaseUrl(options.target),
+    password: { expression: password.stringValue },
     waitSeconds: options.waitSeconds ?? 10,
-    migrationsDir: options.migrationsDir,
+    migrations: new MigrationsDirectory(options.migrationsDir),
   });
   hook.resource.overrideLogicalId('hook');
   app.synth();

@@ -54,13 +54,12 @@ export function runProcess(command: string, args: string[], options: RunOptions)
   return startProcess(command, args, options).done;
 }
 
-/** Whether `command args` runs and exits 0 (a tool a test needs is installed); says why not. */
-export function commandWorks(command: string, args: string[], neededFor: string): boolean {
+/** Undefined when `command args` runs and exits 0 (a tool a test needs is installed); else why not. */
+export function commandMissing(command: string, args: string[]): string | undefined {
   try {
     execFileSync(command, args, { stdio: 'ignore' });
-    return true;
+    return undefined;
   } catch {
-    console.log(`skipped: ${neededFor} need ${command}`);
-    return false;
+    return `${command}, which is not installed here`;
   }
 }

@@ -6,15 +6,16 @@
  * (a CI runner inside the VPC), over TLS verified against the RDS CA bundle, with the password
  * read at run time from the secret RDS keeps (never from Terraform).
  */
-import path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { DataResource, Fn, LocalBackend, Op, TerraformOutput, TerraformStack, TerraformVariable, Token, VariableType } from 'cdktf';
+import { LocalBackend, Op, TerraformOutput, TerraformStack, TerraformVariable, VariableType } from 'cdktf';
 import type { Construct } from 'constructs';
+import { MigrationHook } from '../../stacks/constructs/migration-hook';
+import { projectFile } from '../../stacks/stack-paths';
 import { unlessEmpty } from './expressions';
 import { RdsPostgres } from './rds-postgres';
 
-/** The project root (production/ is one level down): the hook's command and migrations. */
-const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+/** How long the hook waits for a new instance to accept connections (RDS takes minutes). */
+const WAIT_SECONDS = 600;
 
 function variable(stack: TerraformStack, name: string, config: ConstructorParameters<typeof TerraformVariable>[2]): TerraformVariable {
   return new TerraformVariable(stack, name, { nullable: false, ...config });
@@ -27,7 +28,7 @@ export class ProductionDatabaseStack extends TerraformStack {
     super(scope, id);
     // State beside the local stacks' (git-ignored). A team keeps it in a remote backend (S3 with
     // locking): see the README, "Production".
-    new LocalBackend(this, { path: `../../../../terraform.${id}.tfstate` });
+    new LocalBackend(this, { path: projectFile(this, `terraform.${id}.tfstate`) });
 
     const region = variable(this, 'region', { type: 'string', description: 'AWS region of the instance', validation: [{ condition: '${can(regex("^[a-z]{2}(-[a-z]+)+-\\\\d$", var.region))}', errorMessage: 'region must be an AWS region name, e.g. eu-west-1.' }] });
     const identifier = variable(this, 'identifier', {
@@ -130,26 +131,19 @@ export class ProductionDatabaseStack extends TerraformStack {
     const { address, port, secretArn } = this.database;
     const url = `postgres://${this.database.masterUsername}@${address}:${port}/${this.database.databaseName}?sslmode=verify-full&sslrootcert=`;
 
-    // Migrations, as locally: `usualstore-db migrate up`, after the instance is available. The
-    // password is read when the hook runs, from the secret RDS keeps (USUALSTORE_PASSWORD_COMMAND:
-    // the AWS CLI on the runner), so it is in no Terraform file, plan or state.
-    const fromStack = (target: string) => path.posix.join('..', '..', '..', '..', path.relative(PROJECT_ROOT, target).split(path.sep).join('/'));
-    new DataResource(this, 'migrations', {
-      count: Token.asNumber(Fn.conditional(runMigrations.booleanValue, 1, 0)),
-      triggersReplace: { instance: this.database.instance.resourceId },
+    // Migrations, as locally: the same hook (the same triggers, command and bounds), after the
+    // instance is available. Only its environment differs: verify-full TLS against the region's
+    // CA bundle, and the password read when the hook runs from the secret RDS keeps
+    // (USUALSTORE_PASSWORD_COMMAND: the AWS CLI on the runner), so it is in no Terraform file,
+    // plan or state.
+    const hook = new MigrationHook(this, 'migrations', {
+      databaseUrl: `${url}${projectFile(this)}/${caBundle.stringValue}`,
+      password: { command: `aws secretsmanager get-secret-value --region ${region.stringValue} --secret-id ${secretArn} --query SecretString --output text` },
+      waitSeconds: WAIT_SECONDS,
       dependsOn: [this.database.instance],
-      provisioners: [
-        {
-          type: 'local-exec',
-          command: `node ${fromStack(path.join(PROJECT_ROOT, 'bin', 'usualstore-db.js'))} migrate up --wait 600 --migrations-dir ${fromStack(path.join(PROJECT_ROOT, 'migrations'))}`,
-          environment: {
-            DATABASE_URL: `${url}${fromStack(PROJECT_ROOT)}/${caBundle.stringValue}`,
-            USUALSTORE_DEPLOY_HOOK: '1',
-            USUALSTORE_PASSWORD_COMMAND: `aws secretsmanager get-secret-value --region ${region.stringValue} --secret-id ${secretArn} --query SecretString --output text`,
-          },
-        },
-      ],
+      enabled: runMigrations.booleanValue as unknown as boolean,
     });
+    hook.resource.overrideLogicalId('migrations');
 
     new TerraformOutput(this, 'endpoint', { value: address, description: 'the instance host name' });
     new TerraformOutput(this, 'port', { value: port });

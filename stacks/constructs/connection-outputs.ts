@@ -7,8 +7,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { Container } from '@cdktf/provider-docker/lib/container';
-import { DatabaseConfig } from '../../config/database';
-import { passwordlessUrl } from './migration-hook';
+import { DatabaseConfig, databaseUrl } from '../../config/database';
 
 export interface ConnectionOutputsProps {
   readonly config: DatabaseConfig;
@@ -28,10 +27,10 @@ export class ConnectionOutputs extends Construct {
     output('internal_port', config.containerPort, 'Port of the database for containers on the network');
     output('host_port', config.hostPort, `Port of the database on this machine (${config.hostBindAddresses.join(' and ')} only)`);
     const target = { user: config.user, database: config.database };
-    output('host_database_url', passwordlessUrl({ ...target, host: 'localhost', port: config.hostPort }), 'URL from this machine (password: PGPASSWORD)');
+    output('host_database_url', databaseUrl({ ...target, host: 'localhost', port: config.hostPort }), 'URL from this machine (password: PGPASSWORD)');
     output(
       'network_database_url',
-      passwordlessUrl({ ...target, host: config.networkAlias, port: config.containerPort }),
+      databaseUrl({ ...target, host: config.networkAlias, port: config.containerPort }),
       `URL for containers on ${config.networkName} (password: PGPASSWORD)`,
     );
   }

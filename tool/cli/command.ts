@@ -2,6 +2,7 @@
  * What a command is, for the table (table.ts) and the parser (parse.ts), and what its handler
  * receives. Types only: handlers import them without importing the table.
  */
+import type { DatabaseTarget } from '../db';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -9,8 +10,17 @@ export interface OptionSpec {
   /** The value's name in the help (SECONDS, DIR, ...). */
   value?: string;
   description: string;
-  /** Said in the help; the handler applies it. */
+  /**
+   * How the parser reads a string value, and refuses a bad one in one line: seconds (0 to 86400,
+   * fractions allowed; handed over as milliseconds), count (a positive whole number), path
+   * (resolved against the working directory), text (as is). @default 'text'
+   */
+  kind?: 'seconds' | 'count' | 'path' | 'text';
+  /** The value when the option is not given, as a user would type it: the parser applies it, the
+   * help shows it. The one place a default is written. */
   default?: string;
+  /** What happens without the option when that is not a value (the help says it). */
+  otherwise?: string;
 }
 
 export interface PositionalSpec {
@@ -20,11 +30,16 @@ export interface PositionalSpec {
   many?: boolean;
 }
 
-/** What a handler gets: option values by name, positionals, and what followed `--`. */
+/** An option's value after parsing: seconds as milliseconds, counts as numbers. */
+export type OptionValue = string | number | boolean | undefined;
+
+/** What a handler gets: option values by name, positionals, what followed `--`, and for a command
+ * that connects, its database, resolved once (cli/main.ts, db/resolve.ts). */
 export interface CommandInput {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, OptionValue>;
   positionals: string[];
   passThrough: string[];
+  database?: DatabaseTarget;
 }
 
 export type Handler = (input: CommandInput) => Promise<number>;
@@ -37,10 +52,12 @@ export interface CommandSpec {
   details?: string;
   positionals?: PositionalSpec[];
   options?: Record<string, OptionSpec>;
-  /** Takes --database-url (and DATABASE_URL, or the deployed database). */
-  connects?: boolean;
+  /** Takes --database-url (else DATABASE_URL, else the deployed database); 'explicit': only a
+   * database named by either (review reaches for no other). */
+  connects?: true | 'explicit';
   /** Arguments after `--` go to a tool (psql). */
   passThrough?: string;
   exitCodes?: string;
-  handler: () => Handler;
+  /** Loads the handler (only the command that runs is loaded); the import is type-checked. */
+  handler: () => Promise<Handler>;
 }

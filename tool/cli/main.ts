@@ -2,15 +2,35 @@
  * usualstore-db: entry point. Reads the command line against the command table (table.ts,
  * parse.ts), then loads and runs only that command's handler: `migrate up` runs in every deploy.
  */
+import path from 'node:path';
 import { UserError } from '../base/errors';
 import { exitOnSignals } from '../base/interruption';
+import { projectRoot } from '../base/project';
 import { oneLine } from '../base/text';
 import { describeServerRefusal } from '../db/errors';
+import { resolveDatabase } from '../db/resolve';
+import { DEPLOYED_ORIGIN, type DatabaseTarget } from '../db/target';
+import type { CommandInput, CommandSpec } from './command';
+import { warn } from './output';
 import { parseCommandLine } from './parse';
 
 function version(): string {
-  const { projectRoot } = require('../migrator/files') as typeof import('../migrator/files');
-  return (require(require('node:path').join(projectRoot(), 'package.json')) as { version: string }).version;
+  return (require(path.join(projectRoot(), 'package.json')) as { version: string }).version;
+}
+
+/**
+ * The database of a command that connects, resolved here once for the whole run (db/resolve.ts),
+ * after its options were checked. Using the deployed database is said on stderr, so that nobody
+ * wonders which database a command touched.
+ */
+function databaseOf(spec: CommandSpec, input: CommandInput): DatabaseTarget | undefined {
+  if (!spec.connects) return undefined;
+  const url = input.values['database-url'];
+  const target = resolveDatabase({ url: typeof url === 'string' ? url : undefined, fallback: spec.connects === 'explicit' ? 'explicit' : 'default' });
+  if (target?.origin === DEPLOYED_ORIGIN) {
+    warn(`no --database-url or DATABASE_URL: using the deployed database ${target.label} (password: ${target.passwordSource === 'none' ? 'none found' : target.passwordSource})`);
+  }
+  return target;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -23,7 +43,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${parsed.text}\n`);
     return parsed.exitCode;
   }
-  return parsed.spec.handler()(parsed.input);
+  const { spec, input } = parsed;
+  const handler = await spec.handler();
+  return handler({ ...input, database: databaseOf(spec, input) });
 }
 
 /**

@@ -7,7 +7,8 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../base/errors';
 import { COMMANDS, CONNECTION_OPTIONS, GLOBAL_OPTIONS } from './table';
-import { type CommandInput, type CommandSpec, type OptionSpec } from './command';
+import path from 'node:path';
+import { type CommandInput, type CommandSpec, type OptionSpec, type OptionValue } from './command';
 
 export type Parsed =
   | { kind: 'run'; spec: CommandSpec; input: CommandInput }
@@ -80,7 +81,8 @@ function splitWords(argv: string[]): { words: string[]; rest: string[] } {
 
 function formatOption(option: string, spec: OptionSpec): [string, string] {
   const flag = `${spec.short ? `-${spec.short}, ` : ''}--${option}${spec.value ? ` ${spec.value}` : ''}`;
-  return [flag, `${spec.description}${spec.default ? ` (default: ${spec.default})` : ''}`];
+  const otherwise = spec.default ?? spec.otherwise;
+  return [flag, `${spec.description}${otherwise ? ` (default: ${otherwise})` : ''}`];
 }
 
 function table(rows: [string, string][]): string[] {
@@ -173,7 +175,7 @@ function parseInput(spec: CommandSpec, args: string[]): CommandInput {
   try {
     parsed = parseArgs({
       args: own,
-      options: Object.fromEntries(Object.entries(options).map(([option, o]) => [option, { type: o.type, ...(o.short ? { short: o.short } : {}) }])),
+      options: Object.fromEntries(Object.entries(options).map(([option, o]) => [option, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.default !== undefined ? { default: o.default } : {}) }])),
       allowPositionals: true,
       strict: true,
     });
@@ -199,5 +201,27 @@ function parseInput(spec: CommandSpec, args: string[]): CommandInput {
   }
   const missing = specs.find((p, index) => p.required && (positionals[index] === undefined || positionals[index].trim() === ''));
   if (missing) throw new UserError(`${command} needs ${missing.name}; usage: ${usageLine(spec)}`);
-  return { values: parsed.values as CommandInput['values'], positionals, passThrough };
+  const values = Object.fromEntries(Object.entries(parsed.values).map(([option, value]) => [option, typeof value === 'string' ? readValue(option, options[option], value) : value]));
+  return { values, positionals, passThrough };
+}
+
+/** A string option's value as its kind reads it (the table's default included: it is checked too). */
+function readValue(option: string, spec: OptionSpec, value: string): OptionValue {
+  switch (spec.kind ?? 'text') {
+    case 'seconds': {
+      const number = Number(value);
+      if (value.trim() === '' || !Number.isFinite(number) || number < 0 || number > 86400) {
+        throw new UserError(`--${option} takes a number of seconds between 0 and 86400 (got "${value}")`);
+      }
+      return Math.round(number * 1000);
+    }
+    case 'count':
+      if (!/^[1-9]\d*$/.test(value.trim())) throw new UserError(`--${option} takes a positive whole number (got "${value}")`);
+      return Number(value);
+    case 'path':
+      if (value.trim() === '') throw new UserError(`--${option} is empty`);
+      return path.resolve(value);
+    case 'text':
+      return value;
+  }
 }

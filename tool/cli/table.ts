@@ -7,10 +7,10 @@
 import type { CommandSpec, OptionSpec } from './command';
 
 const MIGRATIONS_DIR: Record<string, OptionSpec> = {
-  'migrations-dir': { type: 'string', value: 'DIR', description: 'the migrations directory', default: "this project's migrations/" },
+  'migrations-dir': { type: 'string', kind: 'path', value: 'DIR', description: 'the migrations directory', otherwise: "this project's migrations/" },
 };
 const LOCK_TIMEOUT = (seconds: number, what = 'the migration lock'): Record<string, OptionSpec> => ({
-  'lock-timeout': { type: 'string', value: 'SECONDS', description: `how long to wait for ${what}`, default: String(seconds) },
+  'lock-timeout': { type: 'string', kind: 'seconds', value: 'SECONDS', description: `how long to wait for ${what}`, default: String(seconds) },
 });
 const JSON_OUTPUT: Record<string, OptionSpec> = { json: { type: 'boolean', description: 'print JSON (snake_case keys) instead of text' } };
 const YES: Record<string, OptionSpec> = {
@@ -20,7 +20,6 @@ const ALLOW_EDITED: Record<string, OptionSpec> = {
   'allow-edited': { type: 'boolean', description: 'run this once despite applied migrations edited since (migrate accept records an edit for good)' },
 };
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 export const COMMANDS: CommandSpec[] = [
   {
     words: ['migrate', 'up'],
@@ -29,11 +28,11 @@ export const COMMANDS: CommandSpec[] = [
     connects: true,
     options: {
       ...MIGRATIONS_DIR,
-      wait: { type: 'string', value: 'SECONDS', description: 'wait this long for the server to accept connections', default: 'do not wait' },
+      wait: { type: 'string', kind: 'seconds', value: 'SECONDS', description: 'wait this long for the server to accept connections', otherwise: 'do not wait' },
       ...LOCK_TIMEOUT(60),
       ...ALLOW_EDITED,
     },
-    handler: () => require('./commands/migrate/up').run,
+    handler: async () => (await import('./commands/migrate/up.js')).run,
   },
   {
     words: ['migrate', 'down'],
@@ -41,28 +40,28 @@ export const COMMANDS: CommandSpec[] = [
     details: 'Shows what it will revert and asks; --yes in scripts.',
     connects: true,
     options: {
-      count: { type: 'string', value: 'N', description: 'revert the newest N (at most the number applied)' },
+      count: { type: 'string', kind: 'count', value: 'N', description: 'revert the newest N (at most the number applied)' },
       all: { type: 'boolean', description: 'revert every applied migration' },
       ...YES,
       ...MIGRATIONS_DIR,
       ...LOCK_TIMEOUT(60),
       ...ALLOW_EDITED,
     },
-    handler: () => require('./commands/migrate/down').run,
+    handler: async () => (await import('./commands/migrate/down.js')).run,
   },
   {
     words: ['migrate', 'status'],
     summary: 'applied, pending, edited and missing migrations, as a table',
     connects: true,
     options: { ...JSON_OUTPUT, ...MIGRATIONS_DIR },
-    handler: () => require('./commands/migrate/status').run,
+    handler: async () => (await import('./commands/migrate/status.js')).run,
   },
   {
     words: ['migrate', 'create'],
     summary: 'write a new, empty migration that sorts after every existing one',
     positionals: [{ name: 'NAME', required: true }],
     options: { sql: { type: 'boolean', description: 'an SQL migration (-- Up Migration / -- Down Migration) instead of TypeScript' }, ...MIGRATIONS_DIR },
-    handler: () => require('./commands/migrate/create').run,
+    handler: async () => (await import('./commands/migrate/create.js')).run,
   },
   {
     words: ['migrate', 'plan'],
@@ -76,7 +75,7 @@ export const COMMANDS: CommandSpec[] = [
       ...ALLOW_EDITED,
     },
     exitCodes: '0 nothing pending, 2 pending (and all of it runs), 1 error',
-    handler: () => require('./commands/migrate/plan').run,
+    handler: async () => (await import('./commands/migrate/plan.js')).run,
   },
   {
     words: ['migrate', 'lint'],
@@ -85,7 +84,7 @@ export const COMMANDS: CommandSpec[] = [
     positionals: [{ name: 'NAME', required: false, many: true }],
     options: { ...JSON_OUTPUT, ...MIGRATIONS_DIR },
     exitCodes: '0 no finding, 1 a finding or an error',
-    handler: () => require('./commands/migrate/lint').run,
+    handler: async () => (await import('./commands/migrate/lint.js')).run,
   },
   {
     words: ['migrate', 'drift'],
@@ -94,14 +93,14 @@ export const COMMANDS: CommandSpec[] = [
     connects: true,
     options: { ...JSON_OUTPUT, ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(5, 'a lock') },
     exitCodes: '0 no drift, 2 drift, 1 an error',
-    handler: () => require('./commands/migrate/drift').run,
+    handler: async () => (await import('./commands/migrate/drift.js')).run,
   },
   {
     words: ['migrate', 'adopt'],
     summary: "take over a database migrated by soda: check its schema, record its migrations as applied",
     connects: true,
     options: { ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(60) },
-    handler: () => require('./commands/migrate/adopt').run,
+    handler: async () => (await import('./commands/migrate/adopt.js')).run,
   },
   {
     words: ['migrate', 'accept'],
@@ -110,7 +109,7 @@ export const COMMANDS: CommandSpec[] = [
     connects: true,
     positionals: [{ name: 'NAME', required: true, many: true }],
     options: { reason: { type: 'string', value: 'TEXT', description: 'why, for the audit trail' }, ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(60) },
-    handler: () => require('./commands/migrate/repair').accept,
+    handler: async () => (await import('./commands/migrate/repair.js')).accept,
   },
   {
     words: ['migrate', 'forget'],
@@ -119,7 +118,7 @@ export const COMMANDS: CommandSpec[] = [
     connects: true,
     positionals: [{ name: 'NAME', required: true, many: true }],
     options: { reason: { type: 'string', value: 'TEXT', description: 'why, for the audit trail' }, ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(60) },
-    handler: () => require('./commands/migrate/repair').forget,
+    handler: async () => (await import('./commands/migrate/repair.js')).forget,
   },
   {
     words: ['status'],
@@ -127,7 +126,7 @@ export const COMMANDS: CommandSpec[] = [
     connects: true,
     options: { ...JSON_OUTPUT, ...MIGRATIONS_DIR },
     exitCodes: '0 reachable, 1 not',
-    handler: () => require('./commands/status').run,
+    handler: async () => (await import('./commands/status.js')).run,
   },
   {
     words: ['backup'],
@@ -135,7 +134,7 @@ export const COMMANDS: CommandSpec[] = [
     connects: true,
     positionals: [{ name: 'FILE', required: true }],
     options: { force: { type: 'boolean', description: 'replace an existing FILE (only once the new one is complete)' }, ...LOCK_TIMEOUT(60, 'each table') },
-    handler: () => require('./commands/backup').run,
+    handler: async () => (await import('./commands/backup.js')).run,
   },
   {
     words: ['restore'],
@@ -148,7 +147,7 @@ export const COMMANDS: CommandSpec[] = [
       ...YES,
       ...LOCK_TIMEOUT(60, 'each table'),
     },
-    handler: () => require('./commands/restore').run,
+    handler: async () => (await import('./commands/restore.js')).run,
   },
   {
     words: ['copy'],
@@ -156,31 +155,34 @@ export const COMMANDS: CommandSpec[] = [
     details: 'The target must have no tables (nothing is overwritten). The source is --database-url, DATABASE_URL or the deployed database.',
     connects: true,
     options: {
-      to: { type: 'string', value: 'URL', description: 'the target, postgres://USER@HOST:PORT/DATABASE (password in the URL or PGPASSWORD; ?sslmode=verify-full&sslrootcert=FILE for RDS)' },
+      to: { type: 'string', kind: 'text', value: 'URL', description: 'the target, postgres://USER@HOST:PORT/DATABASE (password in the URL or PGPASSWORD; ?sslmode=verify-full&sslrootcert=FILE for RDS)' },
       ...LOCK_TIMEOUT(60, 'each table'),
     },
-    handler: () => require('./commands/copy').run,
+    handler: async () => (await import('./commands/copy.js')).run,
   },
   {
     words: ['shell'],
     summary: 'psql into the database; with SQL piped in, stops at the first error',
     connects: true,
     passThrough: 'PSQL_ARGS',
-    handler: () => require('./commands/shell').run,
+    handler: async () => (await import('./commands/shell.js')).run,
   },
   {
     words: ['review'],
     summary: 'a Markdown report of what this change will do: resources, migrations and their SQL, lint, drift',
     details: 'Compares this checkout with the merge base (a git worktree of it, synthesized the same way). With --database-url or DATABASE_URL, adds that database\'s drift.',
-    connects: true,
-    options: { base: { type: 'string', value: 'REF', description: 'the git ref to compare with', default: 'the merge base with origin/main, else main' } },
-    handler: () => require('./commands/review').run,
+    connects: 'explicit',
+    options: {
+      base: { type: 'string', value: 'REF', description: 'the git ref to compare with', otherwise: 'the merge base with origin/main, else main' },
+      ...LOCK_TIMEOUT(5, 'a lock while judging drift'),
+    },
+    handler: async () => (await import('./commands/review.js')).run,
   },
   {
     words: ['preflight'],
     summary: 'the checks npm run deploy, destroy and wipe make before cdktf',
     positionals: [{ name: 'deploy|destroy|wipe', required: true }],
-    handler: () => require('./commands/preflight').run,
+    handler: async () => (await import('./commands/preflight.js')).run,
   },
 ];
 
@@ -195,6 +197,6 @@ export const CONNECTION_OPTIONS: Record<string, OptionSpec> = {
     type: 'string',
     value: 'URL',
     description: 'postgres://USER@HOST:PORT/DATABASE (password in PGPASSWORD or the URL, percent-encoded)',
-    default: 'DATABASE_URL, else the deployed database',
+    otherwise: 'DATABASE_URL, else the deployed database',
   },
 };

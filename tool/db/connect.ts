@@ -7,6 +7,14 @@ import { describeConnectionError } from './errors';
 import { pg } from './pg';
 import type { DatabaseTarget } from './target';
 
+/** The server could not be reached or refused the login: no session was opened. */
+export class ConnectionError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConnectionError';
+  }
+}
+
 /** Long enough for a loaded server, short enough that a wrong host fails within seconds.
  * PGCONNECT_TIMEOUT (seconds, libpq's variable) overrides it. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -73,7 +81,7 @@ export async function connect(target: DatabaseTarget, options: ConnectOptions = 
   try {
     return await tryConnect(target, { timeoutMs });
   } catch (error) {
-    throw new UserError(describeConnectionError(error, target, timeoutMs, options.suggestWait));
+    throw new ConnectionError(describeConnectionError(error, target, timeoutMs, options.suggestWait));
   }
 }
 

@@ -5,7 +5,26 @@
  * (messages name the target by its label: user@host:port/database).
  */
 import { formatSeconds, oneLine } from '../base/text';
-import type { DatabaseTarget } from './target';
+import { DEPLOYED_ORIGIN, type DatabaseTarget, type PasswordSource } from './target';
+
+/** After "password authentication failed …": the usual cause for where the password came from. */
+function wrongPasswordAdvice(source: PasswordSource): string {
+  switch (source) {
+    case 'the deploy':
+    case 'terraform.tfvars':
+    case 'TF_VAR_postgres_password':
+      // The postgres image applies the password only when it creates the database.
+      return ` with the password from ${source === 'the deploy' ? "the deploy's postgres_password" : source}: the server still has the password it was created with (the postgres image applies postgres_password only to a new, empty volume); run npm run deploy again: with the container running, its preflight sets the new password on the server`;
+    case 'PGPASSWORD':
+      return '; check PGPASSWORD';
+    case 'the URL':
+      return '; check the password in the URL (percent-encoded: @ as %40)';
+    case 'USUALSTORE_PASSWORD_COMMAND':
+      return ' with the password USUALSTORE_PASSWORD_COMMAND printed; check what the command reads (a rotated secret, another instance\'s)';
+    case 'none':
+      return ' (no password was given; ~/.pgpass was read, if there is one); put it in the URL, PGPASSWORD or USUALSTORE_PASSWORD_COMMAND';
+  }
+}
 
 /** What pg and node:net put on their errors (PostgreSQL's fields, or a system error code). */
 interface DriverError {
@@ -46,12 +65,7 @@ export function describeConnectionError(error: unknown, target: DatabaseTarget, 
   const orWait = suggestWait ? '; retry, or pass --wait SECONDS' : '';
   switch (code) {
     case '28P01':
-      // In the deploy hook the usual cause is a password changed after the first deploy: the
-      // postgres image applies it only when it creates the database.
-      if (process.env.USUALSTORE_DEPLOY_HOOK === '1') {
-        return `password authentication failed for user "${target.user}" at ${where}: the server still has the password it was created with (the postgres image applies postgres_password only to a new, empty volume); run npm run deploy again: with the container running, its preflight sets the new password on the server`;
-      }
-      return `password authentication failed for user "${target.user}" at ${where}; check the password (PGPASSWORD or the URL, percent-encoded)`;
+      return `password authentication failed for user "${target.user}" at ${where}${wrongPasswordAdvice(target.passwordSource)}`;
     case '28000':
       return `the server at ${where} rejected user "${target.user}" for database "${target.database}": ${message}`;
     case '3D000':
@@ -72,6 +86,7 @@ export function describeConnectionError(error: unknown, target: DatabaseTarget, 
     case 'ECONNRESET':
       return `the connection to ${where} was reset by the server`;
     case 'ENOENT':
+      if ((error as { path?: string }).path === target.parameters.sslrootcert) return `the CA file ${target.parameters.sslrootcert} (sslrootcert) does not exist`;
       return `no PostgreSQL socket at ${where} (${message})`;
   }
   if (/timeout expired|connection timeout/i.test(message) || code === 'ETIMEDOUT') {
@@ -82,7 +97,7 @@ export function describeConnectionError(error: unknown, target: DatabaseTarget, 
     return `the server at ${where} closed the connection during start-up; is it PostgreSQL, and is it ready?`;
   }
   if (/client password must be a string|password must be a string/i.test(message)) {
-    return `the server at ${where} asks for a password and none was given: put it in PGPASSWORD (or the URL, percent-encoded)`;
+    return `the server at ${where} asks for a password and none was given: put it in the URL (percent-encoded), PGPASSWORD or USUALSTORE_PASSWORD_COMMAND${target.origin === DEPLOYED_ORIGIN ? ', or set postgres_password in terraform.tfvars' : ''}`;
   }
   if (/certificate|self.signed|unable to verify|Hostname\/IP does not match/i.test(message)) {
     return `the server at ${where} was not verified (${oneLine(message)}): sslrootcert must name the CA that signed its certificate (for Amazon RDS, the region's CA bundle), and the host must be the one in the certificate`;

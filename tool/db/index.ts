@@ -1,14 +1,15 @@
 /**
  * Connecting to the UsualStore database, for every usualstore-db command:
  *
- *   const target = resolveTarget({ databaseUrl: options['database-url'] }); // validates, no I/O
+ *   const target = resolveDatabase({ url: options['database-url'] }); // once per run (cli/main.ts)
  *   const client = await connect(target);  // or waitForServer(target, { timeoutMs }) for --wait
  *   try { ... } finally { await disconnect(client); }
  *
  * All of them throw UserError with a one-line message that never contains the password;
  * describeQueryError() turns a failed statement into one line quoting PostgreSQL's error.
  */
-export { resolveTarget, type DatabaseTarget, type ResolveTargetOptions } from './target';
-export { connect, tryConnect, disconnect, connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, type ConnectOptions } from './connect';
+export { resolveDatabase, isDeployedDatabase, pointsAtContainer, type DatabaseRequest } from './resolve';
+export { passwordlessUrl, type DatabaseTarget, type PasswordSource } from './target';
+export { ConnectionError, connect, tryConnect, disconnect, connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, type ConnectOptions } from './connect';
 export { waitForServer, type WaitOptions } from './wait';
 export { describeConnectionError, describeQueryError, isTransientConnectionError } from './errors';

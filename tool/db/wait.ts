@@ -5,8 +5,7 @@
  * Retries start small and back off to a cap, so the wait ends soon after the server is ready.
  */
 import type { Client } from 'pg';
-import { UserError } from '../base/errors';
-import { connectTimeoutMs, disconnect, tryConnect } from './connect';
+import { ConnectionError, connectTimeoutMs, disconnect, tryConnect } from './connect';
 import { describeConnectionError, isTransientConnectionError } from './errors';
 import { formatSeconds } from '../base/text';
 import type { DatabaseTarget } from './target';
@@ -43,12 +42,12 @@ export async function waitForServer(target: DatabaseTarget, options: WaitOptions
     } catch (error) {
       if (client) await disconnect(client);
       // Wrong password or unknown database will not fix themselves: say so at once.
-      if (!isTransientConnectionError(error)) throw new UserError(describeConnectionError(error, target, attemptTimeout));
+      if (!isTransientConnectionError(error)) throw new ConnectionError(describeConnectionError(error, target, attemptTimeout));
       lastError = error;
     }
     const left = deadline - Date.now();
     if (left <= 0) {
-      throw new UserError(
+      throw new ConnectionError(
         `PostgreSQL at ${target.host}:${target.port} was not ready within ${formatSeconds(options.timeoutMs)}; last error: ${describeConnectionError(lastError, target, attemptTimeout)}`,
       );
     }

@@ -58,7 +58,7 @@ function checkVolume(options: PreflightOptions): string {
   if (!volumesInState(stateFile(projectDir, DATA_STACK)).includes(name)) return `volume ${name} to be created`;
   if (asked === name) return `volume ${name} to be created anew, EMPTY, as asked (${NEW_EMPTY_VOLUME_VARIABLE})`;
   throw new UserError(
-    `the data volume ${name} that this project created no longer exists in Docker (deleted outside Terraform: docker volume rm, docker system prune --volumes, or a Docker Desktop reset), so its data is gone; to start with an empty database on purpose run ${NEW_EMPTY_VOLUME_VARIABLE}=${name} npm run deploy, then restore a backup with usualstore-db restore FILE`,
+    `the data volume ${name} that this project created no longer exists in Docker (deleted outside Terraform: docker volume rm, docker system prune --volumes, or a Docker Desktop reset), so its data is gone; to start with an empty database on purpose run ${NEW_EMPTY_VOLUME_VARIABLE}=${name} npm run deploy, then restore a backup with ./usualstore-db restore FILE`,
   );
 }
 

@@ -11,20 +11,19 @@
  */
 import type { Client } from 'pg';
 import { UserError } from '../base/errors';
-import { connect, disconnect, type DatabaseTarget } from '../db';
+import type { DatabaseTarget } from '../db';
 import { ensureBookkeepingInTransaction, readBookkeeping, recordApplied } from './bookkeeping';
-import { fileChecksum } from './checksum';
-import { listMigrationFiles, type MigrationFile } from './files';
+import type { MigrationFile, MigrationsDirectory } from './directory';
 import { inspect } from './inspect';
 import { position } from './report';
 import { type Say, shortList, plural } from '../base/text';
 import { readSodaVersions } from './soda';
 import { missingFrom, readShape, shapeBuiltBy } from './schema-shape';
-import { lockForTransaction } from './lock';
+import { inTransaction, withSession } from './session';
 
 export interface AdoptOptions {
   target: DatabaseTarget;
-  migrationsDir: string;
+  migrations: MigrationsDirectory;
   lockTimeoutMs: number;
   say: Say;
   warn: Say;
@@ -33,9 +32,10 @@ export interface AdoptOptions {
 const list = (items: string[]) => shortList(items, 5, '; ');
 
 /** The project's migration for each soda version; refuses versions it does not know. */
-function filesForVersions(versions: string[], migrationsDir: string): MigrationFile[] {
+function filesForVersions(versions: string[], migrations: MigrationsDirectory): MigrationFile[] {
+  const migrationsDir = migrations.path;
   const byVersion = new Map<string, MigrationFile[]>();
-  for (const file of listMigrationFiles(migrationsDir)) {
+  for (const file of migrations.files()) {
     const key = file.version.toString();
     byVersion.set(key, [...(byVersion.get(key) ?? []), file]);
   }
@@ -60,29 +60,25 @@ async function checkSchema(client: Client, files: MigrationFile[]): Promise<stri
 
 export async function adopt(options: AdoptOptions): Promise<{ adopted: string[] }> {
   const { target, say } = options;
-  const client = await connect(target);
-  try {
-    let adopted: MigrationFile[] = [];
-    let sodaCount = 0;
-    await client.query('BEGIN');
-    try {
-      await lockForTransaction(client, { target, timeoutMs: options.lockTimeoutMs, warn: options.warn });
+  return withSession(target, {}, async (client) => {
+    // One transaction holding the migration lock: a refusal changes nothing, and migrate up
+    // cannot interleave.
+    const adopted = await inTransaction(client, target, { lockTimeoutMs: options.lockTimeoutMs, migrationLock: { warn: options.warn } }, async () => {
       const books = await readBookkeeping(client);
       if (!books.soda) {
         if (books.ours) {
           say(`${target.label} has no soda bookkeeping (schema_migration) and is managed by usualstore-db already; nothing to adopt`);
-          return { adopted: [] };
+          return undefined;
         }
         throw new UserError(`${target.label} has no soda bookkeeping (public.schema_migration): nothing to adopt; a new database needs only migrate up`);
       }
       const versions = await readSodaVersions(client);
-      sodaCount = versions.length;
-      const sodaFiles = filesForVersions(versions, options.migrationsDir);
+      const sodaFiles = filesForVersions(versions, options.migrations);
       const recorded = new Set(books.applied.map((m) => m.name));
-      adopted = sodaFiles.filter((file) => !recorded.has(file.name));
-      if (adopted.length === 0) {
-        say(`${target.label} is already adopted: the ${plural(sodaCount, 'migration')} soda applied ${sodaCount === 1 ? 'is' : 'are'} recorded; nothing to do`);
-        return { adopted: [] };
+      const toRecord = sodaFiles.filter((file) => !recorded.has(file.name));
+      if (toRecord.length === 0) {
+        say(`${target.label} is already adopted: the ${plural(versions.length, 'migration')} soda applied ${versions.length === 1 ? 'is' : 'are'} recorded; nothing to do`);
+        return undefined;
       }
       const problems = await checkSchema(client, sodaFiles);
       if (problems.length > 0) {
@@ -91,18 +87,15 @@ export async function adopt(options: AdoptOptions): Promise<{ adopted: string[] 
       await ensureBookkeepingInTransaction(client);
       // Oldest first, in one statement each: run_on is the same for all, and the serial id keeps
       // their order (node-pg-migrate orders by run_on, then id).
-      for (const file of adopted) await recordApplied(client, file.name, fileChecksum(file.path));
+      for (const file of toRecord) await recordApplied(client, file.name, options.migrations.checksum(file));
       await client.query('COMMIT');
-    } finally {
-      // Every path that did not commit (refusals, "nothing to do") ends here; after COMMIT it is a no-op.
-      await client.query('ROLLBACK').catch(() => {});
-    }
-    const state = await inspect(client, options.migrationsDir);
+      return toRecord;
+    });
+    if (!adopted) return { adopted: [] };
+    const state = await inspect(client, options.migrations);
     say(
       `adopted ${target.label}: recorded ${plural(adopted.length, 'migration')} soda applied as applied (not run; schema checked against what they create); now ${position(state)}, ${state.pending.length} pending${state.pending.length ? ': run migrate plan, then migrate up' : ''}`,
     );
     return { adopted: adopted.map((file) => file.name) };
-  } finally {
-    await disconnect(client);
-  }
+  });
 }

@@ -7,7 +7,7 @@
  */
 import type { Client } from 'pg';
 import { pg } from '../db/pg';
-import { compareMigrations, versionOf } from './files';
+import { compareMigrations, versionOf } from './directory';
 
 export const MIGRATIONS_TABLE = '"public"."pgmigrations"';
 /** soda's bookkeeping, in databases migrated before usualstore-db (see soda.ts). */

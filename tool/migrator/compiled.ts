@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
-import { cacheDir, writeCacheFile } from './files';
+import { cacheDir, writeCacheFile } from '../base/project';
 
 type Loader = 'ts' | 'js';
 const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.cts': 'ts', '.js': 'js', '.cjs': 'js' };

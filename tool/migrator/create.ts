@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../base/errors';
-import { listMigrationFiles } from './files';
+import type { MigrationsDirectory } from './directory';
 
 /** Lower-case words joined by underscores, like every existing migration name. The length
  * keeps `<version>_<name>` well inside pgmigrations.name (varchar(255)). */
@@ -65,10 +65,11 @@ const SQL_TEMPLATE = (name: string) => `-- ${name}: what this migration changes,
 -- The exact inverse of up: after up then down, the schema is as it was before.
 `;
 
-export function createMigration(name: string, migrationsDir: string, options: { sql?: boolean; now?: Date } = {}): string {
+export function createMigration(name: string, migrations: MigrationsDirectory, options: { sql?: boolean; now?: Date } = {}): string {
   const now = options.now ?? new Date();
   validateName(name);
-  const existing = fs.existsSync(migrationsDir) ? listMigrationFiles(migrationsDir) : [];
+  const migrationsDir = migrations.path;
+  const existing = fs.existsSync(migrationsDir) ? migrations.files() : [];
   const version = nextVersion(
     existing.map((file) => file.version),
     now,

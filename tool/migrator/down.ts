@@ -7,18 +7,19 @@ import { UserError } from '../base/errors';
 import type { DatabaseTarget } from '../db';
 import { applyMigration } from './apply';
 import { ensureBookkeeping } from './bookkeeping';
-import { withSession } from './connection';
+import type { MigrationsDirectory } from './directory';
 import { inspect } from './inspect';
 import { migrationsInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
-import { refuseEdited, refuseForeignDirectory } from './policy';
+import { enforce } from './policy';
 import { position } from './report';
 import { formatDuration, plural, type Say } from '../base/text';
+import { withSession } from './session';
 import type { MigrationState } from './state';
 
 export interface DownOptions {
   target: DatabaseTarget;
-  migrationsDir: string;
+  migrations: MigrationsDirectory;
   /** How many to revert; 'all' reverts every applied migration. */
   count: number | 'all';
   lockTimeoutMs: number;
@@ -45,19 +46,19 @@ export async function migrateDown(options: DownOptions): Promise<{ reverted: str
   };
 
   return interruptible({ describe }, async () => {
-    return withSession(target, undefined, async (client) => {
+    return withSession(target, {}, async (client) => {
       preloadLibrary();
       // What would go is decided, and confirmed, before the migration lock is taken: a person
       // reading the question must not hold up every deploy. Under the lock it is decided again,
       // and must be the same.
-      const chosen = chooseReverts(await inspect(client, options.migrationsDir), options);
+      const chosen = chooseReverts(await inspect(client, options.migrations), options, options.warn);
       if (chosen.length === 0) {
         say(`${target.label} has no applied migration; nothing to revert`);
         return { reverted: [] };
       }
       await options.confirm?.(`revert ${plural(chosen.length, 'migration')} of ${target.label}, newest first: ${chosen.join(', ')} (each down undoes its migration, dropping what it created)`);
       return await withMigrationLock(client, { target, timeoutMs: options.lockTimeoutMs, warn: options.warn }, async () => {
-        const state = await inspect(client, options.migrationsDir);
+        const state = await inspect(client, options.migrations);
         const toRevert = chooseReverts(state, options);
         if (toRevert.join() !== chosen.join()) {
           throw new UserError(`the applied migrations of ${target.label} changed while this waited (another run); nothing was reverted: run migrate down again`);
@@ -87,23 +88,14 @@ export async function migrateDown(options: DownOptions): Promise<{ reverted: str
 }
 
 /** The names to revert, newest first, after every refusal (so a refused run changes nothing). */
-function chooseReverts(state: MigrationState, options: DownOptions): string[] {
-  refuseForeignDirectory(state, options.migrationsDir, options.target.label);
+function chooseReverts(state: MigrationState, options: DownOptions, warn?: Say): string[] {
   const newestFirst = [...state.applied].reverse().map((m) => m.name);
+  const toRevert = options.count === 'all' ? newestFirst : newestFirst.slice(0, options.count);
+  enforce('down', state, { where: options.target.label, migrationsDir: options.migrations.path, allowEdited: options.allowEdited, reverting: toRevert }, warn);
   if (options.count !== 'all' && options.count > newestFirst.length) {
     throw new UserError(
       `--count ${options.count} is more than the ${plural(newestFirst.length, 'applied migration')} of ${options.target.label}; nothing was reverted (--all reverts every one)`,
     );
   }
-  const toRevert = options.count === 'all' ? newestFirst : newestFirst.slice(0, options.count);
-  const names = new Set(toRevert);
-  const missing = state.missing.filter((name) => names.has(name));
-  if (missing.length > 0) {
-    throw new UserError(
-      `cannot revert ${missing.join(', ')}: no such file in ${options.migrationsDir} (its down is in the file); restore it, pass --migrations-dir, or drop its record with migrate forget`,
-    );
-  }
-  // Reverting an edited migration would run a down that may not match what was applied.
-  refuseEdited(state.edited.filter((name) => names.has(name)), options);
   return toRevert;
 }

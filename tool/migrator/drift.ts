@@ -14,14 +14,15 @@ import { UserError } from '../base/errors';
 import { formatSeconds, type Say } from '../base/text';
 import type { DatabaseTarget } from '../db';
 import { AUDIT_TABLE, CHECKSUMS_TABLE, MIGRATIONS_TABLE, SODA_TABLE } from './bookkeeping';
-import { withSession } from './connection';
+import type { MigrationsDirectory } from './directory';
 import { inspect } from './inspect';
 import { positionOf } from './report';
 import { extraIn, missingFrom, readShape, shapeBuiltBy } from './schema-shape';
+import { inTransaction, withSession } from './session';
 
 export interface DriftOptions {
   target: DatabaseTarget;
-  migrationsDir: string;
+  migrations: MigrationsDirectory;
   /** Bounds every lock wait (building the scratch schema reads the catalogs only). */
   lockTimeoutMs: number;
   warn: Say;
@@ -38,32 +39,31 @@ export interface DriftReport {
 const BOOKKEEPING = new Set([MIGRATIONS_TABLE, CHECKSUMS_TABLE, AUDIT_TABLE, SODA_TABLE].map((table) => table.replace(/"/g, '').replace(/^public\./, '')));
 
 export async function driftOf(options: DriftOptions): Promise<DriftReport> {
-  const { target } = options;
-  return withSession(target, undefined, async (client) => {
-    const state = await inspect(client, options.migrationsDir);
+  const { target, migrations } = options;
+  return withSession(target, {}, async (client) => {
+    const state = await inspect(client, migrations);
     if (state.missing.length > 0) {
-      throw new UserError(`cannot judge drift: applied migrations ${state.missing.join(', ')} have no file in ${options.migrationsDir}, so what they built is unknown`);
+      throw new UserError(`cannot judge drift: applied migrations ${state.missing.join(', ')} have no file in ${migrations.path}, so what they built is unknown`);
     }
     const byName = new Map(state.files.map((file) => [file.name, file]));
-    await client.query(`BEGIN; SET LOCAL lock_timeout = ${Math.max(1, Math.round(options.lockTimeoutMs))}`);
     try {
-      const built = await shapeBuiltBy(
-        client,
-        state.applied.map((m) => byName.get(m.name)!),
-        (name, cause) => `cannot judge drift: applied migration ${name} fails in a scratch schema (${cause}); nothing was changed`,
-      );
-      const live = await readShape(client, 'public');
-      return {
-        database: target.label,
-        current: state.applied.at(-1)?.name ?? null,
-        applied: state.applied.length,
-        differences: [...missingFrom(built, live), ...extraIn(live, built, BOOKKEEPING)],
-      };
+      return await inTransaction(client, target, { lockTimeoutMs: options.lockTimeoutMs }, async () => {
+        const built = await shapeBuiltBy(
+          client,
+          state.applied.map((m) => byName.get(m.name)!),
+          (name, cause) => `cannot judge drift: applied migration ${name} fails in a scratch schema (${cause}); nothing was changed`,
+        );
+        const live = await readShape(client, 'public');
+        return {
+          database: target.label,
+          current: state.applied.at(-1)?.name ?? null,
+          applied: state.applied.length,
+          differences: [...missingFrom(built, live), ...extraIn(live, built, BOOKKEEPING)],
+        };
+      });
     } catch (error) {
       if ((error as { code?: string }).code === '55P03') throw new UserError(`drift check of ${target.label} waited more than ${formatSeconds(options.lockTimeoutMs)} for a lock; retry`);
       throw error;
-    } finally {
-      await client.query('ROLLBACK').catch(() => {});
     }
   });
 }

@@ -17,8 +17,9 @@ import { UserError } from '../base/errors';
 import { tempDir } from '../base/temp';
 import { oneLine } from '../base/text';
 import { MIGRATION_LOCK_TIMEOUT_MS, MIGRATION_STATEMENT_TIMEOUT_MS } from './apply';
-import { compareMigrations, listMigrationFiles, versionOf, type MigrationFile } from './files';
+import { compareMigrations, versionOf, type MigrationFile, type MigrationsDirectory } from './directory';
 import type { Queryable } from './bookkeeping';
+import { historyAtBase } from './history';
 import { buildSql, migrationsInOrder } from './load';
 
 export interface LintFinding {
@@ -32,7 +33,7 @@ export interface LintFinding {
 }
 
 export interface LintOptions {
-  migrationsDir: string;
+  migrations: MigrationsDirectory;
   /** The project root: where .squawk.toml and migrations-lint.json are. */
   projectDir: string;
   /** Migration names to lint; none: every one after the baseline. */
@@ -43,6 +44,9 @@ export interface LintResult {
   linted: string[];
   baseline: string | null;
   findings: LintFinding[];
+  /** The change judged against its base (history.ts): what migrate up would refuse there, or why
+   * it was not judged. */
+  history: { base: string | null; refusal: string | null; warnings: string[]; not_judged: string | null };
 }
 
 export const LINT_BASELINE_FILE = 'migrations-lint.json';
@@ -64,7 +68,7 @@ function selectFiles(files: MigrationFile[], options: LintOptions, baseline: str
   if (options.names.length > 0) {
     const byName = new Map(files.map((file) => [file.name, file]));
     const unknown = options.names.filter((name) => !byName.has(name));
-    if (unknown.length > 0) throw new UserError(`no migration ${unknown.join(', ')} in ${options.migrationsDir}`);
+    if (unknown.length > 0) throw new UserError(`no migration ${unknown.join(', ')} in ${options.migrations.path}`);
     return options.names.map((name) => byName.get(name)!);
   }
   if (baseline === null) return files;
@@ -123,10 +127,18 @@ function squawk(config: string, inTransaction: boolean, files: string[]): Squawk
   }
 }
 
+/** The policy's verdict on the change against its base, in lint's terms. */
+function judgeHistory(migrations: MigrationsDirectory): LintResult['history'] {
+  const history = historyAtBase(migrations);
+  if ('unavailable' in history) return { base: null, refusal: null, warnings: [], not_judged: history.unavailable };
+  return { base: history.ref, refusal: history.verdict.refusal ?? null, warnings: history.verdict.warnings, not_judged: null };
+}
+
 export async function lintMigrations(options: LintOptions): Promise<LintResult> {
   const baseline = readBaseline(options.projectDir);
-  const selected = selectFiles(listMigrationFiles(options.migrationsDir), options, baseline);
-  if (selected.length === 0) return { linted: [], baseline, findings: [] };
+  const selected = selectFiles(options.migrations.files(), options, baseline);
+  const history = judgeHistory(options.migrations);
+  if (selected.length === 0) return { linted: [], baseline, findings: [], history };
   const work = tempDir('lint');
   try {
     const sqlFiles = new Map<string, { migration: string; text: string; transactional: boolean }>();
@@ -151,7 +163,7 @@ export async function lintMigrations(options: LintOptions): Promise<LintResult> 
       const statement = v.line === v.line_end ? lines[v.line]?.slice(v.column, v.column_end) : lines.slice(v.line, v.line_end + 1).join(' ');
       return { migration: source?.migration ?? path.basename(v.file, '.sql'), rule: v.rule_name, level: v.level.toLowerCase(), message: v.message, help: v.help, statement: oneLine(statement ?? '') };
     });
-    return { linted: selected.map((file) => file.name), baseline, findings };
+    return { linted: selected.map((file) => file.name), baseline, findings, history };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -12,9 +12,9 @@ import fs from 'node:fs';
 import { UserError } from '../base/errors';
 import { oneLine } from '../base/text';
 import type { Queryable } from './bookkeeping';
-import { checksumOf } from './checksum';
+import { checksumOf } from './directory';
 import { loadCompiled } from './compiled';
-import type { MigrationFile } from './files';
+import type { MigrationFile } from './directory';
 
 export type Direction = 'up' | 'down';
 

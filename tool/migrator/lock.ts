@@ -17,8 +17,6 @@ import { formatSeconds, type Say } from '../base/text';
 /** node-pg-migrate's PG_MIGRATE_LOCK_ID (runner.ts). */
 export const MIGRATION_LOCK_ID = '7241865325823964';
 
-export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
-
 /** The sessions holding the migration lock in this database (advisory locks are per database):
  * pg_locks shows a bigint advisory key as its high (classid) and low (objid) 32 bits. */
 const HOLDERS_SQL = `SELECT ${BLOCKER_COLUMNS}

@@ -10,21 +10,20 @@
  */
 import { UserError } from '../base/errors';
 import type { Client } from 'pg';
-import { connect, disconnect, type DatabaseTarget } from '../db';
+import type { DatabaseTarget } from '../db';
 import { formatSeconds, type Say, formatDuration, plural } from '../base/text';
 import { failureCause, runSteps } from './apply';
-import type { MigrationFile } from './files';
+import type { MigrationFile, MigrationsDirectory } from './directory';
 import { inspect } from './inspect';
 import { buildSql, migrationsInOrder } from './load';
-import { refuseEdited, refuseOutOfOrder } from './policy';
+import { enforce } from './policy';
 import { position } from './report';
-import { refuseUnadopted } from './soda';
 import { advancedSequences, readSequencePositions } from './sequences';
-import { lockForTransaction } from './lock';
+import { inTransaction, withSession } from './session';
 
 export interface PlanOptions {
   target: DatabaseTarget;
-  migrationsDir: string;
+  migrations: MigrationsDirectory;
   lockTimeoutMs: number;
   allowEdited: boolean;
   /** Print the SQL only: no statement of the migrations runs, no lock is taken, no sequence
@@ -36,76 +35,73 @@ export interface PlanOptions {
   warn: Say;
 }
 
-/** Seconds of waiting for a lock before giving up: short, since the application waits too. */
-export const DEFAULT_PLAN_LOCK_TIMEOUT_MS = 5000;
-
 const LOCK_TIMEOUT = /SQLSTATE 55P03/;
 
 export async function planMigrations(options: PlanOptions): Promise<{ pending: string[] }> {
   const started = performance.now();
   const { target, say } = options;
-  const client = await connect(target);
-  try {
-    let state = await inspect(client, options.migrationsDir);
-    // The refusals of `migrate up`, so that a plan that passes means an up that runs.
-    await refuseUnadopted(client, state, target.label);
-    refuseEdited(state.edited, options);
-    refuseOutOfOrder(state);
+  const context = { where: target.label, migrationsDir: options.migrations.path, allowEdited: options.allowEdited };
+  return withSession(target, {}, async (client) => {
+    // What migrate up would say, from the state as it is now (no lock yet).
+    const state = await inspect(client, options.migrations);
+    enforce('up', state, context, options.warn);
     if (state.pending.length === 0) {
       say(`${target.label} is up to date, ${position(state)}; nothing pending`);
       return { pending: [] };
     }
-    if (options.printOnly) return await printOnly(client, state.pending, options, started);
+    if (options.printOnly) return printOnly(client, state.pending, options, started);
     const sequencesBefore = await readSequencePositions(client);
-    const wait = formatSeconds(options.lockTimeoutMs);
     const unverified: string[] = [];
-    await client.query('BEGIN');
-    try {
-      await lockForTransaction(client, { target, timeoutMs: options.lockTimeoutMs, warn: options.warn });
+    const pending = await inTransaction(client, target, { lockTimeoutMs: options.lockTimeoutMs, migrationLock: { warn: options.warn } }, async () => {
       // Read again under the lock: a run that just finished may have applied some.
-      state = await inspect(client, options.migrationsDir);
-      refuseEdited(state.edited, options);
-      refuseOutOfOrder(state);
-      if (state.pending.length === 0) {
-        say(`${target.label} is up to date, ${position(state)} (a migration run applied the rest while this one waited); nothing pending`);
-        return { pending: [] };
+      const current = await inspect(client, options.migrations);
+      enforce('up', current, context);
+      if (current.pending.length === 0) {
+        say(`${target.label} is up to date, ${position(current)} (a migration run applied the rest while this one waited); nothing pending`);
+        return [];
       }
-      let index = 0;
-      for await (const { migration, shorthands } of migrationsInOrder(state.pending)) {
-        const file = migration.file;
-        let steps: string[];
-        let verified = true;
-        try {
-          // Built inside the transaction, as `up` does: a migration may read the database.
-          const sql = await buildSql(client, migration, 'up', shorthands);
-          steps = sql.steps;
-          // pgm.noTransaction() (CREATE INDEX CONCURRENTLY...): its statements refuse to run in
-          // a transaction block, so they are shown but cannot be verified here.
-          verified = sql.transactional;
-          if (verified) await runSteps(client, steps);
-          else unverified.push(file.name);
-        } catch (error) {
-          const cause = failureCause(error);
-          if (LOCK_TIMEOUT.test(cause)) throw new UserError(`cannot verify ${file.name}: a table it changes stayed in use for more than ${wait} (lock timeout); retry, or raise --lock-timeout`);
-          throw new UserError(`pending migration ${file.name} fails: ${cause}; nothing was changed`);
-        }
-        say(`-- ${++index}/${state.pending.length} ${file.name}${verified ? '' : ' (NOT verified: it runs outside a transaction, pgm.noTransaction())'}`);
-        for (const step of steps) say(step);
-        say('');
-      }
-    } finally {
-      await client.query('ROLLBACK').catch(() => {});
-    }
+      await verify(client, current.pending, options, unverified);
+      return current.pending;
+    });
+    if (pending.length === 0) return { pending: [] };
     const moved = advancedSequences(sequencesBefore, await readSequencePositions(client));
     if (moved.length > 0) {
       options.warn(`note: sequences moved while verifying (PostgreSQL never rolls back nextval; numbers are skipped, never reused): ${moved.join(', ')}`);
     }
     say(
-      `${plural(state.pending.length, 'pending migration')} verified against ${target.label} in ${formatDuration(performance.now() - started)}: every statement ran in one transaction, then rolled back${unverified.length ? ` (except those of ${unverified.join(', ')}: not verified)` : ''}; migrate up would apply ${state.pending.length === 1 ? 'it' : 'them'}`,
+      `${plural(pending.length, 'pending migration')} verified against ${target.label} in ${formatDuration(performance.now() - started)}: every statement ran in one transaction, then rolled back${unverified.length ? ` (except those of ${unverified.join(', ')}: not verified)` : ''}; migrate up would apply ${pending.length === 1 ? 'it' : 'them'}`,
     );
-    return { pending: state.pending.map((file) => file.name) };
-  } finally {
-    await disconnect(client);
+    return { pending: pending.map((file) => file.name) };
+  });
+}
+
+/** Runs each pending migration's statements in the caller's transaction, printing them. */
+async function verify(client: Client, pending: MigrationFile[], options: PlanOptions, unverified: string[]): Promise<void> {
+  const { say } = options;
+  let index = 0;
+  for await (const { migration, shorthands } of migrationsInOrder(pending)) {
+    const file = migration.file;
+    let steps: string[];
+    let verified = true;
+    try {
+      // Built inside the transaction, as `up` does: a migration may read the database.
+      const sql = await buildSql(client, migration, 'up', shorthands);
+      steps = sql.steps;
+      // pgm.noTransaction() (CREATE INDEX CONCURRENTLY...): its statements refuse to run in
+      // a transaction block, so they are shown but cannot be verified here.
+      verified = sql.transactional;
+      if (verified) await runSteps(client, steps);
+      else unverified.push(file.name);
+    } catch (error) {
+      const cause = failureCause(error);
+      if (LOCK_TIMEOUT.test(cause)) {
+        throw new UserError(`cannot verify ${file.name}: a table it changes stayed in use for more than ${formatSeconds(options.lockTimeoutMs)} (lock timeout); retry, or raise --lock-timeout`);
+      }
+      throw new UserError(`pending migration ${file.name} fails: ${cause}; nothing was changed`);
+    }
+    say(`-- ${++index}/${pending.length} ${file.name}${verified ? '' : ' (NOT verified: it runs outside a transaction, pgm.noTransaction())'}`);
+    for (const step of steps) say(step);
+    say('');
   }
 }
 
@@ -115,8 +111,7 @@ export async function planMigrations(options: PlanOptions): Promise<{ pending: s
  */
 async function printOnly(client: Client, pending: MigrationFile[], options: PlanOptions, started: number): Promise<{ pending: string[] }> {
   const { target, say } = options;
-  await client.query('BEGIN TRANSACTION READ ONLY');
-  try {
+  await inTransaction(client, target, { readOnly: true }, async () => {
     let index = 0;
     for await (const { migration, shorthands } of migrationsInOrder(pending)) {
       let sql;
@@ -129,9 +124,7 @@ async function printOnly(client: Client, pending: MigrationFile[], options: Plan
       for (const step of sql.steps) say(step);
       say('');
     }
-  } finally {
-    await client.query('ROLLBACK').catch(() => {});
-  }
+  });
   say(
     `${plural(pending.length, 'pending migration')} of ${target.label} printed in ${formatDuration(performance.now() - started)}, not run (print-only: no lock taken, no statement run, no sequence moved); migrate plan without --print-only verifies them`,
   );

@@ -1,44 +1,83 @@
 /**
- * The conditions under which the migrator refuses to change anything, checked before any
- * migration runs (so that a refusal never leaves a half-done run behind).
+ * The one refusal policy: the states of a history in which the migrator changes nothing, and what
+ * it says about the states it runs in despite them. Every command that acts on a history asks
+ * here, so that what `migrate plan` passes `migrate up` runs: up and plan (judged as 'up'), down
+ * (as 'down', for the migrations it would revert), status (what up would say), and lint and review
+ * (what up would say of a database at the base commit: see history.ts). Pure, decided from the
+ * state alone, and checked before any migration runs, so a refusal never leaves a half-done run.
  */
-import { shortList } from '../base/text';
 import { UserError } from '../base/errors';
+import { plural, shortList } from '../base/text';
 import type { MigrationState } from './state';
 
-export interface PolicyOptions {
-  /** --allow-edited: run even though applied migrations were edited since. */
-  allowEdited: boolean;
+export type PolicyAction = 'up' | 'down';
+
+export interface PolicyContext {
+  /** The database (its label), for messages. */
+  where: string;
+  /** The migrations directory's path, for messages. */
+  migrationsDir: string;
+  /** --allow-edited: run despite edited applied migrations (this run only). */
+  allowEdited?: boolean;
+  /** For 'down': the migrations it would revert. */
+  reverting?: string[];
+}
+
+export interface Verdict {
+  /** Why nothing may run (one line), if anything stops it. */
+  refusal?: string;
+  /** What runs despite, said on stderr. */
+  warnings: string[];
 }
 
 const list = (names: string[]) => shortList(names);
+const them = (names: string[], one: string, many: string) => (names.length === 1 ? one : many);
 
-/** Edited applied migrations: the database no longer matches what the files say it is. */
-export function refuseEdited(edited: string[], options: PolicyOptions): void {
-  if (edited.length === 0 || options.allowEdited) return;
-  throw new UserError(
-    `refusing to migrate: applied migration${edited.length === 1 ? '' : 's'} ${list(edited)} changed since applied (checksum differs); restore the file${edited.length === 1 ? '' : 's'} and put changes in a new migration (migrate create); or, after review, record the edit with migrate accept (--allow-edited passes this run only)`,
-  );
+export function judge(action: PolicyAction, state: MigrationState, context: PolicyContext): Verdict {
+  const warnings: string[] = [];
+  const reverting = new Set(context.reverting ?? []);
+  const concerned = (names: string[]) => (action === 'down' ? names.filter((name) => reverting.has(name)) : names);
+  const refuse = (refusal: string): Verdict => ({ refusal, warnings });
+
+  // A soda database not adopted has every migration pending: running them would re-run its
+  // history (failing on the first table that exists).
+  if (state.unadoptedSoda > 0) {
+    return refuse(
+      `${context.where} was migrated by soda (schema_migration holds ${plural(state.unadoptedSoda, 'version')}) and is not adopted yet; run \`./usualstore-db migrate adopt\` first (see README); nothing was changed`,
+    );
+  }
+  // Applied migrations none of which has a file here: an empty or wrong --migrations-dir. Saying
+  // "up to date" (or applying another project's files) would hide the mistake.
+  if (state.applied.length > 0 && state.missing.length === state.applied.length) {
+    const found = state.files.length === 0 ? 'has no migration files' : `has none of them (${state.files.length} other files)`;
+    return refuse(`${context.where} has ${state.applied.length} applied migrations (newest ${state.applied.at(-1)!.name}), but ${context.migrationsDir} ${found}; is --migrations-dir right? nothing was changed`);
+  }
+  const missing = concerned(state.missing);
+  if (action === 'down' && missing.length > 0) {
+    return refuse(`cannot revert ${missing.join(', ')}: no such file in ${context.migrationsDir} (its down is in the file); restore it, pass --migrations-dir, or drop its record with migrate forget`);
+  }
+  if (missing.length > 0) warnings.push(`warning: applied migrations with no file in ${context.migrationsDir}: ${missing.join(', ')} (migrate forget drops the record of one deleted on purpose)`);
+  // Running (or reverting) past an edit: the database no longer matches what the files say.
+  const edited = concerned(state.edited);
+  if (edited.length > 0 && !context.allowEdited) {
+    return refuse(
+      `refusing to migrate: applied ${them(edited, 'migration', 'migrations')} ${list(edited)} changed since applied (checksum differs); restore the ${them(edited, 'file', 'files')} and put changes in a new migration (migrate create); or, after review, record the edit with migrate accept (--allow-edited passes this run only)`,
+    );
+  }
+  if (edited.length > 0) warnings.push(`warning: running despite edited applied migrations (--allow-edited): ${edited.join(', ')}`);
+  // Pending migrations older than the newest applied one would run history out of order.
+  if (action === 'up' && state.outOfOrder.length > 0) {
+    const names = state.outOfOrder.map((m) => m.name);
+    return refuse(
+      `refusing to migrate: pending ${list(names)} ${them(names, 'is', 'are')} older than the applied ${state.outOfOrder[0].newestApplied}; give ${them(names, 'it', 'them')} a newer version (migrate create makes one)`,
+    );
+  }
+  return { warnings };
 }
 
-/** Pending migrations older than the newest applied one would run history out of order. */
-export function refuseOutOfOrder(state: MigrationState): void {
-  if (state.outOfOrder.length === 0) return;
-  const names = state.outOfOrder.map((m) => m.name);
-  throw new UserError(
-    `refusing to migrate: pending ${list(names)} ${names.length === 1 ? 'is' : 'are'} older than the applied ${state.outOfOrder[0].newestApplied}; give ${names.length === 1 ? 'it' : 'them'} a newer version (migrate create makes one)`,
-  );
-}
-
-/**
- * Applied migrations none of which has a file here: an empty or wrong --migrations-dir. Saying
- * "up to date" (or applying another project's files) would hide the mistake.
- */
-export function refuseForeignDirectory(state: MigrationState, migrationsDir: string, where: string): void {
-  if (state.applied.length === 0 || state.missing.length < state.applied.length) return;
-  const newest = state.applied.at(-1)!.name;
-  const found = state.files.length === 0 ? 'has no migration files' : `has none of them (${state.files.length} other files)`;
-  throw new UserError(
-    `${where} has ${state.applied.length} applied migrations (newest ${newest}), but ${migrationsDir} ${found}; is --migrations-dir right? nothing was changed`,
-  );
+/** Throws the refusal; says the warnings (when given somewhere to say them). */
+export function enforce(action: PolicyAction, state: MigrationState, context: PolicyContext, warn?: (line: string) => void): void {
+  const verdict = judge(action, state, context);
+  if (verdict.refusal) throw new UserError(verdict.refusal);
+  for (const warning of verdict.warnings) warn?.(warning);
 }

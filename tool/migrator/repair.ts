@@ -12,14 +12,14 @@ import { pg } from '../db/pg';
 import { plural, type Say } from '../base/text';
 import type { DatabaseTarget } from '../db';
 import { AUDIT_TABLE, CHECKSUMS_TABLE, CREATE_AUDIT_SQL, MIGRATIONS_TABLE, checksumSql } from './bookkeeping';
-import { fileChecksum } from './checksum';
-import { withSession } from './connection';
+import type { MigrationsDirectory } from './directory';
 import { inspect } from './inspect';
 import { withMigrationLock } from './lock';
+import { withSession } from './session';
 
 export interface RepairOptions {
   target: DatabaseTarget;
-  migrationsDir: string;
+  migrations: MigrationsDirectory;
   names: string[];
   reason?: string;
   lockTimeoutMs: number;
@@ -31,9 +31,9 @@ const short = (sha: string | null | undefined) => (sha ? `${sha.slice(0, 12)}…
 
 async function repair(options: RepairOptions, action: 'accept' | 'forget'): Promise<void> {
   const { target } = options;
-  await withSession(target, undefined, (client) =>
+  await withSession(target, {}, (client) =>
     withMigrationLock(client, { target, timeoutMs: options.lockTimeoutMs, warn: options.warn }, async () => {
-      const state = await inspect(client, options.migrationsDir);
+      const state = await inspect(client, options.migrations);
       const eligible = new Set(action === 'accept' ? state.edited : state.missing);
       const wrong = options.names.filter((name) => !eligible.has(name));
       if (wrong.length > 0) {
@@ -48,7 +48,7 @@ async function repair(options: RepairOptions, action: 'accept' | 'forget'): Prom
       for (const name of options.names) {
         const old = recorded.get(name) ?? null;
         if (action === 'accept') {
-          const sha = fileChecksum(files.get(name)!.path);
+          const sha = options.migrations.checksum(files.get(name)!);
           statements.push(checksumSql(name, sha));
           statements.push(`INSERT INTO ${AUDIT_TABLE} (action, name, old_sha256, new_sha256, reason) VALUES ('accept', ${literal(name)}, ${literal(old)}, ${literal(sha)}, ${literal(options.reason)})`);
           lines.push(`accepted the edit of ${name}: recorded checksum ${short(old)} -> ${short(sha)} (it is not re-run)`);

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { UserError } from '../base/errors';
 import { failureCause, runSteps } from './apply';
 import type { Queryable } from './bookkeeping';
-import type { MigrationFile } from './files';
+import type { MigrationFile } from './directory';
 import { buildSql, migrationsInOrder } from './load';
 
 export interface SchemaShape {

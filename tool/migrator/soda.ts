@@ -1,9 +1,8 @@
 /**
  * Databases migrated by soda (gobuffalo/pop) before usualstore-db: they have soda's
  * `schema_migration(version)` and none of our bookkeeping until `migrate adopt` records it.
- * The one definition of "not adopted yet" that migrate up, migrate plan, status and adopt share.
+ * The one definition of "not adopted yet"; what is refused because of it is policy.ts's.
  */
-import { UserError } from '../base/errors';
 import { SODA_TABLE, type Bookkeeping, type Queryable } from './bookkeeping';
 
 /** The versions soda recorded, trimmed (the column is varchar(14)), in order. */
@@ -21,13 +20,4 @@ export async function readSodaVersions(db: Queryable): Promise<string[]> {
 export async function unadoptedSodaVersions(db: Queryable, books: Pick<Bookkeeping, 'soda' | 'applied'>): Promise<number> {
   if (!books.soda || books.applied.length > 0) return 0;
   return (await readSodaVersions(db)).length;
-}
-
-/** What migrate up and migrate plan refuse with, before changing anything. */
-export async function refuseUnadopted(db: Queryable, books: Pick<Bookkeeping, 'soda' | 'applied'>, label: string): Promise<void> {
-  const versions = await unadoptedSodaVersions(db, books);
-  if (versions === 0) return;
-  throw new UserError(
-    `${label} was migrated by soda (schema_migration holds ${versions} version${versions === 1 ? '' : 's'}) and is not adopted yet; run \`usualstore-db migrate adopt\` first (see README); nothing was changed`,
-  );
 }

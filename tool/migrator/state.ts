@@ -4,7 +4,7 @@
  * that the rules are unit-tested without a server.
  */
 import type { AppliedMigration } from './bookkeeping';
-import { compareMigrations, type MigrationFile, type SupersededChecksums, versionOf } from './files';
+import { compareMigrations, type MigrationFile, type SupersededChecksums, versionOf } from './directory';
 
 export interface MigrationState {
   files: MigrationFile[];
@@ -21,19 +21,18 @@ export interface MigrationState {
   /** Pending migrations older than the newest applied one: applying them would run history out
    * of order (node-pg-migrate refuses this too). */
   outOfOrder: { name: string; newestApplied: string }[];
-  /** soda's schema_migration exists (passed through from the bookkeeping; with nothing applied,
-   * the database may be soda's and not adopted yet: see soda.ts). */
-  soda: boolean;
+  /** Versions soda recorded in a database usualstore-db records nothing about (see soda.ts):
+   * migrating it would re-run that history. 0 when there is nothing to adopt. */
+  unadoptedSoda: number;
 }
 
 /** `checksum` is called only for applied migrations whose file exists (the no-op path hashes
- * what it must and loads nothing). `soda`: whether soda's table exists (no, in a database
- * usualstore-db created). */
+ * what it must and loads nothing). `unadoptedSoda`: see MigrationState. */
 export function compareState(
   files: MigrationFile[],
   applied: AppliedMigration[],
   checksum: (file: MigrationFile) => string,
-  soda = false,
+  unadoptedSoda = 0,
   superseded: SupersededChecksums = {},
 ): MigrationState {
   const byName = new Map(files.map((file) => [file.name, file]));
@@ -60,7 +59,7 @@ export function compareState(
   const outOfOrder = latest
     ? pending.filter((file) => compareMigrations(file, latest) < 0).map((file) => ({ name: file.name, newestApplied: latest.name }))
     : [];
-  return { files, applied, pending, edited, missing, unrecorded, outOfOrder, soda };
+  return { files, applied, pending, edited, missing, unrecorded, outOfOrder, unadoptedSoda };
 }
 
 /** The newest applied migration's name (what "where the database is" means in messages). */

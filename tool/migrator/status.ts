@@ -4,9 +4,10 @@
  */
 import type { DatabaseTarget } from '../db';
 import { readRepairs, type Repair } from './bookkeeping';
-import { withSession } from './connection';
+import type { MigrationsDirectory } from './directory';
 import { inspect } from './inspect';
 import { position } from './report';
+import { withSession } from './session';
 import type { MigrationState } from './state';
 
 export interface Status {
@@ -30,8 +31,8 @@ export interface StatusReport {
   repairs: { at: string; action: string; name: string; by: string; old_sha256: string | null; new_sha256: string | null; reason: string | null }[];
 }
 
-export async function readStatus(target: DatabaseTarget, migrationsDir: string): Promise<Status> {
-  return withSession(target, undefined, async (client) => ({ state: await inspect(client, migrationsDir), repairs: await readRepairs(client) }));
+export async function readStatus(target: DatabaseTarget, migrations: MigrationsDirectory): Promise<Status> {
+  return withSession(target, {}, async (client) => ({ state: await inspect(client, migrations), repairs: await readRepairs(client) }));
 }
 
 export function statusReport({ state, repairs }: Status, target: DatabaseTarget): StatusReport {

@@ -9,20 +9,20 @@
 import type { DatabaseTarget } from '../db';
 import { interruptible } from '../base/interruption';
 import { applyMigration } from './apply';
-import { ensureBookkeeping, type Queryable } from './bookkeeping';
-import { withSession } from './connection';
+import { ensureBookkeeping } from './bookkeeping';
+import type { MigrationsDirectory } from './directory';
 import { inspect, upToDateQuickly } from './inspect';
 import { migrationsInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
-import { refuseEdited, refuseForeignDirectory, refuseOutOfOrder } from './policy';
+import { enforce } from './policy';
 import { position, positionOf } from './report';
 import { type Say, formatDuration, plural } from '../base/text';
-import { refuseUnadopted } from './soda';
+import { withSession } from './session';
 import type { MigrationState } from './state';
 
 export interface UpOptions {
   target: DatabaseTarget;
-  migrationsDir: string;
+  migrations: MigrationsDirectory;
   /** --wait: how long to wait for the server to accept connections; undefined = not at all. */
   waitMs?: number;
   lockTimeoutMs: number;
@@ -36,20 +36,8 @@ export interface UpResult {
   applied: string[];
 }
 
-async function check(client: Queryable, state: MigrationState, options: UpOptions): Promise<void> {
-  // First: a soda database not adopted has every migration pending, and running them would
-  // re-run its history (failing on the first table that exists); refuse before creating any
-  // bookkeeping, so the database stays exactly as migrate adopt expects it.
-  await refuseUnadopted(client, state, options.target.label);
-  refuseForeignDirectory(state, options.migrationsDir, options.target.label);
-  refuseEdited(state.edited, options);
-  refuseOutOfOrder(state);
-}
-
-function warnAboutHistory(state: MigrationState, options: UpOptions): void {
-  if (state.edited.length > 0) options.warn(`warning: running despite edited applied migrations (--allow-edited): ${state.edited.join(', ')}`);
-  if (state.missing.length > 0) options.warn(`warning: applied migrations with no file in ${options.migrationsDir}: ${state.missing.join(', ')} (migrate forget drops the record of one deleted on purpose)`);
-}
+/** The policy's judgement of `up` in this run's terms (refusals before any bookkeeping is made). */
+const context = (options: UpOptions) => ({ where: options.target.label, migrationsDir: options.migrations.path, allowEdited: options.allowEdited });
 
 function positionAfter(before: MigrationState, applied: string[]): string {
   return positionOf(before.applied.length + applied.length, applied.at(-1) ?? before.applied.at(-1)?.name);
@@ -71,18 +59,17 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
   };
 
   return interruptible({ describe }, async () => {
-    return withSession(target, { ms: options.waitMs, warn: options.warn }, async (client) => {
+    return withSession(target, { wait: { ms: options.waitMs, warn: options.warn } }, async (client) => {
       // The no-op path (every deploy takes it): two small queries, a readdir and a stat of each
       // file (inspect.ts, upToDateQuickly). node-pg-migrate is not imported and no migration
       // file is read. Anything else (pending, edited, missing, soda's history) is inspected in full.
-      const quick = await upToDateQuickly(client, options.migrationsDir);
+      const quick = await upToDateQuickly(client, options.migrations);
       if (quick) {
         say(`${target.label} is up to date, ${positionOf(quick.count, quick.newest)}; nothing to migrate`);
         return { applied: [] };
       }
-      state = await inspect(client, options.migrationsDir);
-      await check(client, state, options);
-      warnAboutHistory(state, options);
+      state = await inspect(client, options.migrations);
+      enforce('up', state, context(options), options.warn);
       if (state.pending.length === 0) {
         say(`${target.label} is up to date, ${position(state)}; nothing to migrate`);
         return { applied: [] };
@@ -92,8 +79,9 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
       return await withMigrationLock(client, { target, timeoutMs: options.lockTimeoutMs, warn: options.warn }, async () => {
         await ensureBookkeeping(client);
         // Another run may have applied some or all of them while we waited for the lock.
-        const current = (state = await inspect(client, options.migrationsDir));
-        await check(client, current, options);
+        const current = (state = await inspect(client, options.migrations));
+        // Judged again (its warnings were said already).
+        enforce('up', current, context(options));
         if (current.pending.length === 0) {
           say(`${target.label} is up to date, ${position(current)} (applied by another run while this one waited); nothing to migrate`);
           return { applied: [] };

@@ -5,13 +5,14 @@
  */
 import type { Client } from 'pg';
 import { UserError } from '../base/errors';
-import { connect, disconnect, type DatabaseTarget } from '../db';
+import { ConnectionError, passwordlessUrl, type DatabaseTarget } from '../db';
+import type { MigrationsDirectory } from '../migrator/directory';
 import { inspect } from '../migrator/inspect';
 import { describeLockHolders, migrationLockHolders } from '../migrator/lock';
-import type { MigrationState } from '../migrator/state';
-import { unadoptedSodaVersions } from '../migrator/soda';
+import { judge } from '../migrator/policy';
+import { withSession } from '../migrator/session';
 import { TABLE_SIZES_SQL } from './user-tables';
-import { statusWarnings, type WarningFacts } from './status-warnings';
+import { statusWarnings } from './status-warnings';
 
 /** The --json shape; the keys are a contract with scripts. applied/pending/edited are migration
  * NAMES (lists, oldest first), not counts: a count says that something is off, a name says what. */
@@ -43,13 +44,6 @@ const SERVER_SQL = `SELECT current_setting('server_version') AS server_version,
 const SHIPPED_HASH_SQL = `SELECT to_jsonb(u)->>'id' AS id, to_jsonb(u)->>'email' AS email FROM public.users u WHERE u.password = $1 ORDER BY 1`;
 const HAS_PASSWORD_COLUMN_SQL = `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('public.users') AND attname = 'password' AND NOT attisdropped) AS has`;
 
-/** The target's URL without its password. */
-export function passwordlessUrl(target: DatabaseTarget): string {
-  const url = new URL(target.connectionString);
-  url.password = '';
-  return url.toString();
-}
-
 export function unreachableReport(target: DatabaseTarget, reason: string): StatusReport {
   return { url: passwordlessUrl(target), reachable: false, server_version: null, connections: null, database_size_bytes: null, tables: [], migrations: null, migration_lock: null, warnings: [`unreachable: ${reason}`] };
 }
@@ -68,60 +62,49 @@ async function attempt<T>(client: Client, what: string, fn: () => Promise<T>, pr
   }
 }
 
-async function readFacts(client: Client, state: MigrationState, problems: string[]): Promise<Pick<WarningFacts, 'shippedHashUsers' | 'unadoptedSodaVersions'>> {
-  const shippedHashUsers =
-    (await attempt(
-      client,
-      'for the shipped admin password',
-      async () => {
-        if (!(await client.query<{ has: boolean }>(HAS_PASSWORD_COLUMN_SQL)).rows[0].has) return [];
-        return (await client.query<{ id: string; email: string | null }>(SHIPPED_HASH_SQL, [SHIPPED_ADMIN_HASH])).rows;
-      },
-      problems,
-    )) ?? [];
-  return { shippedHashUsers, unadoptedSodaVersions: await unadoptedSodaVersions(client, state) };
+async function shippedHashUsers(client: Client, problems: string[]): Promise<{ id: string; email: string | null }[]> {
+  const users = await attempt(
+    client,
+    'for the shipped admin password',
+    async () => {
+      if (!(await client.query<{ has: boolean }>(HAS_PASSWORD_COLUMN_SQL)).rows[0].has) return [];
+      return (await client.query<{ id: string; email: string | null }>(SHIPPED_HASH_SQL, [SHIPPED_ADMIN_HASH])).rows;
+    },
+    problems,
+  );
+  return users ?? [];
 }
 
-export async function collectStatus(target: DatabaseTarget, migrationsDir: string): Promise<StatusReport> {
-  let client: Client;
+export async function collectStatus(target: DatabaseTarget, migrations: MigrationsDirectory): Promise<StatusReport> {
   try {
-    client = await connect(target);
+    return await withSession(target, { transaction: { readOnly: true } }, async (client) => {
+      const server = (await client.query<{ server_version: string; max: number; used: number; size: string }>(SERVER_SQL)).rows[0];
+      const tables = (await client.query<{ name: string; total_bytes: string }>(TABLE_SIZES_SQL)).rows.map((t) => ({ name: t.name, total_bytes: Number(t.total_bytes) }));
+      const state = await inspect(client, migrations);
+      const problems: string[] = [];
+      const users = await shippedHashUsers(client, problems);
+      const holders = (await attempt(client, 'the migration lock', () => migrationLockHolders(client), problems)) ?? [];
+      const connections = { used: server.used, max: server.max };
+      const verdict = judge('up', state, { where: target.label, migrationsDir: migrations.path });
+      return {
+        url: passwordlessUrl(target),
+        reachable: true,
+        server_version: server.server_version,
+        connections,
+        database_size_bytes: Number(server.size),
+        tables,
+        migrations: { applied: state.applied.map((m) => m.name), pending: state.pending.map((m) => m.name), edited: state.edited },
+        migration_lock:
+          holders.length === 0
+            ? null
+            : { pid: holders[0].pid, application: holders[0].application, user: holders[0].user, since: holders[0].since?.toISOString() ?? null, description: describeLockHolders(holders) },
+        warnings: [...statusWarnings({ shippedHashUsers: users, connections, pending: state.pending.map((m) => m.name), verdict }), ...problems],
+      };
+    });
   } catch (error) {
-    if (error instanceof UserError) return unreachableReport(target, error.message);
-    throw error;
-  }
-  try {
-    await client.query('BEGIN TRANSACTION READ ONLY');
-    const server = (await client.query<{ server_version: string; max: number; used: number; size: string }>(SERVER_SQL)).rows[0];
-    const tables = (await client.query<{ name: string; total_bytes: string }>(TABLE_SIZES_SQL)).rows.map((t) => ({ name: t.name, total_bytes: Number(t.total_bytes) }));
-    const state = await inspect(client, migrationsDir);
-    const problems: string[] = [];
-    const facts = await readFacts(client, state, problems);
-    const holders = (await attempt(client, 'the migration lock', () => migrationLockHolders(client), problems)) ?? [];
-    await client.query('COMMIT');
-    const connections = { used: server.used, max: server.max };
-    const migrations = { applied: state.applied.map((m) => m.name), pending: state.pending.map((m) => m.name), edited: state.edited };
-    return {
-      url: passwordlessUrl(target),
-      reachable: true,
-      server_version: server.server_version,
-      connections,
-      database_size_bytes: Number(server.size),
-      tables,
-      migrations,
-      migration_lock: holders.length === 0 ? null : {
-        pid: holders[0].pid,
-        application: holders[0].application,
-        user: holders[0].user,
-        since: holders[0].since?.toISOString() ?? null,
-        description: describeLockHolders(holders),
-      },
-      warnings: [...statusWarnings({ ...facts, connections, migrations, missing: state.missing }), ...problems],
-    };
-  } catch (error) {
+    // Unreachable is a report (exit 1), not an error.
+    if (error instanceof ConnectionError) return unreachableReport(target, error.message);
     if (error instanceof UserError) throw error;
     throw new UserError(`status of ${target.label} failed: ${(error as Error).message}`);
-  } finally {
-    await disconnect(client);
   }
 }

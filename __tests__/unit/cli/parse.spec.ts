@@ -2,10 +2,15 @@
  * The command table is the one definition: every option a command accepts is in its help, and
  * every option in its help is accepted. Help can no longer drift from the parser.
  */
+import path from 'node:path';
+import type { OptionSpec } from '../../../tool/cli/command';
 import { commandHelp, parseCommandLine, suggestion } from '../../../tool/cli/parse';
 import { COMMANDS, CONNECTION_OPTIONS } from '../../../tool/cli/table';
 
 const name = (words: string[]) => words.join(' ');
+
+/** What the parser hands over for the value "1", by the option's kind. */
+const parsedOne = (o: OptionSpec) => (o.type === 'boolean' ? true : { seconds: 1000, count: 1, path: path.resolve('1'), text: '1' }[o.kind ?? 'text']);
 
 describe('the command table', () => {
   it.each(COMMANDS.map((spec) => [name(spec.words), spec] as const))('%s: its help lists every option it accepts, with defaults', (_, spec) => {
@@ -14,15 +19,36 @@ describe('the command table', () => {
     const options = { ...(spec.connects ? CONNECTION_OPTIONS : {}), ...spec.options };
     for (const [option, o] of Object.entries(options)) {
       expect(help).toContain(`--${option}${o.value ? ` ${o.value}` : ''}`);
-      if (o.default) expect(help).toContain(`(default: ${o.default})`);
+      if (o.default ?? o.otherwise) expect(help).toContain(`(default: ${o.default ?? o.otherwise})`);
       // ...and the parser takes it (a value where it wants one).
       const positionals = (spec.positionals ?? []).filter((p) => p.required).map(() => 'x');
       const args = o.type === 'string' ? [`--${option}`, '1'] : [`--${option}`];
       const parsed = parseCommandLine([...spec.words, ...positionals, ...args]);
       expect(parsed.kind).toBe('run');
-      if (parsed.kind === 'run') expect(parsed.input.values[option]).toBe(o.type === 'string' ? '1' : true);
+      if (parsed.kind === 'run') expect(parsed.input.values[option]).toBe(parsedOne(o));
     }
     expect(help).toContain('-h, --help');
+  });
+
+  it.each(COMMANDS.map((spec) => [name(spec.words), spec] as const))("%s: without an option, the handler gets the table's default, read as the option is", (_, spec) => {
+    const positionals = (spec.positionals ?? []).filter((p) => p.required).map(() => 'x');
+    const parsed = parseCommandLine([...spec.words, ...positionals]);
+    expect(parsed.kind).toBe('run');
+    if (parsed.kind !== 'run') return;
+    for (const [option, o] of Object.entries(spec.options ?? {})) {
+      if (o.default === undefined) continue;
+      const expected = parseCommandLine([...spec.words, ...positionals, `--${option}`, o.default]);
+      expect(parsed.input.values[option]).toEqual(expected.kind === 'run' ? expected.input.values[option] : undefined);
+    }
+  });
+
+  it('reads each kind of value, refusing a bad one in one line', () => {
+    expect(parseCommandLine(['migrate', 'up'])).toMatchObject({ input: { values: { 'lock-timeout': 60000 } } });
+    expect(parseCommandLine(['migrate', 'plan'])).toMatchObject({ input: { values: { 'lock-timeout': 5000 } } });
+    expect(parseCommandLine(['migrate', 'up', '--wait', '1.5'])).toMatchObject({ input: { values: { wait: 1500 } } });
+    expect(() => parseCommandLine(['migrate', 'up', '--wait', 'soon'])).toThrow('--wait takes a number of seconds between 0 and 86400 (got "soon")');
+    expect(() => parseCommandLine(['migrate', 'down', '--count', '0'])).toThrow('--count takes a positive whole number (got "0")');
+    expect(() => parseCommandLine(['migrate', 'status', '--migrations-dir', ' '])).toThrow('--migrations-dir is empty');
   });
 
   it('takes global options before or after the command', () => {

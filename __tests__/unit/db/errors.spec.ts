@@ -1,7 +1,7 @@
 import { describeConnectionError, describeQueryError, isTransientConnectionError } from '../../../tool/db/errors';
 import type { DatabaseTarget } from '../../../tool/db/target';
 
-const target: DatabaseTarget = { connectionString: 'postgres://u:pw@h:1/d', host: 'h', port: 1, user: 'u', database: 'd', label: 'u@h:1/d', parameters: {} };
+const target: DatabaseTarget = { connectionString: 'postgres://u:pw@h:1/d', host: 'h', port: 1, user: 'u', database: 'd', label: 'u@h:1/d', parameters: {}, password: 'pw', passwordSource: 'the URL', origin: 'DATABASE_URL' };
 const err = (fields: Record<string, string>) => Object.assign(new Error(fields.message ?? 'x'), fields);
 
 describe('connection errors', () => {
@@ -13,11 +13,29 @@ describe('connection errors', () => {
   });
 
   it('names the target, never the password', () => {
-    expect(describeConnectionError(err({ code: '28P01' }), target)).toBe('password authentication failed for user "u" at h:1; check the password (PGPASSWORD or the URL, percent-encoded)');
+    expect(describeConnectionError(err({ code: '28P01' }), target)).toBe('password authentication failed for user "u" at h:1; check the password in the URL (percent-encoded: @ as %40)');
     expect(describeConnectionError(err({ code: '3D000' }), target)).toMatch(/^database "d" does not exist on h:1/);
     expect(describeConnectionError(new Error('timeout expired'), target, 5000)).toBe('no answer from h:1 within 5 s (connect timeout); is the host right and the server up?');
     expect(describeConnectionError(err({ code: 'ECONNREFUSED' }), target)).toBe('nothing is listening on h:1 (connection refused)');
     expect(describeConnectionError(err({ code: 'ECONNREFUSED' }), target, undefined, true)).toBe('nothing is listening on h:1 (connection refused); is PostgreSQL running? (--wait SECONDS waits for it)');
+  });
+});
+
+describe('a refused password names where it came from, and its usual cause', () => {
+  it.each<[DatabaseTarget['passwordSource'], RegExp]>([
+    ['terraform.tfvars', /at h:1 with the password from terraform\.tfvars: the server still has the password it was created with .* run npm run deploy again/],
+    ['TF_VAR_postgres_password', /with the password from TF_VAR_postgres_password: the server still has the password it was created with/],
+    ['the deploy', /with the password from the deploy's postgres_password: the server still has the password it was created with/],
+    ['PGPASSWORD', /at h:1; check PGPASSWORD$/],
+    ['USUALSTORE_PASSWORD_COMMAND', /with the password USUALSTORE_PASSWORD_COMMAND printed; check what the command reads/],
+    ['none', /no password was given; ~\/\.pgpass was read, if there is one/],
+  ])('%s', (passwordSource, message) => {
+    expect(describeConnectionError(err({ code: '28P01' }), { ...target, passwordSource })).toMatch(message);
+  });
+
+  it('a CA file that went missing is named as such, not as a socket', () => {
+    const tls = { ...target, parameters: { sslmode: 'verify-full', sslrootcert: 'rds-ca-bundle.pem' } };
+    expect(describeConnectionError(err({ code: 'ENOENT', path: 'rds-ca-bundle.pem' }), tls)).toBe('the CA file rds-ca-bundle.pem (sslrootcert) does not exist');
   });
 });
 

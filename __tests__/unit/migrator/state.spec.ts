@@ -1,5 +1,5 @@
 import type { AppliedMigration } from '../../../tool/migrator/bookkeeping';
-import type { MigrationFile } from '../../../tool/migrator/files';
+import type { MigrationFile } from '../../../tool/migrator/directory';
 import { compareState } from '../../../tool/migrator/state';
 
 const file = (name: string): MigrationFile => ({ name, path: `/m/${name}.ts`, version: BigInt(name.split('_')[0]) });

@@ -2,11 +2,11 @@
  * How the client tools are invoked: the password only in the child's environment, never on a
  * command line (visible to every user through ps); inside the container, no password at all.
  */
-import { resolveTarget } from '../../../tool/db/target';
+import { resolveDatabase } from '../../../tool/db/resolve';
 import { invocation, libpqEnvironment, toolErrorLine } from '../../../tool/operations/client-tools';
 import type { ClientRoute } from '../../../tool/operations/route';
 
-const target = (url: string) => resolveTarget({ databaseUrl: url, env: {} });
+const target = (url: string) => resolveDatabase({ url, env: {} })!;
 
 describe('libpqEnvironment', () => {
   it("puts the URL's parts in PG* variables, the password decoded", () => {

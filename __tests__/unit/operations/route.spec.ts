@@ -2,13 +2,13 @@
  * Which way backup, restore and shell go: docker exec into the container, or the local client
  * tools. Pure decisions, so every case is covered although no Docker daemon runs here.
  */
-import { UserError } from '../../../tool/base/errors';
-import { resolveTarget } from '../../../tool/db/target';
+import { resolveDatabase } from '../../../tool/db/resolve';
 import { classifyProbe, describeContainerState, type ContainerState } from '../../../tool/operations/container';
-import { chooseRoute, pointsAtContainer } from '../../../tool/operations/route';
+import { pointsAtContainer } from '../../../tool/db/resolve';
+import { chooseRoute } from '../../../tool/operations/route';
 import { defaultConfig } from '../../../config/database';
 
-const target = (url: string) => resolveTarget({ databaseUrl: url, env: {} });
+const target = (url: string) => resolveDatabase({ url, env: {} })!;
 const never = (): ContainerState => {
   throw new Error('docker must not be asked');
 };
@@ -61,7 +61,8 @@ describe('chooseRoute', () => {
       label: 'app@usualstore-database/other',
       why: 'docker exec into usualstore-database',
     });
-    expect(chooseRoute({ config: defaultConfig, probe: running })).toMatchObject({ kind: 'docker', user: 'postgres', database: 'usualstore' });
+    // The deployed database (what a command uses when no URL is given) is the container's port.
+    expect(chooseRoute({ target: resolveDatabase({ env: {} })!, config: defaultConfig, probe: running })).toMatchObject({ kind: 'docker', user: 'postgres', database: 'usualstore' });
   });
 
   it.each<[ContainerState, string]>([
@@ -75,10 +76,9 @@ describe('chooseRoute', () => {
     expect(describeContainerState('usualstore-database', state)).toBe(reason);
   });
 
-  it('neither a URL nor a running container: one actionable error', () => {
-    expect(() => chooseRoute({ config: defaultConfig, probe: () => ({ state: 'not-running' }) })).toThrow(
-      new UserError('container usualstore-database is not running and no database URL is given: start the container (npm run deploy) or set DATABASE_URL (or pass --database-url)'),
-    );
+  it('the deployed database with the container not usable: the local tools on its published port, as every other command', () => {
+    const route = chooseRoute({ target: resolveDatabase({ env: {} })!, config: defaultConfig, probe: () => ({ state: 'daemon-down', detail: 'x' }) });
+    expect(route).toMatchObject({ kind: 'local', label: 'postgres@127.0.0.1:5433/usualstore', why: 'local client tools: the Docker daemon is not running' });
   });
 
   it('follows the configured container name and published port', () => {

@@ -1,12 +1,11 @@
-/** What status warns about, decided from plain facts. */
+/** What status warns about, decided from plain facts; of the migrations, what migrate up would say. */
 import { statusWarnings, type WarningFacts } from '../../../tool/operations/status-warnings';
 
 const quiet: WarningFacts = {
   shippedHashUsers: [],
-  unadoptedSodaVersions: 0,
   connections: { used: 3, max: 200 },
-  migrations: { applied: ['a'], pending: [], edited: [] },
-  missing: [],
+  pending: [],
+  verdict: { warnings: [] },
 };
 
 describe('statusWarnings', () => {
@@ -15,7 +14,7 @@ describe('statusWarnings', () => {
   });
 
   it('the shipped admin password first, one per user holding it', () => {
-    const warnings = statusWarnings({ ...quiet, shippedHashUsers: [{ id: '1', email: 'boss@shop.test' }], migrations: { applied: [], pending: ['x'], edited: [] } });
+    const warnings = statusWarnings({ ...quiet, shippedHashUsers: [{ id: '1', email: 'boss@shop.test' }], pending: ['x'] });
     expect(warnings[0]).toMatch(/^SECURITY: user boss@shop\.test \(id 1\) still has the demo administrator's password/);
     expect(warnings).toHaveLength(2);
   });
@@ -25,15 +24,15 @@ describe('statusWarnings', () => {
     expect(statusWarnings({ ...quiet, connections: { used: 160, max: 200 } })).toEqual(['connections: 160 of max_connections 200 in use; new connections will soon be refused']);
   });
 
-  it('a soda database not adopted replaces the pending warning (up would re-run history)', () => {
-    const warnings = statusWarnings({ ...quiet, unadoptedSodaVersions: 24, migrations: { applied: [], pending: ['a', 'b'], edited: [] } });
-    expect(warnings).toEqual(['migrated by soda (schema_migration holds 24 versions) but not adopted: run usualstore-db migrate adopt before migrate up']);
+  it("the policy's refusal replaces the pending warning (up would not run them)", () => {
+    const warnings = statusWarnings({ ...quiet, pending: ['a', 'b'], verdict: { refusal: 'db was migrated by soda …', warnings: [] } });
+    expect(warnings).toEqual(['migrate up would refuse: db was migrated by soda …']);
   });
 
-  it('edited and missing migrations by name', () => {
-    expect(statusWarnings({ ...quiet, migrations: { applied: ['a'], pending: [], edited: ['a'] }, missing: ['gone'] })).toEqual([
-      'applied migrations edited since they were applied (checksum differs): a',
-      'applied migrations with no file: gone',
+  it("pending migrations by name, and the policy's warnings", () => {
+    expect(statusWarnings({ ...quiet, pending: ['b'], verdict: { warnings: ['warning: applied migrations with no file in /m: gone (…)'] } })).toEqual([
+      '1 migration pending (b): run ./usualstore-db migrate plan, then migrate up',
+      'applied migrations with no file in /m: gone (…)',
     ]);
   });
 });

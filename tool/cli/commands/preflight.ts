@@ -3,9 +3,9 @@
  * and `npm run wipe` run before cdktf (tool/deploy/preflight.ts); exit 0 when it may go on.
  */
 import { UserError } from '../../base/errors';
+import { projectRoot } from '../../base/project';
 import { loadConfig } from '../../../config/database';
 import { preflight, type PreflightAction } from '../../deploy/preflight';
-import { projectRoot } from '../../migrator/files';
 import { say } from '../output';
 import type { CommandInput } from '../command';
 

@@ -1,12 +1,11 @@
 /** `usualstore-db review [--base REF]`: the Markdown report of a change, on stdout. */
-import { projectRoot } from '../../migrator/files';
+import { projectRoot } from '../../base/project';
 import { reviewReport } from '../../review/report';
 import type { CommandInput } from '../command';
-import { stringValue, target } from '../values';
+import { migrations, ms, text } from '../values';
 
 export async function run(input: CommandInput): Promise<number> {
-  // Drift only for a database named on purpose: a review must not reach for the deployed one.
-  const given = stringValue(input, 'database-url') !== undefined || (process.env.DATABASE_URL ?? '').trim() !== '';
-  process.stdout.write(await reviewReport({ projectDir: projectRoot(), base: stringValue(input, 'base'), target: given ? target(input) : undefined }));
+  // Drift only for a database named on purpose (the table's connects: 'explicit').
+  process.stdout.write(await reviewReport({ projectDir: projectRoot(), migrations: migrations(input), base: text(input, 'base'), target: input.database, lockTimeoutMs: ms(input, 'lock-timeout') }));
   return 0;
 }

@@ -2,13 +2,12 @@
 import { collectStatus } from '../../operations/status';
 import { formatStatusReport } from '../../operations/status-format';
 import type { CommandInput } from '../command';
-import { flag, migrationsDir, target } from '../values';
+import { database, flag, migrations } from '../values';
 
 export async function run(input: CommandInput): Promise<number> {
-  const dir = migrationsDir(input);
-  const database = target(input);
-  const report = await collectStatus(database, dir);
-  const output = flag(input, 'json') ? JSON.stringify(report, null, 2) : formatStatusReport(report, database.label).join('\n');
+  const target = database(input);
+  const report = await collectStatus(target, migrations(input));
+  const output = flag(input, 'json') ? JSON.stringify(report, null, 2) : formatStatusReport(report, target.label).join('\n');
   process.stdout.write(`${output}\n`);
   return report.reachable ? 0 : 1;
 }

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { createMigration } from '../../../migrator/create';
 import { say } from '../../output';
 import type { CommandInput } from '../../command';
-import { flag, migrationsDir } from '../../values';
+import { flag, migrations } from '../../values';
 
 export async function run(input: CommandInput): Promise<number> {
-  const file = createMigration(input.positionals[0], migrationsDir(input), { sql: flag(input, 'sql') });
+  const file = createMigration(input.positionals[0], migrations(input), { sql: flag(input, 'sql') });
   say(`created ${path.relative(process.cwd(), file) || file}`);
   return 0;
 }

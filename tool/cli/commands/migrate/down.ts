@@ -1,25 +1,21 @@
 /** `usualstore-db migrate down (--count N | --all)`: destructive, so it shows what goes and asks. */
 import { UserError } from '../../../base/errors';
 import { migrateDown } from '../../../migrator/down';
-import { DEFAULT_LOCK_TIMEOUT_MS } from '../../../migrator/lock';
 import { confirm } from '../../confirm';
 import { say, warn } from '../../output';
 import type { CommandInput } from '../../command';
-import { count, flag, migrationsDir, seconds, stringValue, target } from '../../values';
+import { database, flag, migrations, ms, numberOf } from '../../values';
 
 export async function run(input: CommandInput): Promise<number> {
-  const countValue = stringValue(input, 'count');
+  const count = numberOf(input, 'count');
   // Reverting drops data: how much must be said explicitly, never defaulted.
-  if (countValue !== undefined && flag(input, 'all')) throw new UserError('migrate down takes either --count N or --all, not both');
-  if (countValue === undefined && !flag(input, 'all')) throw new UserError('migrate down needs --count N (revert the newest N) or --all (revert everything)');
-  const howMany = countValue === undefined ? 'all' : count(countValue, 'count');
-  const lockTimeoutMs = seconds(input, 'lock-timeout', DEFAULT_LOCK_TIMEOUT_MS);
-  const dir = migrationsDir(input);
+  if (count !== undefined && flag(input, 'all')) throw new UserError('migrate down takes either --count N or --all, not both');
+  if (count === undefined && !flag(input, 'all')) throw new UserError('migrate down needs --count N (revert the newest N) or --all (revert everything)');
   await migrateDown({
-    count: howMany,
-    lockTimeoutMs,
-    migrationsDir: dir,
-    target: target(input),
+    count: count ?? 'all',
+    lockTimeoutMs: ms(input, 'lock-timeout'),
+    migrations: migrations(input),
+    target: database(input),
     allowEdited: flag(input, 'allow-edited'),
     confirm: (question) => confirm(question, flag(input, 'yes')),
     say,

@@ -2,14 +2,12 @@
 import { describeDrift, driftOf } from '../../../migrator/drift';
 import type { CommandInput } from '../../command';
 import { say, warn } from '../../output';
-import { flag, migrationsDir, seconds, target } from '../../values';
+import { database, flag, migrations, ms } from '../../values';
 
 export const EXIT_DRIFT = 2;
 
 export async function run(input: CommandInput): Promise<number> {
-  const lockTimeoutMs = seconds(input, 'lock-timeout', 5000);
-  const dir = migrationsDir(input);
-  const report = await driftOf({ target: target(input), migrationsDir: dir, lockTimeoutMs, warn });
+  const report = await driftOf({ target: database(input), migrations: migrations(input), lockTimeoutMs: ms(input, 'lock-timeout'), warn });
   if (flag(input, 'json')) say(JSON.stringify(report, null, 2));
   else for (const line of describeDrift(report)) say(line);
   return report.differences.length > 0 ? EXIT_DRIFT : 0;

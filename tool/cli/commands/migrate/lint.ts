@@ -1,24 +1,30 @@
-/** `usualstore-db migrate lint [NAME...]`: squawk over the SQL the migrations would run. */
+/** `usualstore-db migrate lint [NAME...]`: squawk over the SQL the migrations would run, and the
+ * change judged against its base as migrate up would judge it (policy.ts). */
+import { projectRoot } from '../../../base/project';
 import { plural } from '../../../base/text';
-import { projectRoot } from '../../../migrator/files';
 import { lintMigrations } from '../../../migrator/lint';
 import type { CommandInput } from '../../command';
-import { paint, say } from '../../output';
-import { flag, migrationsDir } from '../../values';
+import { paint, say, warn } from '../../output';
+import { flag, migrations } from '../../values';
 
 export async function run(input: CommandInput): Promise<number> {
-  const result = await lintMigrations({ migrationsDir: migrationsDir(input), projectDir: projectRoot(), names: input.positionals });
+  const result = await lintMigrations({ migrations: migrations(input), projectDir: projectRoot(), names: input.positionals });
+  const failed = result.findings.length > 0 || result.history.refusal !== null;
   if (flag(input, 'json')) {
     say(JSON.stringify(result, null, 2));
-    return result.findings.length > 0 ? 1 : 0;
+    return failed ? 1 : 0;
   }
   for (const finding of result.findings) {
     say(`${finding.migration}: ${paint(finding.rule, 'red')} (${finding.level}): ${finding.message}`);
     say(`  in: ${finding.statement}`);
     if (finding.help) say(`  help: ${finding.help}`);
   }
+  const { history } = result;
+  if (history.refusal) say(`${paint('history', 'red')}: migrate up would refuse this change on a database at ${history.base}: ${history.refusal}`);
+  for (const line of history.warnings) warn(line);
   const scope = input.positionals.length > 0 ? 'named' : result.baseline ? `after the baseline ${result.baseline}` : 'all';
-  const migrations = result.linted.length === 0 ? 'no migration to lint' : `${plural(result.linted.length, 'migration')} (${scope})`;
-  say(`lint: ${plural(result.findings.length, 'finding')} in ${migrations}; rules: squawk, as .squawk.toml configures it`);
-  return result.findings.length > 0 ? 1 : 0;
+  const linted = result.linted.length === 0 ? 'no migration to lint' : `${plural(result.linted.length, 'migration')} (${scope})`;
+  const judged = history.not_judged ? `history not judged (${history.not_judged})` : `history judged against ${history.base}${history.refusal ? ': refused' : ''}`;
+  say(`lint: ${plural(result.findings.length, 'finding')} in ${linted}; ${judged}; rules: squawk, as .squawk.toml configures it`);
+  return failed ? 1 : 0;
 }

@@ -2,16 +2,22 @@
  * `usualstore-db migrate plan`. Exit 0: nothing pending; 2: something pending (and it all runs);
  * 1: an error, including a pending migration that fails. CI and pull-request checks branch on these.
  */
-import { DEFAULT_PLAN_LOCK_TIMEOUT_MS, planMigrations } from '../../../migrator/plan';
+import { planMigrations } from '../../../migrator/plan';
 import { say, warn } from '../../output';
 import type { CommandInput } from '../../command';
-import { flag, migrationsDir, seconds, target } from '../../values';
+import { database, flag, migrations, ms } from '../../values';
 
 export const EXIT_PENDING = 2;
 
 export async function run(input: CommandInput): Promise<number> {
-  const lockTimeoutMs = seconds(input, 'lock-timeout', DEFAULT_PLAN_LOCK_TIMEOUT_MS);
-  const dir = migrationsDir(input);
-  const { pending } = await planMigrations({ lockTimeoutMs, migrationsDir: dir, target: target(input), allowEdited: flag(input, 'allow-edited'), printOnly: flag(input, 'print-only'), say, warn });
+  const { pending } = await planMigrations({
+    lockTimeoutMs: ms(input, 'lock-timeout'),
+    migrations: migrations(input),
+    target: database(input),
+    allowEdited: flag(input, 'allow-edited'),
+    printOnly: flag(input, 'print-only'),
+    say,
+    warn,
+  });
   return pending.length > 0 ? EXIT_PENDING : 0;
 }

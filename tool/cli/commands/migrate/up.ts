@@ -1,15 +1,18 @@
 /** `usualstore-db migrate up`: what the deploy runs. */
-import { DEFAULT_LOCK_TIMEOUT_MS } from '../../../migrator/lock';
 import { migrateUp } from '../../../migrator/up';
 import { say, warn } from '../../output';
 import type { CommandInput } from '../../command';
-import { flag, migrationsDir, seconds, target } from '../../values';
+import { database, flag, migrations, ms, numberOf } from '../../values';
 
 export async function run(input: CommandInput): Promise<number> {
-  // Option values are checked before the connection, so a typo is reported as such.
-  const waitMs = seconds(input, 'wait');
-  const lockTimeoutMs = seconds(input, 'lock-timeout', DEFAULT_LOCK_TIMEOUT_MS);
-  const dir = migrationsDir(input);
-  await migrateUp({ waitMs, lockTimeoutMs, migrationsDir: dir, target: target(input), allowEdited: flag(input, 'allow-edited'), say, warn });
+  await migrateUp({
+    waitMs: numberOf(input, 'wait'),
+    lockTimeoutMs: ms(input, 'lock-timeout'),
+    migrations: migrations(input),
+    target: database(input),
+    allowEdited: flag(input, 'allow-edited'),
+    say,
+    warn,
+  });
   return 0;
 }

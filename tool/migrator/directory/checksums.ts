@@ -1,18 +1,30 @@
 /**
- * Checksums of applied migration files, remembered between runs for long histories: a file whose
- * size, inode, mtime and ctime are all unchanged has the checksum it had (ctime changes with every
- * write and cannot be set back, which is why git's index trusts the same fields). Editing a file
- * changes them, so edited-migration detection still rests on the file's bytes. Below
- * CACHE_FROM_FILES files, hashing is cheaper than the cache; above it, reading 5000 files was
- * ~50 ms of every deploy's no-op run, stat-ing them ~10 ms.
+ * A migration's checksum: sha256 of the file's bytes, recorded when it is applied, so that an
+ * edit to an applied migration is noticed (node-pg-migrate, Supabase and Prisma let it pass).
+ * Bytes, not the transpiled code: cheap (no loading on the no-op path), and any edit counts.
+ *
+ * For long histories two things are remembered between runs, both keyed by what git's index
+ * trusts (size, inode, mtime and ctime: ctime changes with every write and cannot be set back),
+ * so an edit is still caught from the bytes:
+ * - each file's checksum (above CACHE_FROM_FILES files hashing costs more than the cache);
+ * - the whole directory's digest, under a stamp of every entry: the no-op run of every deploy
+ *   then costs a readdir and one stat per file, no file read.
+ * Internal to directory/ (index.ts is the entry point).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { checksumOf } from './checksum';
-import { cacheDir, writeCacheFile } from './files';
+import { cacheDir, writeCacheFile } from '../../base/project';
 
 export const CACHE_FROM_FILES = 500;
+
+export function checksumOf(bytes: Buffer | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function fileChecksum(filePath: string): string {
+  return checksumOf(fs.readFileSync(filePath));
+}
 
 type Entry = [size: number, ino: number, mtimeMs: number, ctimeMs: number, sha256: string];
 
@@ -27,9 +39,8 @@ function cacheFileOf(kind: 'checksums' | 'digest', migrationsDir: string): strin
   return cacheDir(`${kind}-${checksumOf(path.resolve(migrationsDir)).slice(0, 16)}.json`);
 }
 
-export const checksumCacheFile = (migrationsDir: string) => cacheFileOf('checksums', migrationsDir);
-
-export function openChecksumCache(cacheFile: string): ChecksumCache {
+export function openChecksumCache(migrationsDir: string): ChecksumCache {
+  const cacheFile = cacheFileOf('checksums', migrationsDir);
   let entries: Record<string, Entry> = {};
   try {
     entries = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as Record<string, Entry>;
@@ -61,18 +72,25 @@ export function openChecksumCache(cacheFile: string): ChecksumCache {
 }
 
 /** What a whole migrations directory adds up to: the digest of its migrations' names and
- * checksums (as inspect.ts computes it), how many there are and the newest. */
+ * checksums, how many there are and the newest. */
 export interface DirectoryDigest {
   digest: string;
   count: number;
   newest: string;
 }
 
+/** "name:sha256" lines in byte order (as the server sorts with COLLATE "C"), as one digest. */
+export function digestOfLines(lines: string[]): string {
+  // For ASCII names, JavaScript's own order is the byte order.
+  if (lines.every((line) => /^[\x00-\x7f]*$/.test(line))) lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  else lines.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
 /**
  * A stamp of every entry of a directory: name, size, inode, mtime and ctime, hashed. Every entry,
- * migrations or not, so an added stray file changes it too. `names`: the entries when the caller
- * has read them already. Undefined when the directory or an entry cannot be read (a dangling
- * link): no stamp, no shortcut.
+ * migrations or not, so an added stray file changes it too. Undefined when the directory or an
+ * entry cannot be read (a dangling link): no stamp, no shortcut.
  */
 export function directoryStamp(migrationsDir: string, names?: string[]): string | undefined {
   const prefix = path.resolve(migrationsDir) + path.sep;
@@ -95,12 +113,7 @@ export function directoryStamp(migrationsDir: string, names?: string[]): string 
   return createHash('sha256').update(sorted.join('\n')).update(fields).digest('hex');
 }
 
-/**
- * The no-op run, without reading the files or parsing a cache entry per file (5000 for a long
- * history): the directory's digest remembered under its stamp. The same stamp means the same
- * files with the same bytes (the reasoning above, for all of them at once), so the digest holds.
- * Only stat-ing every entry remains (~10-20 ms for 5000).
- */
+/** The digest remembered under `stamp`, if it is the same stamp. */
 export function rememberedDigest(migrationsDir: string, stamp: string): DirectoryDigest | undefined {
   try {
     const { stamp: rememberedStamp, ...digest } = JSON.parse(fs.readFileSync(cacheFileOf('digest', migrationsDir), 'utf8')) as DirectoryDigest & { stamp: string };

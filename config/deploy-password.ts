@@ -1,0 +1,28 @@
+/**
+ * Where the deploy's postgres_password is, as Terraform will find it: terraform.tfvars at the
+ * project root (the deploy scripts pass it as --var-file, which wins), else TF_VAR_postgres_password.
+ * One reading for the deploy preflight (which refuses a missing or placeholder password) and for
+ * the command's default database (which connects with it). Reads the file only.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { hclStringVariable } from '../tool/base/hcl';
+
+export const PASSWORD_VARIABLE = 'postgres_password';
+export const TFVARS_FILE = 'terraform.tfvars';
+
+export interface DeployPasswordSetting {
+  /** undefined when the file gives it in a form only Terraform evaluates (a template, a heredoc). */
+  value: string | undefined;
+  source: 'terraform.tfvars' | 'TF_VAR_postgres_password';
+}
+
+/** The setting, or undefined when neither sets it (`fileWithout`: the file exists without it). */
+export function deployPasswordSetting(projectDir: string, env: NodeJS.ProcessEnv): DeployPasswordSetting | undefined {
+  const file = path.join(projectDir, TFVARS_FILE);
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  const fromFile = text === undefined ? null : hclStringVariable(text, PASSWORD_VARIABLE);
+  if (fromFile !== null) return { value: fromFile, source: 'terraform.tfvars' };
+  const fromEnv = env.TF_VAR_postgres_password;
+  return fromEnv === undefined ? undefined : { value: fromEnv, source: 'TF_VAR_postgres_password' };
+}

@@ -1,0 +1,92 @@
+/**
+ * Which database a command talks to, and with which password: decided here, once per command
+ * run, for every command that connects (migrate, status, backup, restore, copy, shell, review), so
+ * that no two commands can disagree.
+ *
+ * The database: the option (--database-url, or --to for copy's target), else DATABASE_URL, else
+ * the database this project deploys (the host, port, user and database of config/database.ts).
+ *
+ * The password, the first of: the URL's; PGPASSWORD (libpq's variable); USUALSTORE_PASSWORD_COMMAND
+ * (a command that prints it: production reads the secret RDS keeps); and, for the deployed
+ * database only, the deploy's own: terraform.tfvars' postgres_password, then
+ * TF_VAR_postgres_password (the order the deploy uses). The deploy's password is never sent to a
+ * server other than the one it deploys. An empty variable counts as unset, as in libpq.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../base/errors';
+import { projectRoot } from '../base/project';
+import { deployedUrl, loadConfig, type DatabaseConfig } from '../../config/database';
+import { deployPasswordSetting } from '../../config/deploy-password';
+import { PASSWORD_COMMAND_VARIABLE, passwordFromCommand } from './password-command';
+import { DEPLOYED_ORIGIN, parseTarget, withPassword, type DatabaseTarget } from './target';
+
+export interface DatabaseRequest {
+  /** The option's value, when it was given. */
+  url?: string;
+  /** The option's name, for messages. @default '--database-url' */
+  option?: string;
+  /** Without the option: 'default' takes DATABASE_URL, else the deployed database; 'explicit' only
+   * DATABASE_URL (a review reaches no database it was not given); 'none' nothing (copy --to). */
+  fallback?: 'default' | 'explicit' | 'none';
+  env?: NodeJS.ProcessEnv;
+  /** Where terraform.tfvars is. @default the project root */
+  projectDir?: string;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/i;
+
+/** Whether `target` names the container's published port on this machine (then the client tools
+ * may go through the container: operations/route.ts). */
+export function pointsAtContainer(target: Pick<DatabaseTarget, 'host' | 'port'>, config: Pick<DatabaseConfig, 'hostPort'>): boolean {
+  return LOOPBACK.test(target.host) && target.port === config.hostPort;
+}
+
+/** Whether `target` is the database this project deploys, as its superuser: then the deploy's
+ * password applies. */
+export function isDeployedDatabase(target: Pick<DatabaseTarget, 'host' | 'port' | 'user'>, config: Pick<DatabaseConfig, 'hostPort' | 'user'>): boolean {
+  return pointsAtContainer(target, config) && target.user === config.user;
+}
+
+const given = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
+
+/** A CA file that is not there is named as such, before pg reports it as a missing socket. */
+function checkCaFile(target: DatabaseTarget): void {
+  const file = target.parameters.sslrootcert;
+  if (file === undefined || file === 'system' || fs.existsSync(file)) return;
+  throw new UserError(
+    `the CA file ${file} (sslrootcert in ${target.origin}) does not exist${path.isAbsolute(file) ? '' : ` (relative to ${process.cwd()})`}; for Amazon RDS download the region's bundle (see the production docs)`,
+  );
+}
+
+/** The target, with its password resolved; undefined only when `fallback` allows none. */
+export function resolveDatabase(request: DatabaseRequest = {}): DatabaseTarget | undefined {
+  const env = request.env ?? process.env;
+  const fallback = request.fallback ?? 'default';
+  const config = loadConfig(env);
+  let raw: string;
+  let origin: string;
+  if (request.url !== undefined) [raw, origin] = [request.url, request.option ?? '--database-url'];
+  else if (fallback !== 'none' && (env.DATABASE_URL ?? '').trim() !== '') [raw, origin] = [env.DATABASE_URL!, 'DATABASE_URL'];
+  else if (fallback === 'default') [raw, origin] = [deployedUrl(config), DEPLOYED_ORIGIN];
+  else return undefined;
+
+  const target = parseTarget(raw, origin, env);
+  checkCaFile(target);
+  if (target.password !== undefined) return target;
+  const pgpassword = given(env.PGPASSWORD);
+  // The deploy hook hands the stack's postgres_password over in PGPASSWORD.
+  if (pgpassword !== undefined) return withPassword(target, pgpassword, env.USUALSTORE_DEPLOY_HOOK === '1' ? 'the deploy' : 'PGPASSWORD');
+  const command = given(env[PASSWORD_COMMAND_VARIABLE]);
+  if (command !== undefined) return withPassword(target, passwordFromCommand(command), 'USUALSTORE_PASSWORD_COMMAND');
+  if (isDeployedDatabase(target, config)) {
+    const deploy = deployPasswordSetting(request.projectDir ?? projectRoot(), env);
+    if (deploy?.value) return withPassword(target, deploy.value, deploy.source);
+  }
+  return target;
+}
+
+/** For a command that always has a database (it falls back to the deployed one). */
+export function resolveDefaultDatabase(request: Omit<DatabaseRequest, 'fallback'> = {}): DatabaseTarget {
+  return resolveDatabase({ ...request, fallback: 'default' })!;
+}
