@@ -1,6 +1,6 @@
 /**
  * Small migration directories written into temp dirs for the migrator's tests: each test
- * controls exactly which migrations exist, independent of the 25 real ones.
+ * controls exactly which migrations exist, independent of the real ones.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -176,6 +176,31 @@ describe('migrate up, down and status', () => {
       removeDir(only);
     }
   });
+
+  it('applies a pgm.noTransaction() migration outside a transaction (CREATE INDEX CONCURRENTLY), records it, and reverts it', async () => {
+    expect((await cli('up')).code).toBe(0);
+    fs.writeFileSync(
+      path.join(dir, '20240101000004_index_concurrently.ts'),
+      [
+        "import type { MigrationBuilder } from 'node-pg-migrate';",
+        "export function up(pgm: MigrationBuilder): void { pgm.noTransaction(); pgm.sql('CREATE INDEX CONCURRENTLY things_label ON things (label)'); }",
+        "export function down(pgm: MigrationBuilder): void { pgm.noTransaction(); pgm.sql('DROP INDEX CONCURRENTLY things_label'); }",
+        '',
+      ].join('\n'),
+    );
+    const up = await cli('up');
+    expect(up.stderr).toBe('');
+    expect(up.code).toBe(0);
+    expect(up.stdout).toMatch(/^applied 20240101000004_index_concurrently \(\d+ ms\)$/m);
+    const [index] = await query<{ valid: boolean }>(db.url, "SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass('things_label')");
+    expect(index).toEqual({ valid: true });
+    expect((await appliedNames(db.url)).at(-1)).toBe('20240101000004_index_concurrently');
+    // Its checksum is recorded like any other's: the next run is the no-op.
+    expect((await cli('up')).stdout).toMatch(/is up to date, at 20240101000004_index_concurrently \(4 migrations applied\); nothing to migrate/);
+    const down = await cli('down', '--count', '1', '--yes');
+    expect(down.code).toBe(0);
+    expect(await query(db.url, "SELECT 1 FROM pg_class WHERE relname = 'things_label'")).toEqual([]);
+  });
 });
 
 describe('loading migration scripts', () => {

@@ -1,7 +1,7 @@
 /**
  * usualstore-db migrate adopt against a real PostgreSQL 15: a database soda migrated to #24
  * (schema_migration, application rows, no pgmigrations) is taken over without running anything
- * or touching data; then `migrate up` applies only #25. Refusals change nothing.
+ * or touching data; then `migrate up` applies only what came after. Refusals change nothing.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -9,13 +9,15 @@ import path from 'node:path';
 import { MIGRATIONS_DIR, runCli } from '../support/cli';
 import { dataSnapshot, schemaSnapshot } from '../support/catalog';
 import { createTestDatabase, withClient, type TestDatabase } from '../support/database';
-import { migrationFileNames } from '../support/migration-prefix';
+import { PROJECT_MIGRATIONS, SODA_HISTORY } from '../support/migration-prefix';
 import { expectOneLine, query } from './migrator-fixtures';
 import { leaveEmptyPgmigrations, sodaDatabase } from './operations-fixtures';
 import { tempDir } from '../support/temp';
 
 const cli = (url: string, ...args: string[]) => runCli(args, { env: { DATABASE_URL: url } });
-const NAMES = migrationFileNames().map((f) => f.replace(/\.ts$/, ''));
+const NAMES = PROJECT_MIGRATIONS;
+/** `applied NAME (…)` for each migration after soda's history: what up runs once adopted. */
+const afterSoda = () => NAMES.slice(SODA_HISTORY).map((name) => expect.stringMatching(new RegExp(`^applied ${name} \\(`)));
 
 /** The schema and every row (soda's schema_migration included); bookkeeping is read apart. */
 async function state(url: string) {
@@ -35,7 +37,7 @@ describe('migrate adopt', () => {
     await db.drop();
   });
 
-  it('records what soda applied, with checksums, runs nothing and touches no data; then up applies only #25', async () => {
+  it('records what soda applied, with checksums, runs nothing and touches no data; then up applies only what came after', async () => {
     const before = await state(db.url);
     expect(before.ours).toEqual({ m: null, c: null });
     expect(before.data.schema_migration).toHaveLength(24);
@@ -45,24 +47,26 @@ describe('migrate adopt', () => {
     expect(adopt.stderr).toBe('');
     expect(adopt.code).toBe(0);
     expect(adopt.stdout).toMatch(
-      /^adopted postgres@\S+: recorded 24 migrations soda applied as applied \(not run; schema checked against what they create\); now at 20241226000003_create_support_sessions \(24 migrations applied\), 1 pending: run migrate plan, then migrate up\n$/,
+      new RegExp(
+        `^adopted postgres@\\S+: recorded 24 migrations soda applied as applied \\(not run; schema checked against what they create\\); now at ${NAMES[SODA_HISTORY - 1]} \\(24 migrations applied\\), ${NAMES.length - SODA_HISTORY} pending: run migrate plan, then migrate up\n$`,
+      ),
     );
 
     const after = await state(db.url);
     expect(after.schema).toEqual(before.schema); // bookkeeping aside: nothing created, nothing altered
     expect(after.data).toEqual(before.data); // every row, soda's schema_migration included
     const recorded = await query<{ name: string; sha256: string }>(db.url, 'SELECT m.name, c.sha256 FROM pgmigrations m JOIN pgmigrations_checksums c USING (name) ORDER BY m.run_on, m.id');
-    expect(recorded.map((r) => r.name)).toEqual(NAMES.slice(0, 24));
+    expect(recorded.map((r) => r.name)).toEqual(NAMES.slice(0, SODA_HISTORY));
     for (const { name, sha256 } of recorded) {
       expect(sha256).toBe(createHash('sha256').update(fs.readFileSync(path.join(MIGRATIONS_DIR, `${name}.ts`))).digest('hex'));
     }
 
     const status = JSON.parse((await cli(db.url, 'migrate', 'status', '--json')).stdout);
-    expect(status).toMatchObject({ applied: NAMES.slice(0, 24), pending: [NAMES[24]], edited: [], unrecorded: [] });
+    expect(status).toMatchObject({ applied: NAMES.slice(0, SODA_HISTORY), pending: NAMES.slice(SODA_HISTORY), edited: [], unrecorded: [] });
 
     const up = await cli(db.url, 'migrate', 'up');
     expect(up.code).toBe(0);
-    expect(up.stdout.split('\n').filter((l) => l.startsWith('applied '))).toEqual([expect.stringMatching(/^applied 20251226110000_add_role_to_users \(/)]);
+    expect(up.stdout.split('\n').filter((l) => l.startsWith('applied '))).toEqual(afterSoda());
     expect(await query(db.url, `SELECT email, role FROM users ORDER BY id`)).toEqual([
       { email: 'admin@example.com', role: 'admin' },
       { email: 'sam@example.com', role: 'user' },
@@ -91,7 +95,7 @@ describe('migrate adopt', () => {
 
     expect((await cli(db.url, 'migrate', 'adopt')).code).toBe(0);
     const up = await cli(db.url, 'migrate', 'up');
-    expect(up.stdout.split('\n').filter((l) => l.startsWith('applied '))).toEqual([expect.stringMatching(/^applied 20251226110000_add_role_to_users /)]);
+    expect(up.stdout.split('\n').filter((l) => l.startsWith('applied '))).toEqual(afterSoda());
   });
 
   it('refuses a version the project does not know, changing nothing', async () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { MIGRATIONS_DIR, runCli } from '../support/cli';
 import { createTestDatabase, templateDatabase, withClient, type TestDatabase } from '../support/database';
-import { migrationFileNames, migrationPrefix } from '../support/migration-prefix';
+import { migrationFileNames, migrationPrefix, SODA_HISTORY } from '../support/migration-prefix';
 
 /** Rows an application would have written: a customer with an order, a second back-office user. */
 export const APPLICATION_ROWS = `
@@ -51,7 +51,7 @@ export function sodaVersions(count: number): string[] {
  * What soda leaves: migrations 1..count applied, its schema_migration table (pop's exact
  * definition) holding their versions, no node-pg-migrate bookkeeping, and application rows.
  */
-export async function sodaDatabase(prefix: string, count = 24): Promise<TestDatabase> {
+export async function sodaDatabase(prefix: string, count = SODA_HISTORY): Promise<TestDatabase> {
   const db = await migratedDatabase(prefix, count);
   await withClient(db.url, async (client) => {
     await client.query('DROP TABLE pgmigrations, pgmigrations_checksums');

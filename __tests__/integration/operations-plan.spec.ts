@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { runCli } from '../support/cli';
 import { dataSnapshot, schemaSnapshot } from '../support/catalog';
 import { createTestDatabase, withClient, type TestDatabase } from '../support/database';
-import { migrationFileNames } from '../support/migration-prefix';
+import { NEWEST_MIGRATION, PROJECT_MIGRATIONS, SODA_HISTORY } from '../support/migration-prefix';
 import { BASIC, expectOneLine, makeMigrationsDir, query, removeDir, writeMigration } from './migrator-fixtures';
 import { migratedDatabase, sodaDatabase } from './operations-fixtures';
 
@@ -36,47 +36,54 @@ async function leftovers(url: string) {
   }));
 }
 
-const NAMES = migrationFileNames().map((f) => f.replace(/\.ts$/, ''));
+const NAMES = PROJECT_MIGRATIONS;
+/** A migration whose SQL the first test reads (the one that added users.role); the database is
+ * brought to just before it, so it and whatever came after are pending. */
+const ROLE = '20251226110000_add_role_to_users';
+const PENDING = NAMES.slice(NAMES.indexOf(ROLE));
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 describe('migrate plan on the project migrations', () => {
-  let at24: TestDatabase;
+  let beforeRole: TestDatabase;
   beforeAll(async () => {
-    at24 = await migratedDatabase('ops_plan24', 24);
+    beforeRole = await migratedDatabase('ops_plan_before_role', NAMES.indexOf(ROLE));
   });
   afterAll(async () => {
-    await at24.drop();
+    await beforeRole.drop();
   });
 
-  it('shows the SQL of the pending migration, exits 2, and leaves the database exactly as it was', async () => {
-    const before = await everything(at24.url);
-    const result = await plan(at24.url);
+  it('shows the SQL of the pending migrations, exits 2, and leaves the database exactly as it was', async () => {
+    const before = await everything(beforeRole.url);
+    const result = await plan(beforeRole.url);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(2);
     const out = result.stdout;
-    expect(out).toMatch(/^-- 1\/1 20251226110000_add_role_to_users\n/);
+    expect(out.startsWith(`-- 1/${PENDING.length} ${ROLE}\n`)).toBe(true);
     expect(out).toContain(`ALTER TABLE users ADD COLUMN role varchar(50) NOT NULL DEFAULT 'user';`);
     expect(out).toContain('CREATE INDEX idx_users_role ON users (role);');
-    expect(out).toMatch(/\n1 pending migration verified against postgres@\S+ in \d+ ms: every statement ran in one transaction, then rolled back; migrate up would apply it\n$/);
+    expect(out).toMatch(
+      new RegExp(`\\n${plural(PENDING.length, 'pending migration')} verified against postgres@\\S+ in \\d+ ms: every statement ran in one transaction, then rolled back; migrate up would apply (it|them)\\n$`),
+    );
 
-    expect(await everything(at24.url)).toEqual(before);
-    expect(await leftovers(at24.url)).toEqual({ locks: [], prepared: [] });
+    expect(await everything(beforeRole.url)).toEqual(before);
+    expect(await leftovers(beforeRole.url)).toEqual({ locks: [], prepared: [] });
     // And `migrate up` then does exactly what was shown.
-    const up = await runCli(['migrate', 'up', '--lock-timeout', '1'], { env: { DATABASE_URL: at24.url } });
-    expect(up.stdout).toMatch(/^applied 20251226110000_add_role_to_users \(\d+ ms\)\n/);
-    const again = await plan(at24.url);
+    const up = await runCli(['migrate', 'up', '--lock-timeout', '1'], { env: { DATABASE_URL: beforeRole.url } });
+    expect(up.stdout).toMatch(new RegExp(`^applied ${ROLE} \\(\\d+ ms\\)\\n`));
+    const again = await plan(beforeRole.url);
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/^postgres@\S+ is up to date, at 20251226110000_add_role_to_users \(25 migrations applied\); nothing pending\n$/);
-    await runCli(['migrate', 'down', '--count', '1', '--yes'], { env: { DATABASE_URL: at24.url } });
+    expect(again.stdout).toMatch(new RegExp(`^postgres@\\S+ is up to date, at ${NEWEST_MIGRATION} \\(${NAMES.length} migrations applied\\); nothing pending\\n$`));
+    await runCli(['migrate', 'down', '--count', String(PENDING.length), '--yes'], { env: { DATABASE_URL: beforeRole.url } });
   });
 
-  it('on a new database verifies all 25 in order and creates nothing, not even the bookkeeping tables', async () => {
+  it('on a new database verifies all of them in order and creates nothing, not even the bookkeeping tables', async () => {
     const fresh = await createTestDatabase('ops_plan_fresh');
     try {
       const before = await everything(fresh.url);
       const result = await plan(fresh.url);
       expect(result.code).toBe(2);
       const headers = result.stdout.split('\n').filter((l) => l.startsWith('-- '));
-      expect(headers).toEqual(NAMES.map((name, i) => `-- ${i + 1}/25 ${name}`));
+      expect(headers).toEqual(NAMES.map((name, i) => `-- ${i + 1}/${NAMES.length} ${name}`));
       expect(await everything(fresh.url)).toEqual(before);
       expect(before.bookkeeping).toEqual({ m: null, c: null });
       expect(await leftovers(fresh.url)).toEqual({ locks: [], prepared: [] });
@@ -86,11 +93,11 @@ describe('migrate plan on the project migrations', () => {
   });
 
   it('refuses a soda database that was not adopted', async () => {
-    const soda = await sodaDatabase('ops_plan_soda', 24);
+    const soda = await sodaDatabase('ops_plan_soda', SODA_HISTORY);
     try {
       const result = await plan(soda.url);
       expect(result.code).toBe(1);
-      // The same line as migrate up's (one definition, tool/migrator/soda.ts).
+      // The same line as migrate up's (one policy, tool/migrator/policy.ts).
       expect(expectOneLine(result.stderr)).toMatch(
         /^usualstore-db: postgres@\S+ was migrated by soda \(schema_migration holds 24 versions\) and is not adopted yet; run `\.\/usualstore-db migrate adopt` first \(see README\); nothing was changed$/,
       );

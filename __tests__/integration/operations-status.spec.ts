@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { StatusReport } from '../../tool/operations/status';
 import { runCli } from '../support/cli';
 import { createTestDatabase, withClient, type TestDatabase } from '../support/database';
-import { migrationFileNames, migrationPrefix } from '../support/migration-prefix';
+import { migrationFileNames, migrationPrefix, NEWEST_MIGRATION, PROJECT_MIGRATIONS } from '../support/migration-prefix';
 import { startTestServer } from '../support/test-server';
 import { expectOneLine } from './migrator-fixtures';
 import { migratedDatabase } from './operations-fixtures';
@@ -86,7 +86,7 @@ describe('status', () => {
     expect(stdout).toMatch(/^server version\s+15\.\d+$/m);
     expect(stdout).toMatch(/^connections\s+\d+ used of \d+$/m);
     expect(stdout).toMatch(/^database size\s+\d+ (kB|MB) \(\d+ bytes\)$/m);
-    expect(stdout).toMatch(/^migrations\s+25 applied, 0 pending, 0 edited \(newest 20251226110000_add_role_to_users\)$/m);
+    expect(stdout).toMatch(new RegExp(`^migrations\\s+${PROJECT_MIGRATIONS.length} applied, 0 pending, 0 edited \\(newest ${NEWEST_MIGRATION}\\)$`, 'm'));
     expect(stdout).toMatch(/^table\s+size$/m);
     expect(stdout).toMatch(/^users\s+\d+ (bytes|kB)$/m);
   });

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { NEWEST_MIGRATION, PROJECT_MIGRATIONS } from '../support/migration-prefix';
 import { runCli } from '../support/cli';
 import { type TestDatabase } from '../support/database';
 import { expectOneLine, makeMigrationsDir, query, removeDir, writeMigration } from './migrator-fixtures';
@@ -100,7 +101,10 @@ describe('migrate lint', () => {
     const result = await runCli(['migrate', 'lint']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     // Judged against the base when the project is a git checkout with one (CI's clone is).
-    expect(result.stdout).toMatch(/^lint: 0 findings in no migration to lint; history (judged against \S+|not judged \(.*\)); rules: squawk, as \.squawk\.toml configures it\n$/);
+    // New migrations after the baseline are linted (and must pass); the history before is not.
+    expect(result.stdout).toMatch(
+      /^lint: 0 findings in (no migration to lint|\d+ migrations? \(after the baseline \S+\)); history (judged against \S+|not judged \(.*\)); rules: squawk, as \.squawk\.toml configures it\n$/,
+    );
   });
 
   it('names a migration that does not exist', async () => {
@@ -122,7 +126,7 @@ describe('migrate drift', () => {
     const before = await footprint(db.url);
     const result = await drift();
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toBe(`no drift: ${db.url.replace(/^postgres:\/\/([^:]+):[^@]*@/, '$1@')} (at 20251226110000_add_role_to_users (25 migrations applied)) has exactly the schema its applied migrations build\n`);
+    expect(result.stdout).toBe(`no drift: ${db.url.replace(/^postgres:\/\/([^:]+):[^@]*@/, '$1@')} (at ${NEWEST_MIGRATION} (${PROJECT_MIGRATIONS.length} migrations applied)) has exactly the schema its applied migrations build\n`);
     expect(await footprint(db.url)).toEqual(before);
   });
 
@@ -136,10 +140,10 @@ describe('migrate drift', () => {
       'drift: column widgets.price is integer DEFAULT 5, the migrations make it integer',
       'drift: index missing on users: index USING btree (role)',
       'drift: column users.nickname (text) is not made by any migration',
-      expect.stringMatching(/^3 differences between postgres@\S+ \(at 20251226110000_add_role_to_users \(25 migrations applied\)\) and what its applied migrations build$/),
+      expect.stringMatching(new RegExp(`^3 differences between postgres@\\S+ \\(at ${NEWEST_MIGRATION} \\(${PROJECT_MIGRATIONS.length} migrations applied\\)\\) and what its applied migrations build$`)),
     ]);
     const json = JSON.parse((await drift('--json')).stdout) as { differences: string[]; applied: number };
-    expect(json.applied).toBe(25);
+    expect(json.applied).toBe(PROJECT_MIGRATIONS.length);
     expect(json.differences).toContain('column users.nickname (text) is not made by any migration');
   });
 });

@@ -53,7 +53,6 @@ describe('up -> down -> up', () => {
 
   test('each down undoes exactly its own up, one at a time, all the way back', async () => {
     const names = migrationFileNames();
-    expect(names).toHaveLength(25);
     const prefix = migrationPrefix();
     try {
       // On the way up: the state after each version (index 0: nothing applied yet).

@@ -13,6 +13,15 @@ export function migrationFileNames(): string[] {
   return fs.readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{14}_\w+\.ts$/.test(f)).sort();
 }
 
+/** The project's migrations by name, oldest first: what tests count and name instead of literals, so
+ * that a new migration breaks only the schema spec. */
+export const PROJECT_MIGRATIONS = migrationFileNames().map((f) => f.replace(/\.ts$/, ''));
+export const NEWEST_MIGRATION = PROJECT_MIGRATIONS[PROJECT_MIGRATIONS.length - 1];
+
+/** How many migrations soda applied in the original project (SEED.md's 24 pairs): the history a
+ * soda database has, whatever is added after it. */
+export const SODA_HISTORY = 24;
+
 export interface MigrationPrefix {
   dir: string;
   /** Makes the directory hold the first `count` migrations (it only ever grows). */
