@@ -147,4 +147,30 @@ describe('every command that connects × every way of giving the database and it
     );
     expect(results.filter((r) => !r.ok).map((r) => `${r.command}: ${r.said}`)).toEqual([]);
   }, 120000);
+
+  it("names where a refused password came from: terraform.tfvars' one is the server's creation-time password, not PGPASSWORD's", async () => {
+    fs.writeFileSync(path.join(checkout, 'terraform.tfvars'), 'postgres_password = "not-the-servers"\n', { mode: 0o600 });
+    const env = { ...process.env, DATABASE_URL: '', PGPASSWORD: '', TF_VAR_postgres_password: '', USUALSTORE_PASSWORD_COMMAND: '', USUALSTORE_DB_HOST_PORT: String(server.port) };
+    const result = await runProcess(process.execPath, [path.join(checkout, 'bin', 'usualstore-db.js'), 'migrate', 'status', '--migrations-dir', migrations], { cwd: checkout, env });
+    fs.rmSync(path.join(checkout, 'terraform.tfvars'));
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n').pop()).toBe(
+      `usualstore-db: password authentication failed for user "postgres" at 127.0.0.1:${server.port} with the password from terraform.tfvars: the server still has the password it was created with (the postgres image applies postgres_password only to a new, empty volume); run npm run deploy again: with the container running, its preflight sets the new password on the server`,
+    );
+  });
+
+  it('names a CA file that is not there, before connecting', async () => {
+    const url = `${withPassword(plainUrl, password)}?sslmode=verify-full&sslrootcert=rds-ca-bundle.pem`;
+    const result = await runProcess(process.execPath, [path.join(checkout, 'bin', 'usualstore-db.js'), 'migrate', 'status'], { cwd: checkout, env: { ...process.env, DATABASE_URL: url } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `usualstore-db: the CA file rds-ca-bundle.pem (sslrootcert in DATABASE_URL) does not exist (relative to ${checkout}); for Amazon RDS download the region's bundle (see the production docs)\n`,
+    );
+  });
+
+  it('./usualstore-db, the command of this checkout, is the same command', async () => {
+    const result = await runProcess(path.join(checkout, 'usualstore-db'), ['migrate', 'status', '--migrations-dir', migrations], { cwd: checkout, env: { ...process.env, DATABASE_URL: withPassword(plainUrl, password) } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/3 applied, 0 pending/);
+  });
 });
