@@ -58,10 +58,19 @@ async function sql(url: string, statement: string): Promise<void> {
   }
 }
 
-const migrateUp = (url: string, dir = MIGRATIONS) => time(process.execPath, [CLI, 'migrate', 'up', '--migrations-dir', dir], { DATABASE_URL: url });
-const realMigrations = () => fs.readdirSync(MIGRATIONS).filter((f) => f.endsWith('.ts')).sort();
+const migrateUp = (url: string, dir = MIGRATIONS) =>
+  time(process.execPath, [CLI, 'migrate', 'up', '--migrations-dir', dir], { DATABASE_URL: url });
+const realMigrations = () =>
+  fs
+    .readdirSync(MIGRATIONS)
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
 const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
-const versionAt = (i: number) => new Date(Date.UTC(2030, 0, 1) + i * 1000).toISOString().replace(/\.\d+Z$/, '').replace(/\D/g, '');
+const versionAt = (i: number) =>
+  new Date(Date.UTC(2030, 0, 1) + i * 1000)
+    .toISOString()
+    .replace(/\.\d+Z$/, '')
+    .replace(/\D/g, '');
 
 function trivialMigration(i: number): string {
   return `import type { MigrationBuilder } from 'node-pg-migrate';\n\nexport function up(pgm: MigrationBuilder): void {\n  pgm.sql(${JSON.stringify(`COMMENT ON TABLE widgets IS 'step ${i}'`)});\n}\n\nexport function down(pgm: MigrationBuilder): void {\n  pgm.sql('COMMENT ON TABLE widgets IS NULL');\n}\n`;
@@ -89,7 +98,9 @@ function report(title: string, rows: Row[]): void {
     const sorted = [...row.runs].sort((a, b) => a - b);
     const ratio = row.floor ? median(row.runs) / median(row.floor) : 1;
     const verdict = row.goal === undefined ? '(floor)' : `goal <= ${row.goal}x: ${ratio <= row.goal ? 'met' : 'NOT met'}`;
-    console.log(`  ${row.label.padEnd(52)} ${ms(sorted[0])} /${ms(median(sorted))} /${ms(sorted.at(-1)!)} ms   ${ratio.toFixed(2)}x   ${verdict}`);
+    console.log(
+      `  ${row.label.padEnd(52)} ${ms(sorted[0])} /${ms(median(sorted))} /${ms(sorted.at(-1)!)} ms   ${ratio.toFixed(2)}x   ${verdict}`,
+    );
   }
 }
 
@@ -134,7 +145,10 @@ async function main(): Promise<void> {
       // bytes no cache has seen.
       const dir = historyOf(0);
       dirs.push(dir);
-      fs.writeFileSync(path.join(dir, `${versionAt(100000 + i)}_new_${randomBytes(4).toString('hex')}.ts`), `${trivialMigration(i)}// ${randomBytes(8).toString('hex')}\n`);
+      fs.writeFileSync(
+        path.join(dir, `${versionAt(100000 + i)}_new_${randomBytes(4).toString('hex')}.ts`),
+        `${trivialMigration(i)}// ${randomBytes(8).toString('hex')}\n`,
+      );
       const db = await freshDb('cold', atAll.slice(atAll.lastIndexOf('/') + 1));
       cold.floor.push(floor());
       cold.migrate.push(migrateUp(db, dir));
@@ -145,9 +159,15 @@ async function main(): Promise<void> {
     const history = historyOf(5000 - count);
     dirs.push(history);
     const big = await freshDb('history', atAll.slice(atAll.lastIndexOf('/') + 1));
-    const extra = fs.readdirSync(history).filter((f) => !realMigrations().includes(f)).sort();
+    const extra = fs
+      .readdirSync(history)
+      .filter((f) => !realMigrations().includes(f))
+      .sort();
     const rows = extra.map((file) => ({ name: file.replace(/\.ts$/, ''), sum: sha256(fs.readFileSync(path.join(history, file))) }));
-    await sql(big, `INSERT INTO pgmigrations (name, run_on) SELECT unnest(ARRAY[${rows.map((r) => `'${r.name}'`).join(',')}]), now(); INSERT INTO pgmigrations_checksums (name, sha256) SELECT * FROM unnest(ARRAY[${rows.map((r) => `'${r.name}'`).join(',')}], ARRAY[${rows.map((r) => `'${r.sum}'`).join(',')}])`);
+    await sql(
+      big,
+      `INSERT INTO pgmigrations (name, run_on) SELECT unnest(ARRAY[${rows.map((r) => `'${r.name}'`).join(',')}]), now(); INSERT INTO pgmigrations_checksums (name, sha256) SELECT * FROM unnest(ARRAY[${rows.map((r) => `'${r.name}'`).join(',')}], ARRAY[${rows.map((r) => `'${r.sum}'`).join(',')}])`,
+    );
     migrateUp(big, history);
     const growth = { real: [] as number[], big: [] as number[] };
     for (let i = 0; i < NOOP_RUNS; i++) {
@@ -162,11 +182,14 @@ async function main(): Promise<void> {
     const same = [
       'CREATE TABLE "public"."pgmigrations" (id SERIAL PRIMARY KEY, name varchar(255) NOT NULL, run_on timestamp NOT NULL);',
       'CREATE TABLE "public"."pgmigrations_checksums" (name varchar(255) PRIMARY KEY, sha256 char(64) NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now());',
-      ...fs.readdirSync(trivial).sort().map((file, i) => {
-        const name = file.replace(/\.ts$/, '');
-        const sum = sha256(fs.readFileSync(path.join(trivial, file)));
-        return `BEGIN; SET LOCAL lock_timeout = 5000; SET LOCAL statement_timeout = 300000; COMMENT ON TABLE widgets IS 'step ${i}'; INSERT INTO "public"."pgmigrations" (name, run_on) VALUES ('${name}', NOW()); INSERT INTO "public"."pgmigrations_checksums" (name, sha256) VALUES ('${name}', '${sum}') ON CONFLICT (name) DO UPDATE SET sha256 = EXCLUDED.sha256, recorded_at = now(); COMMIT;`;
-      }),
+      ...fs
+        .readdirSync(trivial)
+        .sort()
+        .map((file, i) => {
+          const name = file.replace(/\.ts$/, '');
+          const sum = sha256(fs.readFileSync(path.join(trivial, file)));
+          return `BEGIN; SET LOCAL lock_timeout = 5000; SET LOCAL statement_timeout = 300000; COMMENT ON TABLE widgets IS 'step ${i}'; INSERT INTO "public"."pgmigrations" (name, run_on) VALUES ('${name}', NOW()); INSERT INTO "public"."pgmigrations_checksums" (name, sha256) VALUES ('${name}', '${sum}') ON CONFLICT (name) DO UPDATE SET sha256 = EXCLUDED.sha256, recorded_at = now(); COMMIT;`;
+        }),
     ].join('\n');
     const sameWork = path.join(work, 'same-work.sql');
     fs.writeFileSync(sameWork, same);

@@ -66,7 +66,9 @@ function main(): void {
     console.log(`cdktf synth, median of ${RUNS} interleaved runs`);
     console.log(`  empty app (floor)   ${fmt(floor)}   1.00x`);
     console.log(`  usualstore app      ${fmt(ours)}   ${(ours / floor).toFixed(2)}x`);
-    console.log(`  added by this app   ${added >= 0 ? '+' : ''}${fmt(added)}   goal <= +${GOAL_SECONDS.toFixed(2)} s: ${added <= GOAL_SECONDS ? 'met' : 'NOT met'}`);
+    console.log(
+      `  added by this app   ${added >= 0 ? '+' : ''}${fmt(added)}   goal <= +${GOAL_SECONDS.toFixed(2)} s: ${added <= GOAL_SECONDS ? 'met' : 'NOT met'}`,
+    );
   } finally {
     cleanup();
   }

@@ -148,13 +148,34 @@ function isIpv4First(addresses: readonly string[]): boolean {
 
 function problems(c: DatabaseConfig): string[] {
   const checks: Check[] = [
-    [IMAGE_REFERENCE.test(c.image), `image must be a Docker image reference such as postgres:15 or postgres:15@sha256:<64 hex digits> (got ${shown(c.image)})`],
-    [DOCKER_NAME.test(c.containerName), `containerName must be a non-empty Docker name ([a-zA-Z0-9][a-zA-Z0-9_.-]*) (got ${shown(c.containerName)})`],
-    [DOCKER_NAME.test(c.volumeName), `volumeName must be a non-empty Docker name ([a-zA-Z0-9][a-zA-Z0-9_.-]*) (got ${shown(c.volumeName)})`],
-    [DOCKER_NAME.test(c.networkName), `networkName must be a non-empty Docker name ([a-zA-Z0-9][a-zA-Z0-9_.-]*) (got ${shown(c.networkName)})`],
-    [/^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(c.networkAlias), `networkAlias must be a non-empty host name (got ${shown(c.networkAlias)})`],
-    [PG_IDENTIFIER.test(c.user), `user must be a non-empty lower-case PostgreSQL name ([a-z_][a-z0-9_$]*, at most 63 characters) (got ${shown(c.user)})`],
-    [PG_IDENTIFIER.test(c.database), `database must be a non-empty lower-case PostgreSQL name ([a-z_][a-z0-9_$]*, at most 63 characters) (got ${shown(c.database)})`],
+    [
+      IMAGE_REFERENCE.test(c.image),
+      `image must be a Docker image reference such as postgres:15 or postgres:15@sha256:<64 hex digits> (got ${shown(c.image)})`,
+    ],
+    [
+      DOCKER_NAME.test(c.containerName),
+      `containerName must be a non-empty Docker name ([a-zA-Z0-9][a-zA-Z0-9_.-]*) (got ${shown(c.containerName)})`,
+    ],
+    [
+      DOCKER_NAME.test(c.volumeName),
+      `volumeName must be a non-empty Docker name ([a-zA-Z0-9][a-zA-Z0-9_.-]*) (got ${shown(c.volumeName)})`,
+    ],
+    [
+      DOCKER_NAME.test(c.networkName),
+      `networkName must be a non-empty Docker name ([a-zA-Z0-9][a-zA-Z0-9_.-]*) (got ${shown(c.networkName)})`,
+    ],
+    [
+      /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(c.networkAlias),
+      `networkAlias must be a non-empty host name (got ${shown(c.networkAlias)})`,
+    ],
+    [
+      PG_IDENTIFIER.test(c.user),
+      `user must be a non-empty lower-case PostgreSQL name ([a-z_][a-z0-9_$]*, at most 63 characters) (got ${shown(c.user)})`,
+    ],
+    [
+      PG_IDENTIFIER.test(c.database),
+      `database must be a non-empty lower-case PostgreSQL name ([a-z_][a-z0-9_$]*, at most 63 characters) (got ${shown(c.database)})`,
+    ],
     [integerIn(c.containerPort, 1, 65535), `containerPort must be an integer from 1 to 65535 (got ${shown(c.containerPort)})`],
     [integerIn(c.hostPort, 1, 65535), `hostPort must be an integer from 1 to 65535 (got ${shown(c.hostPort)})`],
     [
@@ -169,17 +190,35 @@ function problems(c: DatabaseConfig): string[] {
     // 262143 is PostgreSQL's own upper limit for max_connections.
     [integerIn(c.maxConnections, 1, 262143), `maxConnections must be an integer from 1 to 262143 (got ${shown(c.maxConnections)})`],
     [ABSOLUTE_POSIX_PATH.test(c.dataPath), `dataPath must be an absolute path inside the container (got ${shown(c.dataPath)})`],
-    [integerIn(c.healthcheck.intervalSeconds, 1, 3600), `healthcheck.intervalSeconds must be an integer from 1 to 3600 (got ${shown(c.healthcheck.intervalSeconds)})`],
-    [integerIn(c.healthcheck.timeoutSeconds, 1, 3600), `healthcheck.timeoutSeconds must be an integer from 1 to 3600 (got ${shown(c.healthcheck.timeoutSeconds)})`],
-    [integerIn(c.healthcheck.retries, 1, 100), `healthcheck.retries must be an integer from 1 to 100 (got ${shown(c.healthcheck.retries)})`],
-    [integerIn(c.healthcheck.startPeriodSeconds, 0, 3600), `healthcheck.startPeriodSeconds must be an integer from 0 to 3600 (got ${shown(c.healthcheck.startPeriodSeconds)})`],
+    [
+      integerIn(c.healthcheck.intervalSeconds, 1, 3600),
+      `healthcheck.intervalSeconds must be an integer from 1 to 3600 (got ${shown(c.healthcheck.intervalSeconds)})`,
+    ],
+    [
+      integerIn(c.healthcheck.timeoutSeconds, 1, 3600),
+      `healthcheck.timeoutSeconds must be an integer from 1 to 3600 (got ${shown(c.healthcheck.timeoutSeconds)})`,
+    ],
+    [
+      integerIn(c.healthcheck.retries, 1, 100),
+      `healthcheck.retries must be an integer from 1 to 100 (got ${shown(c.healthcheck.retries)})`,
+    ],
+    [
+      integerIn(c.healthcheck.startPeriodSeconds, 0, 3600),
+      `healthcheck.startPeriodSeconds must be an integer from 0 to 3600 (got ${shown(c.healthcheck.startPeriodSeconds)})`,
+    ],
     [
       c.healthcheck.startIntervalSeconds === undefined || integerIn(c.healthcheck.startIntervalSeconds, 1, 3600),
       `healthcheck.startIntervalSeconds must be an integer from 1 to 3600 (got ${shown(c.healthcheck.startIntervalSeconds)})`,
     ],
     [integerIn(c.waitTimeoutSeconds, 1, 3600), `waitTimeoutSeconds must be an integer from 1 to 3600 (got ${shown(c.waitTimeoutSeconds)})`],
-    [integerIn(c.destroyGraceSeconds, 1, 3600), `destroyGraceSeconds must be an integer from 1 to 3600 (got ${shown(c.destroyGraceSeconds)})`],
-    [RESTART_POLICIES.includes(c.restartPolicy), `restartPolicy must be one of ${RESTART_POLICIES.join(', ')} (got ${shown(c.restartPolicy)})`],
+    [
+      integerIn(c.destroyGraceSeconds, 1, 3600),
+      `destroyGraceSeconds must be an integer from 1 to 3600 (got ${shown(c.destroyGraceSeconds)})`,
+    ],
+    [
+      RESTART_POLICIES.includes(c.restartPolicy),
+      `restartPolicy must be one of ${RESTART_POLICIES.join(', ')} (got ${shown(c.restartPolicy)})`,
+    ],
     ...labelChecks('containerLabels', c.containerLabels),
     ...labelChecks('volumeLabels', c.volumeLabels),
     ...labelChecks('networkLabels', c.networkLabels),
@@ -244,10 +283,16 @@ export const DOCKER_API = { minimum: '1.41', startInterval: '1.44', ipv6Binding:
 /** The lowest Docker Engine API version that can run `config` without churn, and why. */
 export function requiredDockerApi(config: DatabaseConfig): { version: string; reason: string } {
   if (config.hostBindAddresses.some((a) => isIP(a) === 6)) {
-    return { version: DOCKER_API.ipv6Binding, reason: 'publishing on an IPv6 address (USUALSTORE_DB_PUBLISH_IPV6) needs Docker Engine 27 or later' };
+    return {
+      version: DOCKER_API.ipv6Binding,
+      reason: 'publishing on an IPv6 address (USUALSTORE_DB_PUBLISH_IPV6) needs Docker Engine 27 or later',
+    };
   }
   if (config.healthcheck.startIntervalSeconds !== undefined) {
-    return { version: DOCKER_API.startInterval, reason: 'a healthcheck start interval (USUALSTORE_DB_HEALTH_START_INTERVAL) needs Docker Engine 25 or later' };
+    return {
+      version: DOCKER_API.startInterval,
+      reason: 'a healthcheck start interval (USUALSTORE_DB_HEALTH_START_INTERVAL) needs Docker Engine 25 or later',
+    };
   }
   return { version: DOCKER_API.minimum, reason: 'this project needs Docker Engine 20.10 or later' };
 }

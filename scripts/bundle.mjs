@@ -25,7 +25,9 @@ const withoutUnused = {
   name: 'node-pg-migrate-without-unused',
   setup(build) {
     build.onResolve({ filter: /^(glob|jiti|pg)$/ }, (args) =>
-      args.importer.includes(`${path.sep}node-pg-migrate${path.sep}`) ? { path: args.path, namespace: 'unused' } : { path: args.path, external: true },
+      args.importer.includes(`${path.sep}node-pg-migrate${path.sep}`)
+        ? { path: args.path, namespace: 'unused' }
+        : { path: args.path, external: true },
     );
     build.onLoad({ filter: /.*/, namespace: 'unused' }, (args) => ({ contents: STUBS[args.path], loader: 'js' }));
   },

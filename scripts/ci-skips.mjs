@@ -13,6 +13,8 @@ const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';
 const required = skips.filter((skip) => REQUIRED_IN_CI.includes(skip.layer));
 for (const skip of skips) console.error(`ci: skipped (${skip.layer}): ${skip.what} need ${skip.reason}`);
 if (inCi && required.length > 0) {
-  console.error(`ci: ${required.length} test group(s) that CI must run were skipped (${[...new Set(required.map((s) => s.layer))].join(', ')}); failing`);
+  console.error(
+    `ci: ${required.length} test group(s) that CI must run were skipped (${[...new Set(required.map((s) => s.layer))].join(', ')}); failing`,
+  );
   process.exit(1);
 }

@@ -14,7 +14,9 @@ export function volumeGuardLifted(volumeName: string, env: NodeJS.ProcessEnv = p
   const value = env[VOLUME_GUARD_VARIABLE];
   if (value === undefined || value === '') return false;
   if (value !== volumeName) {
-    throw new ConfigError(`${VOLUME_GUARD_VARIABLE} must be exactly the volume name "${volumeName}" to allow deleting it (got ${JSON.stringify(value)}); unset it to keep the guard`);
+    throw new ConfigError(
+      `${VOLUME_GUARD_VARIABLE} must be exactly the volume name "${volumeName}" to allow deleting it (got ${JSON.stringify(value)}); unset it to keep the guard`,
+    );
   }
   return true;
 }

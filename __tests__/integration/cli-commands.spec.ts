@@ -22,7 +22,8 @@ function onTerminal(args: string[], typed: string, env: NodeJS.ProcessEnv) {
   return runProcess('script', ['-qec', command, '/dev/null'], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, input: typed });
 }
 const scriptMissing = commandMissing('script', ['--version']);
-const itOnTerminal = (name: string, fn: jest.ProvidesCallback, timeout?: number) => itUnless(scriptMissing, 'terminal', `the terminal prompt test "${name}" (a pseudo-terminal)`)(name, fn, timeout);
+const itOnTerminal = (name: string, fn: jest.ProvidesCallback, timeout?: number) =>
+  itUnless(scriptMissing, 'terminal', `the terminal prompt test "${name}" (a pseudo-terminal)`)(name, fn, timeout);
 
 describe('help and version', () => {
   it('--version prints the package version', async () => {
@@ -33,7 +34,11 @@ describe('help and version', () => {
   it('each command has --help, from the same table the parser reads', async () => {
     const help = await runCli(['migrate', 'down', '--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout.split('\n').slice(0, 3)).toEqual(['usage: usualstore-db migrate down [options]', '', 'Revert the newest applied migrations, newest first.']);
+    expect(help.stdout.split('\n').slice(0, 3)).toEqual([
+      'usage: usualstore-db migrate down [options]',
+      '',
+      'Revert the newest applied migrations, newest first.',
+    ]);
     // The options the old usage forgot (--lock-timeout, --allow-edited) are there, with defaults.
     expect(help.stdout).toMatch(/^ {2}--lock-timeout SECONDS +how long to wait for the migration lock \(default: 60\)$/m);
     expect(help.stdout).toMatch(/^ {2}--allow-edited +/m);
@@ -102,26 +107,41 @@ describe('repairs, destructive commands, screens', () => {
     expect((await cli('migrate', 'up')).code).toBe(1);
     const refusedAccept = await cli('migrate', 'accept', '20240101000001_create_things');
     expect(refusedAccept.code).toBe(1);
-    expect(expectOneLine(refusedAccept.stderr)).toMatch(/^usualstore-db: migrate accept takes only edited applied migrations \(see migrate status\); not one: 20240101000001_create_things; nothing was changed$/);
+    expect(expectOneLine(refusedAccept.stderr)).toMatch(
+      /^usualstore-db: migrate accept takes only edited applied migrations \(see migrate status\); not one: 20240101000001_create_things; nothing was changed$/,
+    );
 
     const accepted = await cli('migrate', 'accept', '20240101000002_add_colour', '--reason', 'comment only (PR #12)');
     expect(accepted.code).toBe(0);
-    expect(accepted.stdout).toMatch(/^accepted the edit of 20240101000002_add_colour: recorded checksum [0-9a-f]{12}… -> [0-9a-f]{12}… \(it is not re-run\)$/m);
-    expect(accepted.stdout).toMatch(/^repaired 1 migration of postgres@\S+; kept in public\.pgmigrations_audit \(migrate status lists it\)$/m);
+    expect(accepted.stdout).toMatch(
+      /^accepted the edit of 20240101000002_add_colour: recorded checksum [0-9a-f]{12}… -> [0-9a-f]{12}… \(it is not re-run\)$/m,
+    );
+    expect(accepted.stdout).toMatch(
+      /^repaired 1 migration of postgres@\S+; kept in public\.pgmigrations_audit \(migrate status lists it\)$/m,
+    );
     // Every later deploy goes through, without a flag.
     expect((await cli('migrate', 'up')).code).toBe(0);
     const status = await cli('migrate', 'status');
-    expect(status.stdout).toMatch(/^ {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC {2}accept 20240101000002_add_colour by postgres: comment only \(PR #12\)$/m);
-    const json = JSON.parse((await cli('migrate', 'status', '--json')).stdout) as { edited: string[]; repairs: { action: string; name: string; by: string; reason: string }[] };
+    expect(status.stdout).toMatch(
+      /^ {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC {2}accept 20240101000002_add_colour by postgres: comment only \(PR #12\)$/m,
+    );
+    const json = JSON.parse((await cli('migrate', 'status', '--json')).stdout) as {
+      edited: string[];
+      repairs: { action: string; name: string; by: string; reason: string }[];
+    };
     expect(json.edited).toEqual([]);
-    expect(json.repairs).toMatchObject([{ action: 'accept', name: '20240101000002_add_colour', by: 'postgres', reason: 'comment only (PR #12)' }]);
+    expect(json.repairs).toMatchObject([
+      { action: 'accept', name: '20240101000002_add_colour', by: 'postgres', reason: 'comment only (PR #12)' },
+    ]);
   });
 
   it('migrate forget drops the record of a deleted migration, leaving the schema', async () => {
     fs.rmSync(path.join(dir, '20240101000003_seed_things.ts'));
     const stuck = await cli('migrate', 'down', '--count', '1', '--yes');
     expect(stuck.code).toBe(1);
-    expect(expectOneLine(stuck.stderr)).toMatch(/cannot revert 20240101000003_seed_things: no such file .*or drop its record with migrate forget$/);
+    expect(expectOneLine(stuck.stderr)).toMatch(
+      /cannot revert 20240101000003_seed_things: no such file .*or drop its record with migrate forget$/,
+    );
     const forgot = await cli('migrate', 'forget', '20240101000003_seed_things');
     expect(forgot.code).toBe(0);
     expect(forgot.stdout).toMatch(/^forgot the record of 20240101000003_seed_things \(the schema it built is unchanged\)$/m);
@@ -139,13 +159,17 @@ describe('repairs, destructive commands, screens', () => {
     );
     const tooMany = await cli('migrate', 'down', '--count', '30', '--yes');
     expect(tooMany.code).toBe(1);
-    expect(expectOneLine(tooMany.stderr)).toMatch(/^usualstore-db: --count 30 is more than the 3 applied migrations of postgres@\S+; nothing was reverted \(--all reverts every one\)$/);
+    expect(expectOneLine(tooMany.stderr)).toMatch(
+      /^usualstore-db: --count 30 is more than the 3 applied migrations of postgres@\S+; nothing was reverted \(--all reverts every one\)$/,
+    );
     expect(await appliedNames(db.url)).toEqual(BASIC.map((m) => m.name));
   });
 
   itOnTerminal('migrate down asks at a terminal: y reverts, anything else does not', async () => {
     const no = await onTerminal(['migrate', 'down', '--count', '1', '--migrations-dir', dir], 'n\n', { DATABASE_URL: db.url });
-    expect(no.stdout).toMatch(/usualstore-db: revert 1 migration of postgres@\S+, newest first: 20240101000003_seed_things \(.*\)\? \[y\/N\] /);
+    expect(no.stdout).toMatch(
+      /usualstore-db: revert 1 migration of postgres@\S+, newest first: 20240101000003_seed_things \(.*\)\? \[y\/N\] /,
+    );
     expect(no.stdout).toMatch(/usualstore-db: not confirmed; nothing was changed/);
     expect(await appliedNames(db.url)).toHaveLength(3);
     const yes = await onTerminal(['migrate', 'down', '--count', '1', '--migrations-dir', dir], 'y\n', { DATABASE_URL: db.url });
@@ -154,26 +178,47 @@ describe('repairs, destructive commands, screens', () => {
   });
 
   itOnTerminal('colour on a terminal only, and never with NO_COLOR', async () => {
-    const coloured = await onTerminal(['migrate', 'status', '--migrations-dir', dir], '', { DATABASE_URL: db.url, NO_COLOR: '', TERM: 'xterm' });
+    const coloured = await onTerminal(['migrate', 'status', '--migrations-dir', dir], '', {
+      DATABASE_URL: db.url,
+      NO_COLOR: '',
+      TERM: 'xterm',
+    });
     expect(coloured.stdout).toContain('\u001b[1mSTATE');
-    const plain = await onTerminal(['migrate', 'status', '--migrations-dir', dir], '', { DATABASE_URL: db.url, NO_COLOR: '1', TERM: 'xterm' });
+    const plain = await onTerminal(['migrate', 'status', '--migrations-dir', dir], '', {
+      DATABASE_URL: db.url,
+      NO_COLOR: '1',
+      TERM: 'xterm',
+    });
     expect(plain.stdout).not.toContain('\u001b[');
     expect((await cli('migrate', 'status')).stdout).not.toContain('\u001b[');
   });
 
   it('migrate down --all that stops part-way says where the database is', async () => {
-    writeMigration(dir, { name: '20240101000004_guarded', up: 'CREATE TABLE guarded (id int)', down: "DO $$ BEGIN RAISE EXCEPTION 'guarded: refusing'; END $$" });
+    writeMigration(dir, {
+      name: '20240101000004_guarded',
+      up: 'CREATE TABLE guarded (id int)',
+      down: "DO $$ BEGIN RAISE EXCEPTION 'guarded: refusing'; END $$",
+    });
     expect((await cli('migrate', 'up')).code).toBe(0);
     const result = await cli('migrate', 'down', '--all', '--yes');
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^stopped after reverting 0 migrations of 4; postgres@\S+ is at 20240101000004_guarded \(4 migrations applied\)$/m);
+    expect(result.stdout).toMatch(
+      /^stopped after reverting 0 migrations of 4; postgres@\S+ is at 20240101000004_guarded \(4 migrations applied\)$/m,
+    );
     expect(expectOneLine(result.stderr)).toMatch(/migration 20240101000004_guarded \(down\) failed and was rolled back: guarded: refusing/);
   });
 
   it('JSON keys are snake_case in every command', async () => {
     const keys = (value: unknown): string[] =>
-      typeof value !== 'object' || value === null ? [] : Array.isArray(value) ? value.flatMap(keys) : Object.entries(value).flatMap(([k, v]) => [k, ...(/^\d{14}_/.test(k) ? [] : keys(v))]);
-    for (const args of [['migrate', 'status', '--json'], ['status', '--json']]) {
+      typeof value !== 'object' || value === null
+        ? []
+        : Array.isArray(value)
+          ? value.flatMap(keys)
+          : Object.entries(value).flatMap(([k, v]) => [k, ...(/^\d{14}_/.test(k) ? [] : keys(v))]);
+    for (const args of [
+      ['migrate', 'status', '--json'],
+      ['status', '--json'],
+    ]) {
       const all = keys(JSON.parse((await cli(...args)).stdout)).filter((k) => !/^\d{14}_/.test(k));
       expect(all.filter((k) => !/^[a-z0-9_]+$/.test(k))).toEqual([]);
     }
@@ -203,7 +248,10 @@ describe('shell, backup and restore forms', () => {
   });
 
   it('backup - writes the archive to stdout, the report to stderr', async () => {
-    const result = await runProcess('sh', ['-c', `"${process.execPath}" "${CLI}" backup - > "${dir}/piped.dump"`], { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: db.url } });
+    const result = await runProcess('sh', ['-c', `"${process.execPath}" "${CLI}" backup - > "${dir}/piped.dump"`], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, DATABASE_URL: db.url },
+    });
     expect(result.code).toBe(0);
     expect(expectOneLine(result.stderr)).toMatch(/^usualstore-db: backed up postgres@\S+ to stdout in \d+ ms \(pg_dump custom format, /);
     expect(fs.readFileSync(path.join(dir, 'piped.dump')).subarray(0, 5).toString()).toBe('PGDMP');
@@ -223,7 +271,9 @@ describe('shell, backup and restore forms', () => {
       // Into a database that has tables: --force, confirmed; a dump without DROPs fails and rolls back.
       const again = await runCli(['restore', sql, '--force', '--yes'], { env: { DATABASE_URL: target.url } });
       expect(again.code).toBe(1);
-      expect(expectOneLine(again.stderr)).toMatch(/^usualstore-db: psql into postgres@\S+ failed and was rolled back \(nothing was restored\): .*already exists/);
+      expect(expectOneLine(again.stderr)).toMatch(
+        /^usualstore-db: psql into postgres@\S+ failed and was rolled back \(nothing was restored\): .*already exists/,
+      );
       expect(await query(target.url, 'select count(*)::int as n from items')).toEqual([{ n: 2 }]);
     } finally {
       await target.drop();
@@ -235,7 +285,9 @@ describe('shell, backup and restore forms', () => {
     expect((await runCli(['backup', archive], { env: { DATABASE_URL: db.url } })).code).toBe(0);
     const refused = await runCli(['restore', archive, '--force'], { env: { DATABASE_URL: db.url } });
     expect(refused.code).toBe(1);
-    expect(expectOneLine(refused.stderr)).toMatch(/^usualstore-db: not confirmed: replace the objects of \S+ in postgres@\S+, which has 1 tables: .*; pass --yes to confirm/);
+    expect(expectOneLine(refused.stderr)).toMatch(
+      /^usualstore-db: not confirmed: replace the objects of \S+ in postgres@\S+, which has 1 tables: .*; pass --yes to confirm/,
+    );
   });
 });
 
@@ -253,7 +305,10 @@ describe('SQL migrations', () => {
   });
 
   it('an .sql file is a migration, as in node-pg-migrate: up, down, checksums', async () => {
-    fs.writeFileSync(path.join(dir, '20240101000001_things.sql'), '-- Up Migration\nCREATE TABLE things (id int);\nINSERT INTO things VALUES (1);\n-- Down Migration\nDROP TABLE things;\n');
+    fs.writeFileSync(
+      path.join(dir, '20240101000001_things.sql'),
+      '-- Up Migration\nCREATE TABLE things (id int);\nINSERT INTO things VALUES (1);\n-- Down Migration\nDROP TABLE things;\n',
+    );
     const up = await cli('migrate', 'up');
     expect(up.code).toBe(0);
     expect(up.stdout).toMatch(/^applied 20240101000001_things /m);
@@ -265,7 +320,10 @@ describe('SQL migrations', () => {
   it('migrate create --sql writes one that applies and reverts as it is', async () => {
     const created = await cli('migrate', 'create', 'add_things', '--sql');
     expect(created.code).toBe(0);
-    const file = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('_add_things.sql'))!);
+    const file = path.join(
+      dir,
+      fs.readdirSync(dir).find((f) => f.endsWith('_add_things.sql'))!,
+    );
     expect(fs.readFileSync(file, 'utf8')).toMatch(/^-- add_things: .*\n-- Up Migration\n\n-- Down Migration\n/);
     expect((await cli('migrate', 'up')).code).toBe(0);
     expect((await cli('migrate', 'down', '--all', '--yes')).code).toBe(0);
@@ -275,6 +333,8 @@ describe('SQL migrations', () => {
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'todo\n');
     const result = await cli('migrate', 'up');
     expect(result.code).toBe(1);
-    expect(expectOneLine(result.stderr)).toBe(`usualstore-db: ${path.join(dir, 'notes.txt')} is not a migration (migrations are .ts .js .cjs .mjs .cts .mts .sql files); move it out of the migrations directory`);
+    expect(expectOneLine(result.stderr)).toBe(
+      `usualstore-db: ${path.join(dir, 'notes.txt')} is not a migration (migrations are .ts .js .cjs .mjs .cts .mts .sql files); move it out of the migrations directory`,
+    );
   });
 });

@@ -6,7 +6,6 @@ import { runCli } from '../support/cli';
 import { closedPort } from '../support/ports';
 import { expectOneLine, makeMigrationsDir, removeDir } from './migrator-fixtures';
 
-
 describe('the --wait advice in connection errors', () => {
   let dir: string;
   let url: string;
@@ -25,8 +24,12 @@ describe('the --wait advice in connection errors', () => {
     const result = await run(['migrate', 'up', '--wait', '2', '--migrations-dir', dir]);
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
-    expect(lines[0]).toMatch(/^usualstore-db: waiting for postgres@127\.0\.0\.1:\d+\/usualstore to accept connections \(1(\.\d)? s of up to 2 s\): nothing is listening on 127\.0\.0\.1:\d+ \(connection refused\)$/);
-    expect(lines.at(-1)).toMatch(/^usualstore-db: PostgreSQL at 127\.0\.0\.1:\d+ was not ready within 2 s; last error: nothing is listening/);
+    expect(lines[0]).toMatch(
+      /^usualstore-db: waiting for postgres@127\.0\.0\.1:\d+\/usualstore to accept connections \(1(\.\d)? s of up to 2 s\): nothing is listening on 127\.0\.0\.1:\d+ \(connection refused\)$/,
+    );
+    expect(lines.at(-1)).toMatch(
+      /^usualstore-db: PostgreSQL at 127\.0\.0\.1:\d+ was not ready within 2 s; last error: nothing is listening/,
+    );
   });
 
   it('migrate up, which has --wait, suggests it', async () => {

@@ -14,7 +14,7 @@ const ROLE = `scram_${randomBytes(4).toString('hex')}`;
 describe('scramVerifier', () => {
   afterAll(() => withClient(serverUrl(), (c) => c.query(`DROP ROLE IF EXISTS ${ROLE}`)));
 
-  it('has PostgreSQL\'s form and a fresh salt each time', () => {
+  it("has PostgreSQL's form and a fresh salt each time", () => {
     expect(scramVerifier('x')).toMatch(/^SCRAM-SHA-256\$4096:[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}=$/);
     expect(scramVerifier('x')).not.toBe(scramVerifier('x'));
   });
@@ -36,10 +36,16 @@ describe('scramVerifier', () => {
     url.password = encodeURIComponent(password);
     expect(await withClient(url.toString(), async (c) => (await c.query('SELECT current_user AS u')).rows[0].u)).toBe(ROLE);
     url.password = '';
-    const psql = await runProcess('psql', [url.toString(), '-Atc', 'SELECT current_user'], { cwd: PROJECT_ROOT, env: { ...process.env, PGPASSWORD: password } });
+    const psql = await runProcess('psql', [url.toString(), '-Atc', 'SELECT current_user'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, PGPASSWORD: password },
+    });
     expect(psql).toMatchObject({ code: 0, stdout: `${ROLE}\n` });
     // and a wrong password does not
-    const wrong = await runProcess('psql', [url.toString(), '-Atc', 'SELECT 1'], { cwd: PROJECT_ROOT, env: { ...process.env, PGPASSWORD: `${password}x` } });
+    const wrong = await runProcess('psql', [url.toString(), '-Atc', 'SELECT 1'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, PGPASSWORD: `${password}x` },
+    });
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toContain('password authentication failed');
   });

@@ -17,7 +17,13 @@ import { Testing } from 'cdktf';
 import { addUsualstoreStacks } from '../../stacks/app';
 import { loadConfig } from '../../config/database';
 import { goDuration } from '../../stacks/constructs/postgres-container';
-import { DockerEngine, dockerEngineUnavailable, importPostgresImage, postgresImageUnavailable, startDockerEngine } from '../support/docker-engine';
+import {
+  DockerEngine,
+  dockerEngineUnavailable,
+  importPostgresImage,
+  postgresImageUnavailable,
+  startDockerEngine,
+} from '../support/docker-engine';
 import { skipUnless } from '../support/skip';
 import { TEST_OUT } from '../support/checkout';
 
@@ -107,7 +113,12 @@ function portsAsRead(ports: Inspect['NetworkSettings']['Ports']): PortJson[] {
   return Object.keys(ports)
     .sort(byPort)
     .flatMap((key) =>
-      (ports[key] ?? []).map((b) => ({ internal: Number(key.split('/')[0]), external: Number(b.HostPort), ip: b.HostIp, protocol: key.split('/')[1] })),
+      (ports[key] ?? []).map((b) => ({
+        internal: Number(key.split('/')[0]),
+        external: Number(b.HostPort),
+        ip: b.HostIp,
+        protocol: key.split('/')[1],
+      })),
     );
 }
 
@@ -127,14 +138,23 @@ describeWithEngine('the container on a real Docker Engine 20.10, as the docker p
   });
 
   const create = async (container: ContainerJson, name: string): Promise<string> => {
-    const created = await engine.api<{ Id: string }>('POST', `/containers/create?name=${name}`, createBody(container, image, NETWORK, 'a-password'));
+    const created = await engine.api<{ Id: string }>(
+      'POST',
+      `/containers/create?name=${name}`,
+      createBody(container, image, NETWORK, 'a-password'),
+    );
     return created.Id;
   };
   const inspect = (id: string) => engine.api<Inspect>('GET', `/containers/${id}/json`);
   /** Durations as the provider sets them in its state: Go's Duration.String(). */
   const durationsAsRead = (id: string) => {
     const [interval, timeout, startPeriod, startInterval] = engine
-      .docker(['inspect', '--format', '{{.Config.Healthcheck.Interval}} {{.Config.Healthcheck.Timeout}} {{.Config.Healthcheck.StartPeriod}} {{.Config.Healthcheck.StartInterval}}', id])
+      .docker([
+        'inspect',
+        '--format',
+        '{{.Config.Healthcheck.Interval}} {{.Config.Healthcheck.Timeout}} {{.Config.Healthcheck.StartPeriod}} {{.Config.Healthcheck.StartInterval}}',
+        id,
+      ])
       .trim()
       .split(' ');
     return { interval, timeout, start_period: startPeriod, start_interval: startInterval };
@@ -178,12 +198,15 @@ describeWithEngine('the container on a real Docker Engine 20.10, as the docker p
   }, 60000);
 
   // Interval, timeout and start period (start_interval is not part of API 1.41: it reads "0s").
-  it.each([[[1, 59, 60]], [[61, 90, 599]], [[3540, 3599, 3600]]])('writes healthcheck durations of %j seconds exactly as Go prints them back', async (seconds) => {
-    const [interval, timeout, startPeriod] = seconds.map(goDuration);
-    const container = synthesizedContainer();
-    container.healthcheck = { ...container.healthcheck, interval, timeout, start_period: startPeriod };
-    container.ports = [];
-    const id = await create(container, `usualstore-durations-${seconds[0]}`);
-    expect(durationsAsRead(id)).toEqual({ interval, timeout, start_period: startPeriod, start_interval: '0s' });
-  });
+  it.each([[[1, 59, 60]], [[61, 90, 599]], [[3540, 3599, 3600]]])(
+    'writes healthcheck durations of %j seconds exactly as Go prints them back',
+    async (seconds) => {
+      const [interval, timeout, startPeriod] = seconds.map(goDuration);
+      const container = synthesizedContainer();
+      container.healthcheck = { ...container.healthcheck, interval, timeout, start_period: startPeriod };
+      container.ports = [];
+      const id = await create(container, `usualstore-durations-${seconds[0]}`);
+      expect(durationsAsRead(id)).toEqual({ interval, timeout, start_period: startPeriod, start_interval: '0s' });
+    },
+  );
 });

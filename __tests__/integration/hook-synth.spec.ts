@@ -55,11 +55,15 @@ describe("the migrations directory's triggers", () => {
   });
 
   it('ignores what the migrator ignores: dotfiles (editor swap files, .DS_Store), type declarations, subdirectories', () => {
-    expect(migrationChecksums(dirWith({ ...base, '.DS_Store': 'x', '.002_b.ts.swp': 'y', 'types.d.ts': 'z', 'lib/helper.ts': 'w' }))).toEqual(migrationChecksums(dirWith(base)));
+    expect(
+      migrationChecksums(dirWith({ ...base, '.DS_Store': 'x', '.002_b.ts.swp': 'y', 'types.d.ts': 'z', 'lib/helper.ts': 'w' })),
+    ).toEqual(migrationChecksums(dirWith(base)));
   });
 
   it('refuses what the migrator refuses, in one line: a missing directory, a file, a stray file', () => {
-    expect(() => migrationChecksums(path.join(scratch, 'nope'))).toThrow(new UserError(`migrations directory ${path.join(scratch, 'nope')} does not exist`));
+    expect(() => migrationChecksums(path.join(scratch, 'nope'))).toThrow(
+      new UserError(`migrations directory ${path.join(scratch, 'nope')} does not exist`),
+    );
     const file = path.join(dirWith(base), '001_a.ts');
     expect(() => migrationChecksums(file)).toThrow(new UserError(`migrations directory ${file} is not a directory`));
     const stray = dirWith({ ...base, 'notes.txt': 'x' });

@@ -19,7 +19,11 @@ import { appliedNames, writeMigration } from './migrator-fixtures';
 const PASSWORD = `h00k 'p@ss' "w/d" $HOME \${var.x} %{y} \\z ${randomBytes(6).toString('hex')}`;
 const ROLE = `hook_${randomBytes(4).toString('hex')}`;
 
-const REAL_MIGRATIONS = fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')).sort();
+const REAL_MIGRATIONS = fs
+  .readdirSync(MIGRATIONS_DIR)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.replace(/\.ts$/, ''))
+  .sort();
 const ADDED = { name: '29990101000001_hook_added', up: 'CREATE TABLE hook_added (id int PRIMARY KEY)', down: 'DROP TABLE hook_added' };
 const SECOND = { name: '29990101000002_hook_second', up: 'CREATE TABLE hook_second (id int PRIMARY KEY)', down: 'DROP TABLE hook_second' };
 const BROKEN = { name: '29990101000003_hook_broken', up: 'INSERT INTO hook_no_such_table VALUES (1)', down: 'SELECT 1' };
@@ -28,7 +32,10 @@ const FIXED = { ...BROKEN, up: 'CREATE TABLE hook_no_such_table (id int)' };
 /** The hook's lines in Terraform's output: "terraform_data.hook (local-exec): <line>". */
 function hookLines(result: RunResult): string[] {
   const prefix = `${HOOK_ADDRESS} (local-exec): `;
-  return (result.stdout + result.stderr).split('\n').filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
+  return (result.stdout + result.stderr)
+    .split('\n')
+    .filter((l) => l.startsWith(prefix))
+    .map((l) => l.slice(prefix.length));
 }
 
 const appliedBy = (result: RunResult) => hookLines(result).flatMap((l) => /^applied (\S+) \(/.exec(l)?.[1] ?? []);
@@ -80,7 +87,12 @@ describe('the migration hook, deployed by Terraform', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Apply complete! Resources: 1 added, 0 changed, 0 destroyed.');
     expect(appliedBy(result)).toEqual(REAL_MIGRATIONS);
-    expect(hookLines(result).join('\n')).toMatch(new RegExp(`^migrated ${ROLE}@127\\.0\\.0\\.1:\\d+/${ROLE}: ${REAL_MIGRATIONS.length} migrations applied in .*; now at ${REAL_MIGRATIONS.at(-1)}`, 'm'));
+    expect(hookLines(result).join('\n')).toMatch(
+      new RegExp(
+        `^migrated ${ROLE}@127\\.0\\.0\\.1:\\d+/${ROLE}: ${REAL_MIGRATIONS.length} migrations applied in .*; now at ${REAL_MIGRATIONS.at(-1)}`,
+        'm',
+      ),
+    );
     expect(await appliedNames(url)).toEqual(REAL_MIGRATIONS);
   });
 
@@ -92,7 +104,7 @@ describe('the migration hook, deployed by Terraform', () => {
     expect(plan.stdout).toContain('No changes.');
   });
 
-  it('an added migration shows as the hook\'s replacement in the plan, and apply runs just that one', async () => {
+  it("an added migration shows as the hook's replacement in the plan, and apply runs just that one", async () => {
     writeMigration(migrationsDir, ADDED);
     synth();
     const plan = await tf('plan', '-detailed-exitcode');
@@ -110,7 +122,7 @@ describe('the migration hook, deployed by Terraform', () => {
     expect(await appliedNames(url)).toEqual([...REAL_MIGRATIONS, ADDED.name]);
   });
 
-  it('a broken migration fails the apply with its name and PostgreSQL\'s error, leaving the database at the last good one', async () => {
+  it("a broken migration fails the apply with its name and PostgreSQL's error, leaving the database at the last good one", async () => {
     writeMigration(migrationsDir, SECOND);
     writeMigration(migrationsDir, BROKEN);
     synth();
@@ -137,7 +149,7 @@ describe('the migration hook, deployed by Terraform', () => {
     expect(plan.code).toBe(0);
   });
 
-  it('the role\'s password is what let the hook in (a wrong one fails the apply, naming the server)', async () => {
+  it("the role's password is what let the hook in (a wrong one fails the apply, naming the server)", async () => {
     // -replace runs the hook again with the same migrations; its failure leaves it tainted.
     const wrong = await terraform(stackDir, ['apply', '-auto-approve', `-replace=${HOOK_ADDRESS}`], 'not-the-password');
     expect(wrong.code).not.toBe(0);
@@ -156,7 +168,9 @@ describe('the migration hook, deployed by Terraform', () => {
     synth({ ...hookTargetOf(url), port: 1 }, 1);
     const result = await tf('apply', '-auto-approve', `-replace=${HOOK_ADDRESS}`);
     expect(result.code).not.toBe(0);
-    expect(hookLines(result).join('\n')).toMatch(/^usualstore-db: PostgreSQL at 127\.0\.0\.1:1 was not ready within 1 s; last error: .*connection refused/m);
+    expect(hookLines(result).join('\n')).toMatch(
+      /^usualstore-db: PostgreSQL at 127\.0\.0\.1:1 was not ready within 1 s; last error: .*connection refused/m,
+    );
   });
 
   it('never writes or prints the password: not in cdktf.out, the state, nor any Terraform output', async () => {
@@ -164,7 +178,9 @@ describe('the migration hook, deployed by Terraform', () => {
     const state = files.get(path.join('cdktf.out', 'stacks', 'hook', 'terraform.tfstate'))!.toString();
     expect(state).toContain('"type": "terraform_data"');
     const json = files.get(path.join('cdktf.out', 'stacks', 'hook', 'cdk.tf.json'))!.toString();
-    expect(JSON.parse(json).resource.terraform_data.hook.provisioner[0]['local-exec'].environment.PGPASSWORD).toBe('${nonsensitive(var.postgres_password)}');
+    expect(JSON.parse(json).resource.terraform_data.hook.provisioner[0]['local-exec'].environment.PGPASSWORD).toBe(
+      '${nonsensitive(var.postgres_password)}',
+    );
     const secret = Buffer.from(PASSWORD);
     for (const [file, bytes] of files) expect([file, bytes.includes(secret)]).toEqual([file, false]);
     // and not its distinctive tail either (a partly escaped or truncated copy)

@@ -27,7 +27,14 @@ describe('checksums of applied migrations', () => {
 
   it('records the sha256 of each file as applied', async () => {
     const rows = await query<{ name: string; sha256: string }>(db.url, 'select name, sha256 from pgmigrations_checksums order by name');
-    expect(rows).toEqual(BASIC.map((m) => ({ name: m.name, sha256: createHash('sha256').update(fs.readFileSync(path.join(dir, `${m.name}.ts`))).digest('hex') })));
+    expect(rows).toEqual(
+      BASIC.map((m) => ({
+        name: m.name,
+        sha256: createHash('sha256')
+          .update(fs.readFileSync(path.join(dir, `${m.name}.ts`)))
+          .digest('hex'),
+      })),
+    );
   });
 
   it('status shows an edited migration', async () => {
@@ -43,7 +50,11 @@ describe('checksums of applied migrations', () => {
 
   it('up refuses while one is edited, naming it, and applies nothing; --allow-edited passes', async () => {
     edit(BASIC[0].name);
-    writeMigration(dir, { name: '20240101000004_add_size', up: 'ALTER TABLE things ADD COLUMN size integer', down: 'ALTER TABLE things DROP COLUMN size' });
+    writeMigration(dir, {
+      name: '20240101000004_add_size',
+      up: 'ALTER TABLE things ADD COLUMN size integer',
+      down: 'ALTER TABLE things DROP COLUMN size',
+    });
     const refused = await cli('up');
     expect(refused.code).toBe(1);
     expect(expectOneLine(refused.stderr)).toMatch(
@@ -55,7 +66,11 @@ describe('checksums of applied migrations', () => {
     // Even with nothing pending, an edited history is reported rather than called up to date.
     fs.rmSync(path.join(dir, '20240101000004_add_size.ts'));
     expect((await cli('up')).code).toBe(1);
-    writeMigration(dir, { name: '20240101000004_add_size', up: 'ALTER TABLE things ADD COLUMN size integer', down: 'ALTER TABLE things DROP COLUMN size' });
+    writeMigration(dir, {
+      name: '20240101000004_add_size',
+      up: 'ALTER TABLE things ADD COLUMN size integer',
+      down: 'ALTER TABLE things DROP COLUMN size',
+    });
 
     const allowed = await cli('up', '--allow-edited');
     expect(allowed.code).toBe(0);

@@ -38,16 +38,24 @@ describe('concurrent migrate up', () => {
     for (const r of results) {
       // The runs that wait say whom they wait for (after a second), and nothing else.
       for (const line of r.stderr.split('\n').filter(Boolean)) {
-        expect(line).toMatch(/^usualstore-db: waiting for the migration lock on postgres@\S+ \(up to 60 s\), held by another migration run, pid \d+ \(user postgres, application "usualstore-db", (active|idle|idle in transaction) since .* UTC, last statement: .*\)$/);
+        expect(line).toMatch(
+          /^usualstore-db: waiting for the migration lock on postgres@\S+ \(up to 60 s\), held by another migration run, pid \d+ \(user postgres, application "usualstore-db", (active|idle|idle in transaction) since .* UTC, last statement: .*\)$/,
+        );
       }
       expect(r.code).toBe(0);
     }
     const appliers = results.filter((r) => /^migrated /m.test(r.stdout));
     expect(appliers).toHaveLength(1);
     expect(appliers[0].stdout).toMatch(/4 migrations applied/);
-    for (const r of results.filter((x) => x !== appliers[0])) expect(r.stdout).toMatch(/is up to date, at 20240101000004_slow .*nothing to migrate\n$/);
+    for (const r of results.filter((x) => x !== appliers[0]))
+      expect(r.stdout).toMatch(/is up to date, at 20240101000004_slow .*nothing to migrate\n$/);
 
-    expect(await appliedNames(db.url)).toEqual(['20240101000001_create_things', '20240101000002_add_colour', '20240101000003_seed_things', '20240101000004_slow']);
+    expect(await appliedNames(db.url)).toEqual([
+      '20240101000001_create_things',
+      '20240101000002_add_colour',
+      '20240101000003_seed_things',
+      '20240101000004_slow',
+    ]);
     expect(await query(db.url, 'select count(*)::int as n from runs')).toEqual([{ n: 1 }]);
     expect(await query(db.url, 'select label from things order by id')).toEqual([{ label: 'first' }, { label: 'slow' }]);
   });

@@ -34,7 +34,10 @@ describe('connecting', () => {
     it('waits for a server that starts after the command, then migrates', async () => {
       const port = await freePort();
       const url = `postgres://postgres:test-password@127.0.0.1:${port}/postgres`;
-      const migrating = runCli(['migrate', 'up', '--wait', '90', '--migrations-dir', dir], { env: { DATABASE_URL: url }, timeoutMs: 100000 });
+      const migrating = runCli(['migrate', 'up', '--wait', '90', '--migrations-dir', dir], {
+        env: { DATABASE_URL: url },
+        timeoutMs: 100000,
+      });
       // The server comes up on that very port only now (initdb first, so several seconds later).
       server = await startTestServer(['-c', `port=${port}`]);
       const result = await migrating;
@@ -66,7 +69,9 @@ describe('connecting', () => {
           timeoutMs: 15000,
         });
         expect(result.code).toBe(1);
-        expect(expectOneLine(result.stderr)).toMatch(new RegExp(`^usualstore-db: PostgreSQL at 127\\.0\\.0\\.1:${port} was not ready within 1 s; last error: `));
+        expect(expectOneLine(result.stderr)).toMatch(
+          new RegExp(`^usualstore-db: PostgreSQL at 127\\.0\\.0\\.1:${port} was not ready within 1 s; last error: `),
+        );
       } finally {
         await new Promise((resolve) => dropper.close(resolve));
       }
@@ -76,7 +81,10 @@ describe('connecting', () => {
       const url = new URL(serverUrl());
       url.password = 'not-the-password';
       // Killed after 30 s, half the allowed wait: only an immediate failure reports the password.
-      const result = await runCli(['migrate', 'up', '--wait', '60', '--migrations-dir', dir], { env: { DATABASE_URL: url.toString() }, timeoutMs: 30000 });
+      const result = await runCli(['migrate', 'up', '--wait', '60', '--migrations-dir', dir], {
+        env: { DATABASE_URL: url.toString() },
+        timeoutMs: 30000,
+      });
       expect(result.code).toBe(1);
       expect(expectOneLine(result.stderr)).toMatch(/^usualstore-db: password authentication failed/);
     });
@@ -114,14 +122,18 @@ describe('connecting', () => {
       const url = new URL(db.url);
       url.username = role;
       url.password = '';
-      const result = await runCli(['migrate', 'status', '--json', '--migrations-dir', dir], { env: { DATABASE_URL: url.toString(), PGPASSWORD: password } });
+      const result = await runCli(['migrate', 'status', '--json', '--migrations-dir', dir], {
+        env: { DATABASE_URL: url.toString(), PGPASSWORD: password },
+      });
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(JSON.parse(result.stdout).database).toBe(`${role}@127.0.0.1:${url.port}/${db.name}`);
     });
 
     it('never prints the password when it is wrong', async () => {
-      const result = await runCli(['migrate', 'up', '--migrations-dir', dir], { env: { DATABASE_URL: urlFor(db.name, { user: role, password: `${password}x` }) } });
+      const result = await runCli(['migrate', 'up', '--migrations-dir', dir], {
+        env: { DATABASE_URL: urlFor(db.name, { user: role, password: `${password}x` }) },
+      });
       expect(result.code).toBe(1);
       expect(expectOneLine(result.stderr)).toMatch(/password authentication failed for user "usualstore_special"/);
       expect(result.stderr).not.toContain('p@ss');

@@ -17,7 +17,10 @@ describe('migrate create', () => {
   const created = (stdout: string) => /^created (.+)\n$/.exec(stdout)![1];
 
   it('writes <14-digit UTC version>_<name>.ts, after the existing ones, that applies and reverts as is', async () => {
-    const before = new Date().toISOString().replace(/\.\d+Z$/, '').replace(/\D/g, '');
+    const before = new Date()
+      .toISOString()
+      .replace(/\.\d+Z$/, '')
+      .replace(/\D/g, '');
     const result = await runCli(['migrate', 'create', 'add_index_to_things', '--migrations-dir', dir]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -25,7 +28,9 @@ describe('migrate create', () => {
     expect(path.dirname(file)).toBe(dir);
     const [, version] = /^(\d{14})_add_index_to_things\.ts$/.exec(path.basename(file))!;
     expect(BigInt(version)).toBeGreaterThanOrEqual(BigInt(before));
-    expect(fs.readFileSync(file, 'utf8')).toMatch(/export function up\(pgm: MigrationBuilder\)[\s\S]*export function down\(pgm: MigrationBuilder\)/);
+    expect(fs.readFileSync(file, 'utf8')).toMatch(
+      /export function up\(pgm: MigrationBuilder\)[\s\S]*export function down\(pgm: MigrationBuilder\)/,
+    );
 
     const db = await createTestDatabase('migrator_create');
     try {

@@ -76,7 +76,9 @@ describe('a failing migration', () => {
     fs.writeFileSync(`${dir}/20240101000003_breaks_halfway.ts`, 'export function up(pgm: any) { pgm.sql("select 1") ');
     const result = await up();
     expect(result.code).toBe(1);
-    expect(expectOneLine(result.stderr)).toMatch(/^usualstore-db: cannot load migration 20240101000003_breaks_halfway \(.*20240101000003_breaks_halfway\.ts\): /);
+    expect(expectOneLine(result.stderr)).toMatch(
+      /^usualstore-db: cannot load migration 20240101000003_breaks_halfway \(.*20240101000003_breaks_halfway\.ts\): /,
+    );
     expect(await appliedNames(db.url)).toEqual(BASIC.slice(0, 2).map((m) => m.name));
   });
 
@@ -85,7 +87,9 @@ describe('a failing migration', () => {
     writeMigration(dir, { name: '20240101000003_breaks_halfway', up: 'CREATE TABLE half_done (id int)', down: 'DROP TABLE half_done' });
     const again = await up();
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/^applied 20240101000003_breaks_halfway .*\napplied 20240101000004_after .*\nmigrated .*: 2 migrations applied/);
+    expect(again.stdout).toMatch(
+      /^applied 20240101000003_breaks_halfway .*\napplied 20240101000004_after .*\nmigrated .*: 2 migrations applied/,
+    );
     expect(await appliedNames(db.url)).toHaveLength(4);
   });
 });

@@ -15,7 +15,11 @@ import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir
 import { tempDir } from '../support/temp';
 
 const LOCK_ID = '7241865325823964';
-const ALTER = { name: '20240101000004_add_size', up: 'ALTER TABLE things ADD COLUMN size integer', down: 'ALTER TABLE things DROP COLUMN size' };
+const ALTER = {
+  name: '20240101000004_add_size',
+  up: 'ALTER TABLE things ADD COLUMN size integer',
+  down: 'ALTER TABLE things DROP COLUMN size',
+};
 
 async function connectAs(url: string, application: string): Promise<Client> {
   const client = new Client({ connectionString: url, application_name: application });
@@ -74,11 +78,15 @@ describe('a migration that needs a table an application holds', () => {
 
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
-    expect(lines[0]).toMatch(/^usualstore-db: waiting for a lock held by pid \d+ \(user postgres, application "shop-app", idle in transaction since \S+ \S+ UTC, last statement: SELECT count\(\*\) FROM things\) \(at most lock_timeout, 5 s unless the migration sets it\)$/);
+    expect(lines[0]).toMatch(
+      /^usualstore-db: waiting for a lock held by pid \d+ \(user postgres, application "shop-app", idle in transaction since \S+ \S+ UTC, last statement: SELECT count\(\*\) FROM things\) \(at most lock_timeout, 5 s unless the migration sets it\)$/,
+    );
     expect(lines.at(-1)).toMatch(
       /^usualstore-db: migration 20240101000004_add_size \(up\) failed and was rolled back: canceling statement due to lock timeout; SQLSTATE 55P03; it waited for a lock held by pid \d+ \(user postgres, application "shop-app", .*\) longer than lock_timeout \(5 s unless the migration sets it\): retry when that session is done, or raise it in the migration \(SET LOCAL lock_timeout\)$/,
     );
-    expect(result.stdout).toMatch(/^stopped after 0 migrations of 1 pending; postgres@\S+ is at 20240101000003_seed_things \(3 migrations applied\)$/m);
+    expect(result.stdout).toMatch(
+      /^stopped after 0 migrations of 1 pending; postgres@\S+ is at 20240101000003_seed_things \(3 migrations applied\)$/m,
+    );
     await app.query('ROLLBACK');
     expect((await up()).code).toBe(0);
   });
@@ -154,7 +162,9 @@ describe('refusals by the server are one line, never "unexpected error"', () => 
     await withClient(serverUrl(), (c) => c.query(`ALTER DATABASE "${db.name}" SET default_transaction_read_only = on`));
     const result = await up(db.url);
     expect(result.code).toBe(1);
-    expect(expectOneLine(result.stderr)).toMatch(/^usualstore-db: postgres@\S+ is read-only \(a standby, or default_transaction_read_only is on\): cannot execute CREATE TABLE in a read-only transaction; SQLSTATE 25006; point the command at the primary$/);
+    expect(expectOneLine(result.stderr)).toMatch(
+      /^usualstore-db: postgres@\S+ is read-only \(a standby, or default_transaction_read_only is on\): cannot execute CREATE TABLE in a read-only transaction; SQLSTATE 25006; point the command at the primary$/,
+    );
   });
 
   it('(6) a user without the privileges on the schema, or on pgmigrations', async () => {
@@ -162,14 +172,18 @@ describe('refusals by the server are one line, never "unexpected error"', () => 
     const asRole = urlFor(db.name, { user: role, password: 'pw' });
     let result = await up(asRole);
     expect(result.code).toBe(1);
-    expect(expectOneLine(result.stderr)).toMatch(/^usualstore-db: \S+ refused: permission denied for schema public; SQLSTATE 42501; the user needs that privilege/);
+    expect(expectOneLine(result.stderr)).toMatch(
+      /^usualstore-db: \S+ refused: permission denied for schema public; SQLSTATE 42501; the user needs that privilege/,
+    );
 
     expect((await up(db.url)).code).toBe(0);
     removeDir(dir);
     dir = makeMigrationsDir([...BASIC, ALTER]);
     result = await up(asRole);
     expect(result.code).toBe(1);
-    expect(expectOneLine(result.stderr)).toMatch(/^usualstore-db: \S+ refused: permission denied for table pgmigrations; SQLSTATE 42501; the user needs that privilege/);
+    expect(expectOneLine(result.stderr)).toMatch(
+      /^usualstore-db: \S+ refused: permission denied for table pgmigrations; SQLSTATE 42501; the user needs that privilege/,
+    );
   });
 
   it('(6) a statement that runs past statement_timeout', async () => {
@@ -179,7 +193,9 @@ describe('refusals by the server are one line, never "unexpected error"', () => 
     expect(expectOneLine(result.stderr)).toMatch(
       /^usualstore-db: migration 20240101000004_slow \(up\) failed and was rolled back: canceling statement due to statement timeout; SQLSTATE 57014; statement_timeout \(300 s unless the migration sets it\) ended it: raise it in the migration \(SET LOCAL statement_timeout\) if it must run longer$/,
     );
-    expect(result.stdout).toMatch(/^stopped after 3 migrations of 4 pending; postgres@\S+ is at 20240101000003_seed_things \(3 migrations applied\)$/m);
+    expect(result.stdout).toMatch(
+      /^stopped after 3 migrations of 4 pending; postgres@\S+ is at 20240101000003_seed_things \(3 migrations applied\)$/m,
+    );
   });
 });
 
@@ -190,7 +206,10 @@ describe('a server restarted (immediate shutdown, as a crash) in the middle of a
     server = await startTestServer();
     // Slow enough that the restart lands in the middle of the run.
     dir = makeMigrationsDir(
-      Array.from({ length: 60 }, (_, i) => ({ name: `202401010${String(i + 1).padStart(5, '0')}_t${i + 1}`, up: `CREATE TABLE t${i + 1} (id int); SELECT pg_sleep(0.04)` })),
+      Array.from({ length: 60 }, (_, i) => ({
+        name: `202401010${String(i + 1).padStart(5, '0')}_t${i + 1}`,
+        up: `CREATE TABLE t${i + 1} (id int); SELECT pg_sleep(0.04)`,
+      })),
     );
   });
   afterAll(async () => {
@@ -216,7 +235,12 @@ describe('a server restarted (immediate shutdown, as a crash) in the middle of a
         expect(expectOneLine(result.stderr)).toMatch(
           /^usualstore-db: (migration \S+ \(up\) failed( and was rolled back)?: (the connection to the server was lost \((Connection terminated unexpectedly|read ECONNRESET)\): the server restarted, or something ended the session|terminating connection .*SQLSTATE 57P01)|the connection to postgres@\S+ was lost .*|postgres@\S+ ended the session .*)$/,
         );
-        expect(result.stdout).toMatch(new RegExp(`^stopped after ${reported.length} migrations of 60 pending; postgres@\\S+ is at ${reported.at(-1)} \\(${reported.length} migrations applied\\)$`, 'm'));
+        expect(result.stdout).toMatch(
+          new RegExp(
+            `^stopped after ${reported.length} migrations of 60 pending; postgres@\\S+ is at ${reported.at(-1)} \\(${reported.length} migrations applied\\)$`,
+            'm',
+          ),
+        );
       }
       // And the next run finishes the job.
       expect((await runCli(['migrate', 'up', '--migrations-dir', dir], { env: { DATABASE_URL: url.toString() } })).code).toBe(0);
@@ -250,7 +274,9 @@ describe('no silent no-ops', () => {
       );
       result = await up(foreign);
       expect(result.code).toBe(1);
-      expect(expectOneLine(result.stderr)).toMatch(/has 3 applied migrations \(newest 20240101000003_seed_things\), but \S+ has none of them \(1 other files\); is --migrations-dir right\? nothing was changed$/);
+      expect(expectOneLine(result.stderr)).toMatch(
+        /has 3 applied migrations \(newest 20240101000003_seed_things\), but \S+ has none of them \(1 other files\); is --migrations-dir right\? nothing was changed$/,
+      );
       expect(await query(db.url, "select to_regclass('public.other') is null as absent")).toEqual([{ absent: true }]);
     } finally {
       removeDir(empty);
@@ -262,12 +288,17 @@ describe('no silent no-ops', () => {
     fs.rmSync(path.join(dir, '20240101000002_add_colour.ts'));
     const result = await up(dir);
     expect(result.code).toBe(0);
-    expect(expectOneLine(result.stderr)).toBe(`usualstore-db: warning: applied migrations with no file in ${dir}: 20240101000002_add_colour (migrate forget drops the record of one deleted on purpose)`);
+    expect(expectOneLine(result.stderr)).toBe(
+      `usualstore-db: warning: applied migrations with no file in ${dir}: 20240101000002_add_colour (migrate forget drops the record of one deleted on purpose)`,
+    );
     expect(result.stdout).toMatch(/is up to date/);
   });
 
   it('(8) an up(pgm, run) that never calls run() fails after 5 idle seconds instead of hanging', async () => {
-    fs.writeFileSync(path.join(dir, '20240101000004_forgot_run.ts'), "export function up(pgm: any, run: () => void): void { pgm.sql('CREATE TABLE never (id int)'); }\n");
+    fs.writeFileSync(
+      path.join(dir, '20240101000004_forgot_run.ts'),
+      "export function up(pgm: any, run: () => void): void { pgm.sql('CREATE TABLE never (id int)'); }\n",
+    );
     const result = await up(dir);
     expect(result.code).toBe(1);
     expect(expectOneLine(result.stderr)).toBe(

@@ -41,9 +41,21 @@ export function removeDir(dir: string): void {
 
 /** Three migrations building on each other: a table, a column, a row. */
 export const BASIC: FixtureMigration[] = [
-  { name: '20240101000001_create_things', up: 'CREATE TABLE things (id serial PRIMARY KEY, label text NOT NULL)', down: 'DROP TABLE things' },
-  { name: '20240101000002_add_colour', up: "ALTER TABLE things ADD COLUMN colour text NOT NULL DEFAULT 'red'", down: 'ALTER TABLE things DROP COLUMN colour' },
-  { name: '20240101000003_seed_things', up: "INSERT INTO things (label) VALUES ('first')", down: "DELETE FROM things WHERE label = 'first'" },
+  {
+    name: '20240101000001_create_things',
+    up: 'CREATE TABLE things (id serial PRIMARY KEY, label text NOT NULL)',
+    down: 'DROP TABLE things',
+  },
+  {
+    name: '20240101000002_add_colour',
+    up: "ALTER TABLE things ADD COLUMN colour text NOT NULL DEFAULT 'red'",
+    down: 'ALTER TABLE things DROP COLUMN colour',
+  },
+  {
+    name: '20240101000003_seed_things',
+    up: "INSERT INTO things (label) VALUES ('first')",
+    down: "DELETE FROM things WHERE label = 'first'",
+  },
 ];
 
 export async function query<T extends Record<string, unknown>>(url: string, sql: string, values?: unknown[]): Promise<T[]> {
@@ -62,7 +74,10 @@ export async function appliedNames(url: string): Promise<string[]> {
 }
 
 export async function tableNames(url: string): Promise<string[]> {
-  const rows = await query<{ name: string }>(url, "select table_name as name from information_schema.tables where table_schema = 'public' order by 1");
+  const rows = await query<{ name: string }>(
+    url,
+    "select table_name as name from information_schema.tables where table_schema = 'public' order by 1",
+  );
   return rows.map((r) => r.name);
 }
 

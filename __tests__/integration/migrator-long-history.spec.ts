@@ -32,7 +32,9 @@ describe('a long history', () => {
   it('is up to date, saying where it is', async () => {
     const result = await up();
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toBe(`${db.url.replace(/^postgres:\/\/([^:]+):[^@]*@/, '$1@')} is up to date, at ${name(COUNT - 1)} (${COUNT} migrations applied); nothing to migrate\n`);
+    expect(result.stdout).toBe(
+      `${db.url.replace(/^postgres:\/\/([^:]+):[^@]*@/, '$1@')} is up to date, at ${name(COUNT - 1)} (${COUNT} migrations applied); nothing to migrate\n`,
+    );
   });
 
   it('still refuses an edited file, even one whose size and mtime are unchanged', async () => {
@@ -68,7 +70,9 @@ describe('a long history', () => {
     try {
       const result = await up();
       expect(result.code).toBe(0);
-      expect(expectOneLine(result.stderr)).toMatch(new RegExp(`^usualstore-db: warning: applied migrations with no file in .*: ${name(COUNT - 1)} `));
+      expect(expectOneLine(result.stderr)).toMatch(
+        new RegExp(`^usualstore-db: warning: applied migrations with no file in .*: ${name(COUNT - 1)} `),
+      );
     } finally {
       fs.writeFileSync(last, kept);
     }
@@ -80,7 +84,10 @@ describe('a long history', () => {
     const result = await up();
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^applied ${name(COUNT)} `, 'm'));
-    await query(db.url, `UPDATE pgmigrations_checksums SET sha256 = $1 WHERE name = $2`, [createHash('sha256').update('other').digest('hex'), name(3)]);
+    await query(db.url, `UPDATE pgmigrations_checksums SET sha256 = $1 WHERE name = $2`, [
+      createHash('sha256').update('other').digest('hex'),
+      name(3),
+    ]);
     const edited = await up();
     expect(edited.code).toBe(1);
     expect(expectOneLine(edited.stderr)).toMatch(new RegExp(`applied migration ${name(3)} changed since applied`));

@@ -29,7 +29,9 @@ async function catalog(url: string) {
     namespaces: (await c.query<{ nspname: string }>('SELECT nspname FROM pg_namespace ORDER BY 1')).rows.map((row) => row.nspname),
     schema: await schemaSnapshot(c),
     data: await dataSnapshot(c),
-    bookkeeping: (await c.query(`SELECT to_regclass('public.pgmigrations')::text AS m, to_regclass('public.pgmigrations_checksums')::text AS c`)).rows[0],
+    bookkeeping: (
+      await c.query(`SELECT to_regclass('public.pgmigrations')::text AS m, to_regclass('public.pgmigrations_checksums')::text AS c`)
+    ).rows[0],
   }));
 }
 
@@ -61,10 +63,14 @@ describe('migrate up on a soda database not adopted', () => {
     const after = await cli(db.url, 'migrate', 'up');
     expect(after.stderr).toBe('');
     expect(after.code).toBe(0);
-    expect(after.stdout.split('\n').filter((l) => l.startsWith('applied '))).toEqual(PROJECT_MIGRATIONS.slice(SODA_HISTORY).map((name) => expect.stringMatching(new RegExp(`^applied ${name} \\(`))));
+    expect(after.stdout.split('\n').filter((l) => l.startsWith('applied '))).toEqual(
+      PROJECT_MIGRATIONS.slice(SODA_HISTORY).map((name) => expect.stringMatching(new RegExp(`^applied ${name} \\(`))),
+    );
     const again = await cli(db.url, 'migrate', 'up');
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(new RegExp(`is up to date, .*\\(${PROJECT_MIGRATIONS.length} migrations applied\\); nothing to migrate\n$`));
+    expect(again.stdout).toMatch(
+      new RegExp(`is up to date, .*\\(${PROJECT_MIGRATIONS.length} migrations applied\\); nothing to migrate\n$`),
+    );
   });
 
   it('refuses the same way when an earlier release left pgmigrations empty', async () => {

@@ -29,7 +29,9 @@ describe('migrate up, down and status', () => {
     const lines = up.stdout.trim().split('\n');
     expect(lines).toHaveLength(4);
     BASIC.forEach((m, i) => expect(lines[i]).toMatch(new RegExp(`^applied ${m.name} \\(\\d+ ms\\)$`)));
-    expect(lines[3]).toMatch(/^migrated postgres@.*: 3 migrations applied in .*; now at 20240101000003_seed_things \(3 migrations applied\)$/);
+    expect(lines[3]).toMatch(
+      /^migrated postgres@.*: 3 migrations applied in .*; now at 20240101000003_seed_things \(3 migrations applied\)$/,
+    );
 
     expect(await appliedNames(db.url)).toEqual(BASIC.map((m) => m.name));
     expect(await query(db.url, 'select label, colour from things')).toEqual([{ label: 'first', colour: 'red' }]);
@@ -43,7 +45,10 @@ describe('migrate up, down and status', () => {
       { column_name: 'name', data_type: 'character varying' },
       { column_name: 'run_on', data_type: 'timestamp without time zone' },
     ]);
-    const checksums = await query<{ name: string; sha256: string }>(db.url, 'select name, sha256 from pgmigrations_checksums order by name');
+    const checksums = await query<{ name: string; sha256: string }>(
+      db.url,
+      'select name, sha256 from pgmigrations_checksums order by name',
+    );
     expect(checksums.map((c) => c.name)).toEqual(BASIC.map((m) => m.name));
     for (const c of checksums) expect(c.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -53,7 +58,9 @@ describe('migrate up, down and status', () => {
     const before = await query(db.url, 'select * from pgmigrations order by id');
     const again = await cli('up');
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/^postgres@\S+ is up to date, at 20240101000003_seed_things \(3 migrations applied\); nothing to migrate\n$/);
+    expect(again.stdout).toMatch(
+      /^postgres@\S+ is up to date, at 20240101000003_seed_things \(3 migrations applied\); nothing to migrate\n$/,
+    );
     expect(await query(db.url, 'select * from pgmigrations order by id')).toEqual(before);
   });
 
@@ -74,23 +81,34 @@ describe('migrate up, down and status', () => {
 
   it('applies only what was added since', async () => {
     await cli('up');
-    writeMigration(dir, { name: '20240101000004_add_size', up: 'ALTER TABLE things ADD COLUMN size integer', down: 'ALTER TABLE things DROP COLUMN size' });
+    writeMigration(dir, {
+      name: '20240101000004_add_size',
+      up: 'ALTER TABLE things ADD COLUMN size integer',
+      down: 'ALTER TABLE things DROP COLUMN size',
+    });
     const up = await cli('up');
     expect(up.code).toBe(0);
-    expect(up.stdout).toMatch(/^applied 20240101000004_add_size \(\d+ ms\)\nmigrated .*: 1 migration applied in .*; now at 20240101000004_add_size \(4 migrations applied\)\n$/);
+    expect(up.stdout).toMatch(
+      /^applied 20240101000004_add_size \(\d+ ms\)\nmigrated .*: 1 migration applied in .*; now at 20240101000004_add_size \(4 migrations applied\)\n$/,
+    );
   });
 
   it('reverts the newest N with --count, everything with --all, and leaves only the bookkeeping tables', async () => {
     await cli('up');
     const one = await cli('down', '--count', '1', '--yes');
     expect(one.code).toBe(0);
-    expect(one.stdout).toMatch(/^reverted 20240101000003_seed_things \(\d+ ms\)\nreverted 1 migration of .*; now at 20240101000002_add_colour \(2 migrations applied\)\n$/);
+    expect(one.stdout).toMatch(
+      /^reverted 20240101000003_seed_things \(\d+ ms\)\nreverted 1 migration of .*; now at 20240101000002_add_colour \(2 migrations applied\)\n$/,
+    );
     expect(await query(db.url, 'select count(*)::int as n from things')).toEqual([{ n: 0 }]);
     expect(await appliedNames(db.url)).toEqual(BASIC.slice(0, 2).map((m) => m.name));
 
     const all = await cli('down', '--all', '--yes');
     expect(all.code).toBe(0);
-    expect(all.stdout.split('\n').slice(0, 2)).toEqual([expect.stringMatching(/^reverted 20240101000002_add_colour /), expect.stringMatching(/^reverted 20240101000001_create_things /)]);
+    expect(all.stdout.split('\n').slice(0, 2)).toEqual([
+      expect.stringMatching(/^reverted 20240101000002_add_colour /),
+      expect.stringMatching(/^reverted 20240101000001_create_things /),
+    ]);
     expect(all.stdout).toMatch(/now at no migration \(none applied\)\n$/);
     expect(await tableNames(db.url)).toEqual(['pgmigrations', 'pgmigrations_checksums']);
     expect(await query(db.url, 'select count(*)::int as n from pgmigrations_checksums')).toEqual([{ n: 0 }]);
@@ -156,7 +174,9 @@ describe('migrate up, down and status', () => {
     writeMigration(dir, { name: '20240101000000_too_old', up: 'CREATE TABLE too_old (id int)' });
     const up = await cli('up');
     expect(up.code).toBe(1);
-    expect(expectOneLine(up.stderr)).toMatch(/refusing to migrate: pending 20240101000000_too_old is older than the applied 20240101000003_seed_things/);
+    expect(expectOneLine(up.stderr)).toMatch(
+      /refusing to migrate: pending 20240101000000_too_old is older than the applied 20240101000003_seed_things/,
+    );
     expect(await tableNames(db.url)).not.toContain('too_old');
   });
 
@@ -192,11 +212,16 @@ describe('migrate up, down and status', () => {
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
     expect(up.stdout).toMatch(/^applied 20240101000004_index_concurrently \(\d+ ms\)$/m);
-    const [index] = await query<{ valid: boolean }>(db.url, "SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass('things_label')");
+    const [index] = await query<{ valid: boolean }>(
+      db.url,
+      "SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass('things_label')",
+    );
     expect(index).toEqual({ valid: true });
     expect((await appliedNames(db.url)).at(-1)).toBe('20240101000004_index_concurrently');
     // Its checksum is recorded like any other's: the next run is the no-op.
-    expect((await cli('up')).stdout).toMatch(/is up to date, at 20240101000004_index_concurrently \(4 migrations applied\); nothing to migrate/);
+    expect((await cli('up')).stdout).toMatch(
+      /is up to date, at 20240101000004_index_concurrently \(4 migrations applied\); nothing to migrate/,
+    );
     const down = await cli('down', '--count', '1', '--yes');
     expect(down.code).toBe(0);
     expect(await query(db.url, "SELECT 1 FROM pg_class WHERE relname = 'things_label'")).toEqual([]);
@@ -218,18 +243,30 @@ describe('loading migration scripts', () => {
   });
 
   it('compiles a TypeScript migration once (cache by checksum); one that imports an ES module still loads (through jiti); a default export works as with jiti', async () => {
-    const plain = "import type { MigrationBuilder } from 'node-pg-migrate';\nexport function up(pgm: MigrationBuilder): void { pgm.sql('CREATE TABLE compiled (id int)'); }\n";
-    const esm = "import { PG_MIGRATE_LOCK_ID } from 'node-pg-migrate';\nexport function up(pgm: any): void { pgm.sql(`CREATE TABLE from_esm AS SELECT ${PG_MIGRATE_LOCK_ID}::bigint AS id`); }\n";
+    const plain =
+      "import type { MigrationBuilder } from 'node-pg-migrate';\nexport function up(pgm: MigrationBuilder): void { pgm.sql('CREATE TABLE compiled (id int)'); }\n";
+    const esm =
+      "import { PG_MIGRATE_LOCK_ID } from 'node-pg-migrate';\nexport function up(pgm: any): void { pgm.sql(`CREATE TABLE from_esm AS SELECT ${PG_MIGRATE_LOCK_ID}::bigint AS id`); }\n";
     fs.writeFileSync(path.join(dir, '20240101000001_compiled.ts'), plain);
     fs.writeFileSync(path.join(dir, '20240101000002_from_esm.ts'), esm);
     // A default export means what named exports mean (jiti's interopDefault, which node-pg-migrate uses).
-    fs.writeFileSync(path.join(dir, '20240101000003_default_export.ts'), "export default { up(pgm: any) { pgm.sql('CREATE TABLE default_export (id int)'); } };\n");
+    fs.writeFileSync(
+      path.join(dir, '20240101000003_default_export.ts'),
+      "export default { up(pgm: any) { pgm.sql('CREATE TABLE default_export (id int)'); } };\n",
+    );
     const result = await runCli(['migrate', 'up', '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(await query(db.url, 'select id::text from from_esm')).toEqual([{ id: '7241865325823964' }]);
     expect(await query(db.url, "select to_regclass('public.default_export') is not null as present")).toEqual([{ present: true }]);
-    const compiled = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'usualstore-db', 'compiled', `${createHash('sha256').update(plain).digest('hex')}.cjs`);
+    const compiled = path.join(
+      PROJECT_ROOT,
+      'node_modules',
+      '.cache',
+      'usualstore-db',
+      'compiled',
+      `${createHash('sha256').update(plain).digest('hex')}.cjs`,
+    );
     expect(fs.readFileSync(compiled, 'utf8')).toContain('CREATE TABLE compiled');
   });
 });

@@ -24,7 +24,8 @@ async function state(url: string) {
   return withClient(url, async (c) => ({
     schema: await schemaSnapshot(c),
     data: await dataSnapshot(c),
-    ours: (await c.query(`SELECT to_regclass('public.pgmigrations')::text AS m, to_regclass('public.pgmigrations_checksums')::text AS c`)).rows[0],
+    ours: (await c.query(`SELECT to_regclass('public.pgmigrations')::text AS m, to_regclass('public.pgmigrations_checksums')::text AS c`))
+      .rows[0],
   }));
 }
 
@@ -55,10 +56,17 @@ describe('migrate adopt', () => {
     const after = await state(db.url);
     expect(after.schema).toEqual(before.schema); // bookkeeping aside: nothing created, nothing altered
     expect(after.data).toEqual(before.data); // every row, soda's schema_migration included
-    const recorded = await query<{ name: string; sha256: string }>(db.url, 'SELECT m.name, c.sha256 FROM pgmigrations m JOIN pgmigrations_checksums c USING (name) ORDER BY m.run_on, m.id');
+    const recorded = await query<{ name: string; sha256: string }>(
+      db.url,
+      'SELECT m.name, c.sha256 FROM pgmigrations m JOIN pgmigrations_checksums c USING (name) ORDER BY m.run_on, m.id',
+    );
     expect(recorded.map((r) => r.name)).toEqual(NAMES.slice(0, SODA_HISTORY));
     for (const { name, sha256 } of recorded) {
-      expect(sha256).toBe(createHash('sha256').update(fs.readFileSync(path.join(MIGRATIONS_DIR, `${name}.ts`))).digest('hex'));
+      expect(sha256).toBe(
+        createHash('sha256')
+          .update(fs.readFileSync(path.join(MIGRATIONS_DIR, `${name}.ts`)))
+          .digest('hex'),
+      );
     }
 
     const status = JSON.parse((await cli(db.url, 'migrate', 'status', '--json')).stdout);
@@ -77,7 +85,11 @@ describe('migrate adopt', () => {
 
   it('is harmless the second time: says so, exits 0, changes nothing', async () => {
     expect((await cli(db.url, 'migrate', 'adopt')).code).toBe(0);
-    const bookkeeping = () => query(db.url, 'SELECT m.id, m.name, m.run_on, c.sha256, c.recorded_at FROM pgmigrations m JOIN pgmigrations_checksums c USING (name) ORDER BY m.id');
+    const bookkeeping = () =>
+      query(
+        db.url,
+        'SELECT m.id, m.name, m.run_on, c.sha256, c.recorded_at FROM pgmigrations m JOIN pgmigrations_checksums c USING (name) ORDER BY m.id',
+      );
     const once = await bookkeeping();
     const twice = await cli(db.url, 'migrate', 'adopt');
     expect(twice.code).toBe(0);
@@ -89,9 +101,15 @@ describe('migrate adopt', () => {
     await leaveEmptyPgmigrations(db.url);
     const mistaken = await cli(db.url, 'migrate', 'up');
     expect(mistaken.code).toBe(1);
-    expect(expectOneLine(mistaken.stderr)).toMatch(/was migrated by soda \(schema_migration holds 24 versions\) and is not adopted yet; run `\.\/usualstore-db migrate adopt` first/);
-    expect((await cli(db.url, 'migrate', 'plan')).stderr).toMatch(/was migrated by soda \(schema_migration holds 24 versions\) and is not adopted yet; run `\.\/usualstore-db migrate adopt` first/);
-    expect((await cli(db.url, 'status', '--json')).stdout).toMatch(/"migrate up would refuse: \S+ was migrated by soda \(schema_migration holds 24 versions\) and is not adopted yet; run `\.\/usualstore-db migrate adopt` first/);
+    expect(expectOneLine(mistaken.stderr)).toMatch(
+      /was migrated by soda \(schema_migration holds 24 versions\) and is not adopted yet; run `\.\/usualstore-db migrate adopt` first/,
+    );
+    expect((await cli(db.url, 'migrate', 'plan')).stderr).toMatch(
+      /was migrated by soda \(schema_migration holds 24 versions\) and is not adopted yet; run `\.\/usualstore-db migrate adopt` first/,
+    );
+    expect((await cli(db.url, 'status', '--json')).stdout).toMatch(
+      /"migrate up would refuse: \S+ was migrated by soda \(schema_migration holds 24 versions\) and is not adopted yet; run `\.\/usualstore-db migrate adopt` first/,
+    );
 
     expect((await cli(db.url, 'migrate', 'adopt')).code).toBe(0);
     const up = await cli(db.url, 'migrate', 'up');
@@ -103,7 +121,9 @@ describe('migrate adopt', () => {
     const before = await state(db.url);
     const result = await cli(db.url, 'migrate', 'adopt');
     expect(result.code).toBe(1);
-    expect(expectOneLine(result.stderr)).toMatch(/^usualstore-db: refusing to adopt: schema_migration holds version "20991231235959" that no migration in \S+ has .*; nothing was changed$/);
+    expect(expectOneLine(result.stderr)).toMatch(
+      /^usualstore-db: refusing to adopt: schema_migration holds version "20991231235959" that no migration in \S+ has .*; nothing was changed$/,
+    );
     expect(await state(db.url)).toEqual(before);
   });
 
@@ -120,7 +140,9 @@ describe('migrate adopt', () => {
     await withClient(db.url, (c) => c.query('DROP TABLE support_sessions'));
     const table = await cli(db.url, 'migrate', 'adopt');
     expect(table.code).toBe(1);
-    expect(expectOneLine(table.stderr)).toMatch(/: table support_sessions is missing; column tokens\.expiry \(.*\) is missing; nothing was changed$/);
+    expect(expectOneLine(table.stderr)).toMatch(
+      /: table support_sessions is missing; column tokens\.expiry \(.*\) is missing; nothing was changed$/,
+    );
     expect((await state(db.url)).ours).toEqual({ m: null, c: null });
   });
 
@@ -162,6 +184,8 @@ describe('migrate adopt', () => {
     await withClient(db.url, (c) => c.query('DROP TABLE schema_migration'));
     const result = await cli(db.url, 'migrate', 'adopt');
     expect(result.code).toBe(1);
-    expect(expectOneLine(result.stderr)).toMatch(/has no soda bookkeeping \(public\.schema_migration\): nothing to adopt; a new database needs only migrate up$/);
+    expect(expectOneLine(result.stderr)).toMatch(
+      /has no soda bookkeeping \(public\.schema_migration\): nothing to adopt; a new database needs only migrate up$/,
+    );
   });
 });

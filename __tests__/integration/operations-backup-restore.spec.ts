@@ -35,7 +35,8 @@ async function contents(url: string) {
   }));
 }
 
-const tableCount = async (url: string) => (await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`))[0].n;
+const tableCount = async (url: string) =>
+  (await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`))[0].n;
 
 describe('backup and restore', () => {
   let source: TestDatabase;
@@ -73,7 +74,7 @@ describe('backup and restore', () => {
       expect(restored.code).toBe(0);
       expect(restored.stdout).toMatch(/^restored \S+usualstore\.dump \(\d+ kB\) into postgres@\S+ in \d+ ms \(local client tools: .*\)\n$/);
       expect(await contents(target.url)).toEqual(await contents(source.url));
-      expect((await query(target.url, `SELECT email FROM customers`))).toEqual([{ email: 'ada@example.com' }]);
+      expect(await query(target.url, `SELECT email FROM customers`)).toEqual([{ email: 'ada@example.com' }]);
       const status = JSON.parse((await cli(target.url, ['migrate', 'status', '--json'])).stdout);
       expect(status).toMatchObject({ pending: [], edited: [] });
       expect(status.applied).toEqual(PROJECT_MIGRATIONS);
@@ -125,7 +126,9 @@ describe('backup and restore', () => {
       fs.writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
       const cut = await cli(target.url, ['restore', truncated]);
       expect(cut.code).toBe(1);
-      expect(expectOneLine(cut.stderr)).toMatch(/^usualstore-db: pg_restore into postgres@\S+ failed and was rolled back \(nothing was restored\): /);
+      expect(expectOneLine(cut.stderr)).toMatch(
+        /^usualstore-db: pg_restore into postgres@\S+ failed and was rolled back \(nothing was restored\): /,
+      );
       expect(await tableCount(target.url)).toBe(0);
     } finally {
       fs.rmSync(path.join(dir, 'plain.sql'), { force: true });
@@ -140,7 +143,9 @@ describe('backup and restore', () => {
     try {
       const refused = await cli(source.url, ['backup', existing]);
       expect(refused.code).toBe(1);
-      expect(expectOneLine(refused.stderr)).toBe(`usualstore-db: ${existing} already exists; pass --force to replace it (or choose another name)`);
+      expect(expectOneLine(refused.stderr)).toBe(
+        `usualstore-db: ${existing} already exists; pass --force to replace it (or choose another name)`,
+      );
       expect(fs.readFileSync(existing, 'utf8')).toBe('keep me');
 
       const forced = await cli(source.url, ['backup', existing, '--force']);

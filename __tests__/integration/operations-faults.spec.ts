@@ -19,7 +19,10 @@ const RESTORE_SESSION = /^usualstore-db restore/;
 
 /** Sessions of a client tool (pg_dump, pg_restore) on the server, and whether they wait for a lock. */
 async function toolSessions(url: string, tool: string | RegExp): Promise<{ waiting: boolean }[]> {
-  const rows = await query<{ waiting: boolean; application: string }>(url, `select wait_event_type = 'Lock' as waiting, application_name as application from pg_stat_activity where datname = current_database()`);
+  const rows = await query<{ waiting: boolean; application: string }>(
+    url,
+    `select wait_event_type = 'Lock' as waiting, application_name as application from pg_stat_activity where datname = current_database()`,
+  );
   return rows.filter((row) => (typeof tool === 'string' ? row.application === tool : tool.test(row.application)));
 }
 
@@ -62,7 +65,9 @@ describe('backup and restore under faults', () => {
     running.child.kill('SIGTERM');
     const result = await running.done;
     expect(result.code).toBe(143);
-    expect(expectOneLine(result.stderr)).toMatch(/^usualstore-db: interrupted by SIGTERM: backup of postgres@\S+ stopped; nothing was written to \S+\/term\.dump$/);
+    expect(expectOneLine(result.stderr)).toMatch(
+      /^usualstore-db: interrupted by SIGTERM: backup of postgres@\S+ stopped; nothing was written to \S+\/term\.dump$/,
+    );
     await eventually(async () => (await toolSessions(source.url, 'pg_dump')).length === 0, 'pg_dump to leave the server', 5000);
     expect(fs.existsSync(file)).toBe(false);
     expect(partials()).toEqual([]);
@@ -113,7 +118,10 @@ describe('backup and restore under faults', () => {
     it.each(['SIGTERM', 'SIGKILL'] as const)('(4) %s: pg_restore stops with the command and nothing is restored', async (signal) => {
       app = await holdLock(target.url, 'SELECT count(*) FROM widgets');
       const running = start(target.url, ['restore', archive, '--force', '--yes', '--lock-timeout', '60']);
-      await eventually(async () => (await toolSessions(target.url, RESTORE_SESSION)).some((s) => s.waiting), 'pg_restore to wait for its lock');
+      await eventually(
+        async () => (await toolSessions(target.url, RESTORE_SESSION)).some((s) => s.waiting),
+        'pg_restore to wait for its lock',
+      );
       running.child.kill(signal);
       const result = await running.done;
       if (signal === 'SIGTERM') {
@@ -146,8 +154,12 @@ describe('backup and restore under faults', () => {
     await app.connect();
     await app.query('SELECT pg_advisory_lock(7241865325823964)');
     const human = await cli(source.url, ['status']);
-    expect(human.stdout).toMatch(/^migration lock\s+held by another migration run, pid \d+ \(user postgres, application "node-pg-migrate", idle since \S+ \S+ UTC, last statement: SELECT pg_advisory_lock\(7241865325823964\)\)$/m);
-    const json = JSON.parse((await cli(source.url, ['status', '--json'])).stdout) as { migration_lock: { pid: number; application: string } };
+    expect(human.stdout).toMatch(
+      /^migration lock\s+held by another migration run, pid \d+ \(user postgres, application "node-pg-migrate", idle since \S+ \S+ UTC, last statement: SELECT pg_advisory_lock\(7241865325823964\)\)$/m,
+    );
+    const json = JSON.parse((await cli(source.url, ['status', '--json'])).stdout) as {
+      migration_lock: { pid: number; application: string };
+    };
     expect(json.migration_lock).toMatchObject({ application: 'node-pg-migrate' });
     expect(json.migration_lock.pid).toBe((await app.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0].pid);
     await app.end();
@@ -178,7 +190,13 @@ describe('(11) an interrupted first run keeps the demo ids', () => {
       await app.query('LOCK TABLE transactions IN SHARE MODE');
       const running = startCli(['migrate', 'up'], { env: { DATABASE_URL: db.url } });
       await eventually(
-        async () => (await query<{ n: number }>(db.url, "select count(*)::int as n from pg_stat_activity where application_name = 'usualstore-db' and wait_event_type = 'Lock' and datname = current_database()"))[0].n > 0,
+        async () =>
+          (
+            await query<{ n: number }>(
+              db.url,
+              "select count(*)::int as n from pg_stat_activity where application_name = 'usualstore-db' and wait_event_type = 'Lock' and datname = current_database()",
+            )
+          )[0].n > 0,
         'seed_widgets to wait for the payment insert',
       );
       running.child.kill('SIGKILL');
@@ -190,16 +208,26 @@ describe('(11) an interrupted first run keeps the demo ids', () => {
     }
     // The killed run took widget ids 1 and 2 from the sequence (PostgreSQL never gives them back).
     expect(await query(db.url, 'select last_value::int as v, is_called from widgets_id_seq')).toEqual([{ v: 2, is_called: true }]);
-    await eventually(async () => (await query(db.url, "select 1 from pg_stat_activity where application_name = 'usualstore-db' and datname = current_database()")).length === 0, 'the killed run to leave', 5000);
+    await eventually(
+      async () =>
+        (await query(db.url, "select 1 from pg_stat_activity where application_name = 'usualstore-db' and datname = current_database()"))
+          .length === 0,
+      'the killed run to leave',
+      5000,
+    );
     const rerun = await runCli(['migrate', 'up'], { env: { DATABASE_URL: db.url } });
     expect(rerun.code).toBe(0);
-    expect(await query(db.url, 'select id, name from widgets order by id')).toEqual([{ id: 1, name: 'Widget' }, { id: 2, name: 'Golden Plan' }]);
+    expect(await query(db.url, 'select id, name from widgets order by id')).toEqual([
+      { id: 1, name: 'Widget' },
+      { id: 2, name: 'Golden Plan' },
+    ]);
     expect(await query(db.url, 'select id from transactions')).toEqual([{ id: 1 }]);
   }, 60000);
 
   it('a database that recorded the earlier seed_widgets checksum is not "edited"; any other checksum is', async () => {
     expect((await runCli(['migrate', 'up'], { env: { DATABASE_URL: db.url } })).code).toBe(0);
-    const recorded = (sum: string) => query(db.url, "update pgmigrations_checksums set sha256 = $1 where name = '20241204063421_seed_widgets'", [sum]);
+    const recorded = (sum: string) =>
+      query(db.url, "update pgmigrations_checksums set sha256 = $1 where name = '20241204063421_seed_widgets'", [sum]);
     await recorded('984e722a4edefed71ad5048c83e59e8a883eaca0bce59ed8ed93860e02092c13');
     let result = await runCli(['migrate', 'up'], { env: { DATABASE_URL: db.url } });
     expect(result.code).toBe(0);

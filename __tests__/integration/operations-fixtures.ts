@@ -66,5 +66,7 @@ export async function sodaDatabase(prefix: string, count = SODA_HISTORY): Promis
 /** What a failed `migrate up` of an earlier release left in a soda database: node-pg-migrate's
  * pgmigrations (its exact definition), empty. */
 export async function leaveEmptyPgmigrations(url: string): Promise<void> {
-  await withClient(url, (c) => c.query('CREATE TABLE pgmigrations (id SERIAL PRIMARY KEY, name varchar(255) NOT NULL, run_on timestamp NOT NULL)'));
+  await withClient(url, (c) =>
+    c.query('CREATE TABLE pgmigrations (id SERIAL PRIMARY KEY, name varchar(255) NOT NULL, run_on timestamp NOT NULL)'),
+  );
 }

@@ -16,7 +16,9 @@ const plan = (url: string, ...args: string[]) => runCli(['migrate', 'plan', ...a
 /** Everything plan must leave as it found it: schema, rows, bookkeeping, namespaces. */
 async function everything(url: string) {
   return withClient(url, async (c) => {
-    const bookkeeping = (await c.query(`SELECT to_regclass('public.pgmigrations')::text AS m, to_regclass('public.pgmigrations_checksums')::text AS c`)).rows[0];
+    const bookkeeping = (
+      await c.query(`SELECT to_regclass('public.pgmigrations')::text AS m, to_regclass('public.pgmigrations_checksums')::text AS c`)
+    ).rows[0];
     return {
       schema: await schemaSnapshot(c),
       data: await dataSnapshot(c),
@@ -31,7 +33,11 @@ async function everything(url: string) {
 /** Locks and prepared transactions anything left behind in this database. */
 async function leftovers(url: string) {
   return withClient(url, async (c) => ({
-    locks: (await c.query(`SELECT locktype, mode FROM pg_locks WHERE pid <> pg_backend_pid() AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)).rows,
+    locks: (
+      await c.query(
+        `SELECT locktype, mode FROM pg_locks WHERE pid <> pg_backend_pid() AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      )
+    ).rows,
     prepared: (await c.query(`SELECT gid FROM pg_prepared_xacts WHERE database = current_database()`)).rows,
   }));
 }
@@ -62,7 +68,9 @@ describe('migrate plan on the project migrations', () => {
     expect(out).toContain(`ALTER TABLE users ADD COLUMN role varchar(50) NOT NULL DEFAULT 'user';`);
     expect(out).toContain('CREATE INDEX idx_users_role ON users (role);');
     expect(out).toMatch(
-      new RegExp(`\\n${plural(PENDING.length, 'pending migration')} verified against postgres@\\S+ in \\d+ ms: every statement ran in one transaction, then rolled back; migrate up would apply (it|them)\\n$`),
+      new RegExp(
+        `\\n${plural(PENDING.length, 'pending migration')} verified against postgres@\\S+ in \\d+ ms: every statement ran in one transaction, then rolled back; migrate up would apply (it|them)\\n$`,
+      ),
     );
 
     expect(await everything(beforeRole.url)).toEqual(before);
@@ -72,7 +80,9 @@ describe('migrate plan on the project migrations', () => {
     expect(up.stdout).toMatch(new RegExp(`^applied ${ROLE} \\(\\d+ ms\\)\\n`));
     const again = await plan(beforeRole.url);
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(new RegExp(`^postgres@\\S+ is up to date, at ${NEWEST_MIGRATION} \\(${NAMES.length} migrations applied\\); nothing pending\\n$`));
+    expect(again.stdout).toMatch(
+      new RegExp(`^postgres@\\S+ is up to date, at ${NEWEST_MIGRATION} \\(${NAMES.length} migrations applied\\); nothing pending\\n$`),
+    );
     await runCli(['migrate', 'down', '--count', String(PENDING.length), '--yes'], { env: { DATABASE_URL: beforeRole.url } });
   });
 
@@ -123,7 +133,11 @@ describe('migrate plan with fixture migrations', () => {
   });
 
   it('names the pending migration that fails, quotes PostgreSQL, exits 1, and undoes the ones before it', async () => {
-    writeMigration(dir, { name: '20240101000004_add_size', up: 'ALTER TABLE things ADD COLUMN size integer', down: 'ALTER TABLE things DROP COLUMN size' });
+    writeMigration(dir, {
+      name: '20240101000004_add_size',
+      up: 'ALTER TABLE things ADD COLUMN size integer',
+      down: 'ALTER TABLE things DROP COLUMN size',
+    });
     writeMigration(dir, { name: '20240101000005_broken', up: 'ALTER TABLE things ADD COLUMN colour text', down: 'SELECT 1' });
     const before = await everything(db.url);
     const result = await planDir();
@@ -138,7 +152,11 @@ describe('migrate plan with fixture migrations', () => {
   });
 
   it('waits for a running migration only as long as --lock-timeout, then says so in one line', async () => {
-    writeMigration(dir, { name: '20240101000004_add_size', up: 'ALTER TABLE things ADD COLUMN size integer', down: 'ALTER TABLE things DROP COLUMN size' });
+    writeMigration(dir, {
+      name: '20240101000004_add_size',
+      up: 'ALTER TABLE things ADD COLUMN size integer',
+      down: 'ALTER TABLE things DROP COLUMN size',
+    });
     const holder = new Client({ connectionString: db.url });
     await holder.connect();
     try {
@@ -146,7 +164,9 @@ describe('migrate plan with fixture migrations', () => {
       await holder.query('SELECT pg_advisory_lock(7241865325823964)');
       const result = await planDir('--lock-timeout', '0.3');
       expect(result.code).toBe(1);
-      expect(expectOneLine(result.stderr)).toMatch(/^usualstore-db: the migration lock on postgres@\S+ was held for more than 0\.3 s \(lock timeout\) by a session that is not a migration run, pid \d+ \(.*\); retry when it is done \(or raise --lock-timeout\)$/);
+      expect(expectOneLine(result.stderr)).toMatch(
+        /^usualstore-db: the migration lock on postgres@\S+ was held for more than 0\.3 s \(lock timeout\) by a session that is not a migration run, pid \d+ \(.*\); retry when it is done \(or raise --lock-timeout\)$/,
+      );
     } finally {
       await holder.end();
     }
@@ -154,7 +174,11 @@ describe('migrate plan with fixture migrations', () => {
   });
 
   it('gives up on a table the application keeps locked instead of queueing behind it', async () => {
-    writeMigration(dir, { name: '20240101000004_add_size', up: 'ALTER TABLE things ADD COLUMN size integer', down: 'ALTER TABLE things DROP COLUMN size' });
+    writeMigration(dir, {
+      name: '20240101000004_add_size',
+      up: 'ALTER TABLE things ADD COLUMN size integer',
+      down: 'ALTER TABLE things DROP COLUMN size',
+    });
     const app = new Client({ connectionString: db.url });
     await app.connect();
     try {
@@ -171,7 +195,11 @@ describe('migrate plan with fixture migrations', () => {
   });
 
   it('says which sequences moved: PostgreSQL never rolls back nextval', async () => {
-    writeMigration(dir, { name: '20240101000004_more_things', up: "INSERT INTO things (label) VALUES ('second')", down: "DELETE FROM things WHERE label = 'second'" });
+    writeMigration(dir, {
+      name: '20240101000004_more_things',
+      up: "INSERT INTO things (label) VALUES ('second')",
+      down: "DELETE FROM things WHERE label = 'second'",
+    });
     const result = await planDir();
     expect(result.code).toBe(2);
     expect(expectOneLine(result.stderr)).toBe(
@@ -184,6 +212,8 @@ describe('migrate plan with fixture migrations', () => {
     writeMigration(dir, { ...BASIC[1], up: `${BASIC[1].up} -- edited` });
     const result = await planDir();
     expect(result.code).toBe(1);
-    expect(expectOneLine(result.stderr)).toMatch(/^usualstore-db: refusing to migrate: applied migration 20240101000002_add_colour changed since applied/);
+    expect(expectOneLine(result.stderr)).toMatch(
+      /^usualstore-db: refusing to migrate: applied migration 20240101000002_add_colour changed since applied/,
+    );
   });
 });

@@ -8,7 +8,8 @@ import { expectOneLine } from './migrator-fixtures';
 
 describe('shell', () => {
   let db: TestDatabase;
-  const shell = (input: string, ...args: string[]) => runCli(['shell', ...args], { env: { DATABASE_URL: db.url, PGPASSWORD: undefined }, input });
+  const shell = (input: string, ...args: string[]) =>
+    runCli(['shell', ...args], { env: { DATABASE_URL: db.url, PGPASSWORD: undefined }, input });
 
   beforeAll(async () => {
     db = await createTestDatabase('ops_shell');
@@ -18,7 +19,9 @@ describe('shell', () => {
   });
 
   it('runs piped SQL in the database named by the URL', async () => {
-    const result = await shell('CREATE TABLE notes (body text);\nINSERT INTO notes VALUES (\'hello\');\nSELECT current_database() AS db, body FROM notes;\n');
+    const result = await shell(
+      "CREATE TABLE notes (body text);\nINSERT INTO notes VALUES ('hello');\nSELECT current_database() AS db, body FROM notes;\n",
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('CREATE TABLE');

@@ -35,9 +35,21 @@ describe('status', () => {
     const { code, stderr, report } = await statusJson(db.url);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(Object.keys(report)).toEqual(['url', 'reachable', 'server_version', 'connections', 'database_size_bytes', 'tables', 'migrations', 'migration_lock', 'warnings']);
+    expect(Object.keys(report)).toEqual([
+      'url',
+      'reachable',
+      'server_version',
+      'connections',
+      'database_size_bytes',
+      'tables',
+      'migrations',
+      'migration_lock',
+      'warnings',
+    ]);
     const server = await withClient(db.url, async (c) => {
-      const { rows } = await c.query(`SELECT current_setting('server_version') AS v, current_setting('max_connections')::int AS max, pg_database_size(current_database())::bigint AS size`);
+      const { rows } = await c.query(
+        `SELECT current_setting('server_version') AS v, current_setting('max_connections')::int AS max, pg_database_size(current_database())::bigint AS size`,
+      );
       return rows[0];
     });
     expect(report.reachable).toBe(true);
@@ -54,7 +66,9 @@ describe('status', () => {
     expect(names).toEqual(expect.arrayContaining(['users', 'widgets', 'orders', 'support_tickets', 'pgmigrations']));
     const sizes = report.tables.map((t) => t.total_bytes);
     expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
-    const users = await withClient(db.url, async (c) => Number((await c.query(`SELECT pg_total_relation_size('public.users') AS n`)).rows[0].n));
+    const users = await withClient(db.url, async (c) =>
+      Number((await c.query(`SELECT pg_total_relation_size('public.users') AS n`)).rows[0].n),
+    );
     expect(report.tables.find((t) => t.name === 'users')!.total_bytes).toBe(users);
 
     expect(report.migrations).toEqual({ applied: migrationFileNames().map((f) => f.replace(/\.ts$/, '')), pending: [], edited: [] });
@@ -70,7 +84,9 @@ describe('status', () => {
     const human = await status(db.url);
     expect(human.stdout).toMatch(/^WARNING: SECURITY: user boss@usualstore\.test \(id 1\)/m);
 
-    await withClient(db.url, (c) => c.query(`UPDATE users SET password = '$2a$12$' || repeat('y', 53) WHERE password = $1`, [SHIPPED_HASH]));
+    await withClient(db.url, (c) =>
+      c.query(`UPDATE users SET password = '$2a$12$' || repeat('y', 53) WHERE password = $1`, [SHIPPED_HASH]),
+    );
     const changed = await statusJson(db.url);
     expect(changed.report.warnings.some((w) => w.startsWith('SECURITY'))).toBe(false);
     await withClient(db.url, (c) => c.query(`UPDATE users SET password = $1, email = 'admin@example.com' WHERE id = 1`, [SHIPPED_HASH]));
@@ -86,7 +102,9 @@ describe('status', () => {
     expect(stdout).toMatch(/^server version\s+15\.\d+$/m);
     expect(stdout).toMatch(/^connections\s+\d+ used of \d+$/m);
     expect(stdout).toMatch(/^database size\s+\d+ (kB|MB) \(\d+ bytes\)$/m);
-    expect(stdout).toMatch(new RegExp(`^migrations\\s+${PROJECT_MIGRATIONS.length} applied, 0 pending, 0 edited \\(newest ${NEWEST_MIGRATION}\\)$`, 'm'));
+    expect(stdout).toMatch(
+      new RegExp(`^migrations\\s+${PROJECT_MIGRATIONS.length} applied, 0 pending, 0 edited \\(newest ${NEWEST_MIGRATION}\\)$`, 'm'),
+    );
     expect(stdout).toMatch(/^table\s+size$/m);
     expect(stdout).toMatch(/^users\s+\d+ (bytes|kB)$/m);
   });
@@ -97,10 +115,23 @@ describe('status', () => {
     try {
       dir.extendTo(2);
       const { report } = await statusJson(fresh.url, '--migrations-dir', dir.dir);
-      expect(report.migrations).toEqual({ applied: [], pending: migrationFileNames().slice(0, 2).map((f) => f.replace(/\.ts$/, '')), edited: [] });
-      expect(report.warnings).toEqual([expect.stringMatching(/^2 migrations pending \(20240730180628_create_widgets_table, 20240730180635_create_transaction_status_table\): run \.\/usualstore-db migrate plan/)]);
+      expect(report.migrations).toEqual({
+        applied: [],
+        pending: migrationFileNames()
+          .slice(0, 2)
+          .map((f) => f.replace(/\.ts$/, '')),
+        edited: [],
+      });
+      expect(report.warnings).toEqual([
+        expect.stringMatching(
+          /^2 migrations pending \(20240730180628_create_widgets_table, 20240730180635_create_transaction_status_table\): run \.\/usualstore-db migrate plan/,
+        ),
+      ]);
       expect(report.tables).toEqual([]);
-      const tables = await withClient(fresh.url, async (c) => (await c.query(`SELECT count(*)::int AS n FROM pg_class WHERE relnamespace = 'public'::regnamespace`)).rows[0].n);
+      const tables = await withClient(
+        fresh.url,
+        async (c) => (await c.query(`SELECT count(*)::int AS n FROM pg_class WHERE relnamespace = 'public'::regnamespace`)).rows[0].n,
+      );
       expect(tables).toBe(0);
 
       expect((await runCli(['migrate', 'up', '--migrations-dir', dir.dir], { env: { DATABASE_URL: fresh.url } })).code).toBe(0);
@@ -108,7 +139,9 @@ describe('status', () => {
       fs.appendFileSync(file, '\n// edited after it was applied\n');
       const edited = await statusJson(fresh.url, '--migrations-dir', dir.dir);
       expect(edited.report.migrations!.edited).toEqual([migrationFileNames()[1].replace(/\.ts$/, '')]);
-      expect(edited.report.warnings).toEqual([expect.stringMatching(/^migrate up would refuse: applied migration 20240730180635_\w+ changed since applied \(checksum differs\)/)]);
+      expect(edited.report.warnings).toEqual([
+        expect.stringMatching(/^migrate up would refuse: applied migration 20240730180635_\w+ changed since applied \(checksum differs\)/),
+      ]);
     } finally {
       dir.remove();
       await fresh.drop();
@@ -149,6 +182,8 @@ describe('status', () => {
   it('rejects bad input in one line', async () => {
     const badOption = await status(db.url, '--jsno');
     expect(badOption.code).toBe(1);
-    expect(expectOneLine(badOption.stderr)).toBe('usualstore-db: unknown option --jsno for "status" (did you mean "--json"?); run usualstore-db status --help');
+    expect(expectOneLine(badOption.stderr)).toBe(
+      'usualstore-db: unknown option --jsno for "status" (did you mean "--json"?); run usualstore-db status --help',
+    );
   });
 });

@@ -27,7 +27,8 @@ const CASES: Case[] = [
   {
     name: 'a --migrations-dir holding none of the applied migrations',
     arrange: async () => makeMigrationsDir([{ name: '20990101000000_other_project', up: 'SELECT 1' }]),
-    refusal: /has 3 applied migrations \(newest 20240101000003_seed_things\), but \S+ has none of them \(1 other files\); is --migrations-dir right\? nothing was changed$/,
+    refusal:
+      /has 3 applied migrations \(newest 20240101000003_seed_things\), but \S+ has none of them \(1 other files\); is --migrations-dir right\? nothing was changed$/,
     downRefuses: true,
   },
   {
@@ -57,7 +58,8 @@ const CASES: Case[] = [
       await query(url, "INSERT INTO schema_migration VALUES ('20240101000001')");
       return dir;
     },
-    refusal: /was migrated by soda \(schema_migration holds 1 version\) and is not adopted yet; run `\.\/usualstore-db migrate adopt` first/,
+    refusal:
+      /was migrated by soda \(schema_migration holds 1 version\) and is not adopted yet; run `\.\/usualstore-db migrate adopt` first/,
     downRefuses: true,
   },
 ];
@@ -92,12 +94,20 @@ describe.each(CASES)('$name', ({ arrange, refusal, downRefuses }) => {
 
   it(`migrate down --all ${downRefuses ? 'refuses it too' : 'is not held up by it'}`, async () => {
     // --yes without a terminal: the refusal (or not) is decided before anything is reverted.
-    const before = await query<{ n: number }>(db.url, "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'");
-    const down = await runCli(['migrate', 'down', '--all', '--migrations-dir', used, '--lock-timeout', '1'], { env: { DATABASE_URL: db.url }, input: '' });
+    const before = await query<{ n: number }>(
+      db.url,
+      "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'",
+    );
+    const down = await runCli(['migrate', 'down', '--all', '--migrations-dir', used, '--lock-timeout', '1'], {
+      env: { DATABASE_URL: db.url },
+      input: '',
+    });
     if (downRefuses) {
       expect(down.code).toBe(1);
       expect(expectOneLine(down.stderr)).toMatch(refusal);
-      expect(await query<{ n: number }>(db.url, "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'")).toEqual(before);
+      expect(
+        await query<{ n: number }>(db.url, "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'"),
+      ).toEqual(before);
     } else {
       // Without --yes and no terminal it stops at the question, never at the policy.
       expect(down.stderr).not.toMatch(refusal);

@@ -9,7 +9,15 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { makeCheckout, removeCheckout, run, RunResult } from '../support/checkout';
-import { busyboxImageUnavailable, DockerEngine, dockerEngineUnavailable, importBusyboxImage, importPostgresImage, postgresImageUnavailable, startDockerEngine } from '../support/docker-engine';
+import {
+  busyboxImageUnavailable,
+  DockerEngine,
+  dockerEngineUnavailable,
+  importBusyboxImage,
+  importPostgresImage,
+  postgresImageUnavailable,
+  startDockerEngine,
+} from '../support/docker-engine';
 import { itUnless, skipUnless } from '../support/skip';
 
 const unavailable = dockerEngineUnavailable();
@@ -78,19 +86,30 @@ describeWithEngine('usualstore-db preflight against Docker Engine 20.10', () => 
   ])('refuses %s on Engine 20.10, in one line, before anything else', async (_name, env, needs) => {
     const result = await preflight('deploy', env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^usualstore-db: Docker Engine 20\\.10\\.\\S+ \\(API 1\\.41\\) is too old: .*${needs.replace(/[().]/g, '\\$&')}; upgrade Docker, or unset the variable named\\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^usualstore-db: Docker Engine 20\\.10\\.\\S+ \\(API 1\\.41\\) is too old: .*${needs.replace(/[().]/g, '\\$&')}; upgrade Docker, or unset the variable named\\n$`,
+      ),
+    );
   });
 
   it('says in one line that the daemon does not answer, naming DOCKER_HOST', async () => {
     const host = `unix://${dir}/no-such.sock`;
     const result = await preflight('deploy', { DOCKER_HOST: host });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^usualstore-db: the Docker daemon is not running or not reachable \\(DOCKER_HOST=${host.replace(/[.]/g, '\\.')}\\) \\(.*\\): start Docker .* and run it again\\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^usualstore-db: the Docker daemon is not running or not reachable \\(DOCKER_HOST=${host.replace(/[.]/g, '\\.')}\\) \\(.*\\): start Docker .* and run it again\\n$`,
+      ),
+    );
   });
 
   it('says in one line that docker is not installed', async () => {
     const result = await preflight('deploy', { PATH: path.join(dir, 'no-bin') });
-    expectOneLineRefusal(result, 'the docker command is not installed (not on PATH): install Docker Desktop or Docker Engine, start it, and run it again');
+    expectOneLineRefusal(
+      result,
+      'the docker command is not installed (not on PATH): install Docker Desktop or Docker Engine, start it, and run it again',
+    );
   });
 
   it('refuses a missing or placeholder password before asking Docker anything', async () => {
@@ -99,7 +118,10 @@ describeWithEngine('usualstore-db preflight against Docker Engine 20.10', () => 
       'terraform.tfvars not found; copy terraform.tfvars.example to terraform.tfvars and set postgres_password (or export TF_VAR_postgres_password)',
     );
     fs.copyFileSync(path.join(dir, 'terraform.tfvars.example'), path.join(dir, 'terraform.tfvars'));
-    expectOneLineRefusal(await preflight('destroy'), 'postgres_password in terraform.tfvars is still the placeholder from terraform.tfvars.example; set a real password');
+    expectOneLineRefusal(
+      await preflight('destroy'),
+      'postgres_password in terraform.tfvars is still the placeholder from terraform.tfvars.example; set a real password',
+    );
   });
 
   describe('a data volume deleted outside Terraform', () => {
@@ -156,13 +178,38 @@ describeWithEngine('usualstore-db preflight against Docker Engine 20.10', () => 
 
     /** A real PostgreSQL 15 container initialised with `password`; resolves once it takes TCP logins. */
     const runServer = async (password: string, env: string[] = []) => {
-      engine.docker(['run', '-d', '--name', CONTAINER, '--network', 'none', '-e', `POSTGRES_PASSWORD=${password}`, ...env.flatMap((e) => ['-e', e]), image]);
+      engine.docker([
+        'run',
+        '-d',
+        '--name',
+        CONTAINER,
+        '--network',
+        'none',
+        '-e',
+        `POSTGRES_PASSWORD=${password}`,
+        ...env.flatMap((e) => ['-e', e]),
+        image,
+      ]);
       for (let i = 0; i < 100 && !loginWorks(password); i++) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(loginWorks(password)).toBe(true);
     };
     const loginWorks = (password: string): boolean => {
       try {
-        engine.docker(['exec', '-e', `PGPASSWORD=${password}`, CONTAINER, 'psql', '-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-Atc', 'select 1']);
+        engine.docker([
+          'exec',
+          '-e',
+          `PGPASSWORD=${password}`,
+          CONTAINER,
+          'psql',
+          '-h',
+          '127.0.0.1',
+          '-U',
+          'postgres',
+          '-d',
+          'postgres',
+          '-Atc',
+          'select 1',
+        ]);
         return true;
       } catch {
         return false;
@@ -173,8 +220,12 @@ describeWithEngine('usualstore-db preflight against Docker Engine 20.10', () => 
       await runServer('the-first-password');
       const result = await preflight('deploy');
       expect(result).toMatchObject({ code: 0, stderr: '' });
-      expect(result.stdout).toContain('preflight: set the password of postgres on the running server to the one in TF_VAR_postgres_password');
-      expect(result.stdout).toMatch(/container usualstore-database running, password changed on the server, port 5433 free: ready to deploy\n$/);
+      expect(result.stdout).toContain(
+        'preflight: set the password of postgres on the running server to the one in TF_VAR_postgres_password',
+      );
+      expect(result.stdout).toMatch(
+        /container usualstore-database running, password changed on the server, port 5433 free: ready to deploy\n$/,
+      );
       expect(loginWorks(PASSWORD)).toBe(true);
       expect(loginWorks('the-first-password')).toBe(false);
       // Never on a command line or in the server's log.
@@ -230,7 +281,9 @@ describeWithEngine('usualstore-db preflight against Docker Engine 20.10', () => 
       const result = await wipe(env);
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/^preflight: .*: ready to wipe\n$/);
-      expect(result.stderr).toBe('usualstore: wipe cancelled: confirmation did not match the volume name "usualstore_db_data" (nothing was changed)\n');
+      expect(result.stderr).toBe(
+        'usualstore: wipe cancelled: confirmation did not match the volume name "usualstore_db_data" (nothing was changed)\n',
+      );
       expect(fs.existsSync(path.join(dir, 'cdktf.out'))).toBe(false);
     });
 

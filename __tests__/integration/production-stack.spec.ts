@@ -14,7 +14,14 @@ import { PROJECT_ROOT, runCli } from '../support/cli';
 import { run } from '../support/checkout';
 import { query } from './migrator-fixtures';
 import { createTestDatabase } from '../support/database';
-import { awsPluginDir, PRODUCTION_APP, PRODUCTION_EXAMPLE_VARS, PRODUCTION_STACK, productionUnavailable, writeOfflineOverride } from '../support/production';
+import {
+  awsPluginDir,
+  PRODUCTION_APP,
+  PRODUCTION_EXAMPLE_VARS,
+  PRODUCTION_STACK,
+  productionUnavailable,
+  writeOfflineOverride,
+} from '../support/production';
 import { skipUnless } from '../support/skip';
 
 const APP = PRODUCTION_APP;
@@ -23,7 +30,11 @@ const describeInstalled = skipUnless(productionUnavailable(), 'production', 'the
 const pluginDir = awsPluginDir;
 
 const terraform = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  run('terraform', [...args, '-no-color'], { cwd: STACK_DIR, env: { TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: '/dev/null', ...env }, timeoutMs: 180000 });
+  run('terraform', [...args, '-no-color'], {
+    cwd: STACK_DIR,
+    env: { TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: '/dev/null', ...env },
+    timeoutMs: 180000,
+  });
 
 const EXAMPLE = PRODUCTION_EXAMPLE_VARS;
 
@@ -36,7 +47,11 @@ describeInstalled('the production stack, by Terraform with the real AWS provider
   let plan: PlanJson;
 
   beforeAll(async () => {
-    const typecheck = await run(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(APP, 'tsconfig.json')], { cwd: PROJECT_ROOT });
+    const typecheck = await run(
+      process.execPath,
+      [path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(APP, 'tsconfig.json')],
+      { cwd: PROJECT_ROOT },
+    );
     if (typecheck.code !== 0) throw new Error(`production/ does not type-check: ${typecheck.stdout}${typecheck.stderr}`);
     const synth = await run(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: APP, timeoutMs: 120000 });
     if (synth.code !== 0) throw new Error(`production synth failed: ${synth.stderr}`);
@@ -44,7 +59,10 @@ describeInstalled('the production stack, by Terraform with the real AWS provider
     writeOfflineOverride(STACK_DIR);
     const dir = pluginDir();
     const init = await terraform(['init', '-input=false', ...(dir ? [`-plugin-dir=${dir}`] : [])]);
-    if (init.code !== 0) throw new Error(`terraform init failed ${dir ? `with the plugin directory ${dir}` : '(no local plugin directory; the registry is needed)'}: ${init.stderr.trim().split('\n').slice(-3).join(' ')}`);
+    if (init.code !== 0)
+      throw new Error(
+        `terraform init failed ${dir ? `with the plugin directory ${dir}` : '(no local plugin directory; the registry is needed)'}: ${init.stderr.trim().split('\n').slice(-3).join(' ')}`,
+      );
     const planned = await terraform(['plan', '-input=false', `-var-file=${EXAMPLE}`, '-out=plan.bin']);
     if (planned.code !== 0) throw new Error(`offline plan failed: ${planned.stderr}`);
     plan = JSON.parse((await terraform(['show', '-json', 'plan.bin'])).stdout) as PlanJson;
@@ -95,10 +113,21 @@ describeInstalled('the production stack, by Terraform with the real AWS provider
     });
     expect(after('aws_db_parameter_group')).toMatchObject({ family: 'postgres15', name_prefix: 'usualstore-production-' });
     expect(after('aws_db_parameter_group').parameter).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: 'max_connections', value: '200' }), expect.objectContaining({ name: 'rds.force_ssl', value: '1' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'max_connections', value: '200' }),
+        expect.objectContaining({ name: 'rds.force_ssl', value: '1' }),
+      ]),
     );
     const ingress = after('aws_security_group').ingress as Record<string, unknown>[];
-    expect(ingress).toEqual([expect.objectContaining({ from_port: 5432, to_port: 5432, protocol: 'tcp', cidr_blocks: [], security_groups: ['sg-0123456789abcdef0'] })]);
+    expect(ingress).toEqual([
+      expect.objectContaining({
+        from_port: 5432,
+        to_port: 5432,
+        protocol: 'tcp',
+        cidr_blocks: [],
+        security_groups: ['sg-0123456789abcdef0'],
+      }),
+    ]);
     expect(after('aws_security_group').egress).toEqual([]);
     expect(after('aws_cloudwatch_log_group')).toMatchObject({ retention_in_days: 30 });
     // Terraform's own guard, and create-before-destroy where a replacement must not fail.
@@ -110,18 +139,31 @@ describeInstalled('the production stack, by Terraform with the real AWS provider
     const passwords = (value: unknown, at = ''): string[] =>
       typeof value !== 'object' || value === null
         ? []
-        : Object.entries(value).flatMap(([key, v]) => [...(/password/i.test(key) && !/password_command/i.test(key) && typeof v === 'string' && v !== '' ? [`${at}.${key}`] : []), ...passwords(v, `${at}.${key}`)]);
+        : Object.entries(value).flatMap(([key, v]) => [
+            ...(/password/i.test(key) && !/password_command/i.test(key) && typeof v === 'string' && v !== '' ? [`${at}.${key}`] : []),
+            ...passwords(v, `${at}.${key}`),
+          ]);
     expect(passwords(plan)).toEqual([]);
     expect(passwords(synthJson)).toEqual([]);
     expect(after('aws_db_instance').password).toBeNull();
-    expect(Object.keys(synthJson.output).sort()).toEqual(['database_url', 'endpoint', 'master_user_secret_arn', 'port', 'security_group_id']);
+    expect(Object.keys(synthJson.output).sort()).toEqual([
+      'database_url',
+      'endpoint',
+      'master_user_secret_arn',
+      'port',
+      'security_group_id',
+    ]);
   });
 
   it('migrates on deploy through the same command, over verify-full TLS, the password read at run time', () => {
-    const hook = synthJson.resource.terraform_data.migrations as { provisioner: { 'local-exec': { command: string; environment: Record<string, string> } }[] };
+    const hook = synthJson.resource.terraform_data.migrations as {
+      provisioner: { 'local-exec': { command: string; environment: Record<string, string> } }[];
+    };
     const exec = hook.provisioner[0]['local-exec'];
     expect(exec.command).toBe('node ../../../../bin/usualstore-db.js migrate up --wait 600 --migrations-dir ../../../../migrations');
-    expect(exec.environment.DATABASE_URL).toMatch(/^postgres:\/\/postgres@\$\{aws_db_instance\.database\.address\}:\$\{aws_db_instance\.database\.port\}\/usualstore\?sslmode=verify-full&sslrootcert=\.\.\/\.\.\/\.\.\/\.\.\/\$\{var\.rds_ca_bundle\}$/);
+    expect(exec.environment.DATABASE_URL).toMatch(
+      /^postgres:\/\/postgres@\$\{aws_db_instance\.database\.address\}:\$\{aws_db_instance\.database\.port\}\/usualstore\?sslmode=verify-full&sslrootcert=\.\.\/\.\.\/\.\.\/\.\.\/\$\{var\.rds_ca_bundle\}$/,
+    );
     expect(exec.environment.USUALSTORE_PASSWORD_COMMAND).toBe(
       'aws secretsmanager get-secret-value --region ${var.region} --secret-id ${aws_db_instance.database.master_user_secret[0].secret_arn} --query SecretString --output text',
     );
@@ -145,7 +187,12 @@ describeInstalled('the production stack, by Terraform with the real AWS provider
       performance_insights_retention_days: '30',
       monitoring_interval_seconds: '7',
     };
-    const result = await terraform(['plan', '-input=false', `-var-file=${EXAMPLE}`, ...Object.entries(bad).flatMap(([name, value]) => ['-var', `${name}=${value}`])]);
+    const result = await terraform([
+      'plan',
+      '-input=false',
+      `-var-file=${EXAMPLE}`,
+      ...Object.entries(bad).flatMap(([name, value]) => ['-var', `${name}=${value}`]),
+    ]);
     expect(result.code).not.toBe(0);
     const messages = [
       'region must be an AWS region name',
@@ -169,7 +216,9 @@ describeInstalled('the production stack, by Terraform with the real AWS provider
     // A rule across two variables is checked once each is valid on its own.
     const limit = await terraform(['plan', '-input=false', `-var-file=${EXAMPLE}`, '-var', 'max_allocated_storage_gb=5']);
     expect(limit.code).not.toBe(0);
-    expect(limit.stderr.replace(/[\s│]+/g, ' ')).toContain('max_allocated_storage_gb must be at least allocated_storage_gb and at most 65536.');
+    expect(limit.stderr.replace(/[\s│]+/g, ' ')).toContain(
+      'max_allocated_storage_gb must be at least allocated_storage_gb and at most 65536.',
+    );
   }, 120000);
 });
 
@@ -186,7 +235,9 @@ describe('USUALSTORE_PASSWORD_COMMAND (how the production hook gets the password
       expect((await runCli(['migrate', 'status'], { env: env(`echo '${password}'`) })).code).toBe(0);
       const failing = await runCli(['migrate', 'status'], { env: env('echo denied >&2; exit 3') });
       expect(failing.code).toBe(1);
-      expect(failing.stderr).toBe('usualstore-db: USUALSTORE_PASSWORD_COMMAND failed (exit 3: denied); it must print the password or a JSON secret with a "password" key\n');
+      expect(failing.stderr).toBe(
+        'usualstore-db: USUALSTORE_PASSWORD_COMMAND failed (exit 3: denied); it must print the password or a JSON secret with a "password" key\n',
+      );
       await query(db.url, 'select 1');
     } finally {
       await db.drop();

@@ -22,11 +22,50 @@ function openssl(args: string[], cwd: string): void {
 
 /** A CA, and a server certificate it signs for 127.0.0.1 and localhost; another CA that did not. */
 function makeCertificates(dir: string): void {
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=usualstore test CA', '-keyout', 'ca.key', '-out', 'ca.pem'], dir);
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=another CA', '-keyout', 'other.key', '-out', 'other.pem'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=usualstore test CA',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+    ],
+    dir,
+  );
+  openssl(
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=another CA', '-keyout', 'other.key', '-out', 'other.pem'],
+    dir,
+  );
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr'], dir);
   fs.writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName = IP:127.0.0.1, DNS:localhost\n');
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'san.ext', '-out', 'server.pem'], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      'san.ext',
+      '-out',
+      'server.pem',
+    ],
+    dir,
+  );
 }
 
 const describeTls = skipUnless(commandMissing('openssl', ['version']), 'openssl', 'the TLS tests (to make a CA and a server certificate)');
@@ -63,12 +102,18 @@ describeTls('TLS with verify-full, as against RDS', () => {
   };
 
   it('the migrator connects with sslmode=verify-full and the CA file, and refuses a server the CA did not sign', async () => {
-    const good = await runCli(['migrate', 'status'], { env: { DATABASE_URL: url({ sslmode: 'verify-full', sslrootcert: path.join(certs, 'ca.pem') }) } });
+    const good = await runCli(['migrate', 'status'], {
+      env: { DATABASE_URL: url({ sslmode: 'verify-full', sslrootcert: path.join(certs, 'ca.pem') }) },
+    });
     expect(good.stderr).toBe('');
     expect(good.code).toBe(0);
-    const wrong = await runCli(['migrate', 'status'], { env: { DATABASE_URL: url({ sslmode: 'verify-full', sslrootcert: path.join(certs, 'other.pem') }) } });
+    const wrong = await runCli(['migrate', 'status'], {
+      env: { DATABASE_URL: url({ sslmode: 'verify-full', sslrootcert: path.join(certs, 'other.pem') }) },
+    });
     expect(wrong.code).toBe(1);
-    expect(expectOneLine(wrong.stderr)).toMatch(/^usualstore-db: the server at 127\.0\.0\.1:\d+ was not verified \(.+\): sslrootcert must name the CA that signed its certificate \(for Amazon RDS, the region's CA bundle\), and the host must be the one in the certificate$/);
+    expect(expectOneLine(wrong.stderr)).toMatch(
+      /^usualstore-db: the server at 127\.0\.0\.1:\d+ was not verified \(.+\): sslrootcert must name the CA that signed its certificate \(for Amazon RDS, the region's CA bundle\), and the host must be the one in the certificate$/,
+    );
     // The session really is encrypted.
     const ssl = await runCli(['shell', '-tA', '-c', 'select ssl from pg_stat_ssl where pid = pg_backend_pid()'], {
       env: { DATABASE_URL: url({ sslmode: 'verify-full', sslrootcert: path.join(certs, 'ca.pem') }) },
@@ -84,7 +129,9 @@ describeTls('TLS with verify-full, as against RDS', () => {
       const copied = await runCli(['copy', '--to', target], { env: { DATABASE_URL: source.url } });
       expect(copied.stderr).toBe('');
       expect(copied.code).toBe(0);
-      expect(copied.stdout).toMatch(/^copied postgres@127\.0\.0\.1:\d+\/copy_source_\w+ into postgres@127\.0\.0\.1:\d+\/production in \d+ ms: \d+ tables, \d+ rows, every table's row count equal on both sides\n$/);
+      expect(copied.stdout).toMatch(
+        /^copied postgres@127\.0\.0\.1:\d+\/copy_source_\w+ into postgres@127\.0\.0\.1:\d+\/production in \d+ ms: \d+ tables, \d+ rows, every table's row count equal on both sides\n$/,
+      );
       for (const password of [new URL(source.url).password, base.password]) expect(copied.stdout + copied.stderr).not.toContain(password);
       expect(await query(base.toString(), 'select email from customers')).toEqual([{ email: 'ada@example.com' }]);
       // The migration history came along: production is at the same migration, nothing pending.
@@ -93,7 +140,9 @@ describeTls('TLS with verify-full, as against RDS', () => {
       // A second copy is refused: the target has tables, and nothing is overwritten.
       const again = await runCli(['copy', '--to', target], { env: { DATABASE_URL: source.url } });
       expect(again.code).toBe(1);
-      expect(expectOneLine(again.stderr)).toMatch(/^usualstore-db: postgres@127\.0\.0\.1:\d+\/production already has \d+ tables; copy writes only into a database with none .*nothing was changed$/);
+      expect(expectOneLine(again.stderr)).toMatch(
+        /^usualstore-db: postgres@127\.0\.0\.1:\d+\/production already has \d+ tables; copy writes only into a database with none .*nothing was changed$/,
+      );
     } finally {
       await source.drop();
     }

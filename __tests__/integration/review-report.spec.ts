@@ -16,10 +16,14 @@ import { migratedDatabase } from './operations-fixtures';
 describe('usualstore-db review', () => {
   let dir: string;
   const git = async (...args: string[]) => {
-    const result = await run('git', args, { cwd: dir, env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+    const result = await run('git', args, {
+      cwd: dir,
+      env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
+    });
     if (result.code !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
   };
-  const review = (env: NodeJS.ProcessEnv = {}) => run(process.execPath, ['bin/usualstore-db.js', 'review'], { cwd: dir, env: { DATABASE_URL: '', ...env }, timeoutMs: 120000 });
+  const review = (env: NodeJS.ProcessEnv = {}) =>
+    run(process.execPath, ['bin/usualstore-db.js', 'review'], { cwd: dir, env: { DATABASE_URL: '', ...env }, timeoutMs: 120000 });
 
   beforeAll(async () => {
     dir = makeCheckout('review');
@@ -27,8 +31,16 @@ describe('usualstore-db review', () => {
     await git('add', '-A');
     await git('commit', '-qm', 'main');
     await git('checkout', '-qb', 'change');
-    writeMigration(path.join(dir, 'migrations'), { name: '29990101000001_add_nickname', up: 'ALTER TABLE users ADD COLUMN nickname varchar(50)', down: 'ALTER TABLE users DROP COLUMN nickname' });
-    writeMigration(path.join(dir, 'migrations'), { name: '29990101000002_index_nickname', up: 'CREATE INDEX users_nickname ON users (nickname)', down: 'DROP INDEX users_nickname' });
+    writeMigration(path.join(dir, 'migrations'), {
+      name: '29990101000001_add_nickname',
+      up: 'ALTER TABLE users ADD COLUMN nickname varchar(50)',
+      down: 'ALTER TABLE users DROP COLUMN nickname',
+    });
+    writeMigration(path.join(dir, 'migrations'), {
+      name: '29990101000002_index_nickname',
+      up: 'CREATE INDEX users_nickname ON users (nickname)',
+      down: 'DROP INDEX users_nickname',
+    });
     const config = path.join(dir, 'config', 'database.ts');
     fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace('maxConnections: 200', 'maxConnections: 300'));
     await git('add', '-A');
@@ -46,7 +58,9 @@ describe('usualstore-db review', () => {
     expect(report).toContain('- `usualstore-database`: **change** `terraform_data.migrations`: `triggers_replace`');
     expect(report).toContain('2 migrations will run on the next deploy, in this order:');
     expect(report).toContain('### 29990101000001_add_nickname\n\n```sql\nALTER TABLE users ADD COLUMN nickname varchar(50);\n```');
-    expect(report).toMatch(/^- `29990101000002_index_nickname`: \*\*require-concurrent-index-creation\*\*: .*\(in `CREATE INDEX users_nickname ON users \(nickname\);`\)$/m);
+    expect(report).toMatch(
+      /^- `29990101000002_index_nickname`: \*\*require-concurrent-index-creation\*\*: .*\(in `CREATE INDEX users_nickname ON users \(nickname\);`\)$/m,
+    );
     expect(report).not.toContain('## Drift');
     for (const machinePath of [dir, os.tmpdir(), os.homedir(), process.cwd()]) expect(report).not.toContain(machinePath);
     expect((await review()).stdout).toBe(report);

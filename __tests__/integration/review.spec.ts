@@ -20,7 +20,10 @@ async function footprint(url: string) {
   return {
     sequences: await query(url, 'select sequencename, last_value from pg_sequences order by 1'),
     schemas: await query(url, "select nspname from pg_namespace where nspname not like 'pg_%' order by 1"),
-    tables: await query(url, "select table_schema, table_name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') order by 1, 2"),
+    tables: await query(
+      url,
+      "select table_schema, table_name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') order by 1, 2",
+    ),
   };
 }
 
@@ -34,7 +37,10 @@ describe('migrate plan --print-only', () => {
     for (const file of fs.readdirSync(path.join(__dirname, '..', '..', 'migrations'))) {
       if (file.endsWith('.ts')) fs.copyFileSync(path.join(__dirname, '..', '..', 'migrations', file), path.join(dir, file));
     }
-    writeMigration(dir, { name: '29990101000001_more_widgets', up: "ALTER TABLE widgets ADD COLUMN colour text; INSERT INTO widgets (name) VALUES ('third')" });
+    writeMigration(dir, {
+      name: '29990101000001_more_widgets',
+      up: "ALTER TABLE widgets ADD COLUMN colour text; INSERT INTO widgets (name) VALUES ('third')",
+    });
   });
   afterEach(async () => {
     await db.drop();
@@ -54,8 +60,12 @@ describe('migrate plan --print-only', () => {
       const printed = await cli('migrate', 'plan', '--print-only', '--lock-timeout', '1');
       expect(printed.stderr).toBe('');
       expect(printed.code).toBe(2);
-      expect(printed.stdout).toContain('-- 1/1 29990101000001_more_widgets (printed, not run)\nALTER TABLE widgets ADD COLUMN colour text; INSERT INTO widgets (name) VALUES (\'third\');\n');
-      expect(printed.stdout).toMatch(/^1 pending migration of postgres@\S+ printed in \d+ ms, not run \(print-only: no lock taken, no statement run, no sequence moved\)/m);
+      expect(printed.stdout).toContain(
+        "-- 1/1 29990101000001_more_widgets (printed, not run)\nALTER TABLE widgets ADD COLUMN colour text; INSERT INTO widgets (name) VALUES ('third');\n",
+      );
+      expect(printed.stdout).toMatch(
+        /^1 pending migration of postgres@\S+ printed in \d+ ms, not run \(print-only: no lock taken, no statement run, no sequence moved\)/m,
+      );
       const verified = await cli('migrate', 'plan', '--lock-timeout', '1');
       expect(verified.code).toBe(1);
     } finally {
@@ -80,18 +90,29 @@ describe('migrate lint', () => {
   it('fails a non-concurrent index on an existing table and a volatile default, naming the rule and the statement', async () => {
     const result = await lint();
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^29990101000002_index_things: require-concurrent-index-creation \(warning\): .*\n {2}in: CREATE INDEX things_label ON things \(label\);\n/m);
+    expect(result.stdout).toMatch(
+      /^29990101000002_index_things: require-concurrent-index-creation \(warning\): .*\n {2}in: CREATE INDEX things_label ON things \(label\);\n/m,
+    );
     expect(result.stdout).toMatch(/^29990101000003_token: adding-field-with-default \(warning\): /m);
     // Creating a table and indexing it in the same migration is fine.
     expect(result.stdout).not.toMatch(/^29990101000001_create_things:/m);
-    expect(result.stdout).toMatch(/^lint: \d+ findings in 3 migrations \(after the baseline 20251226110000_add_role_to_users\); history not judged \(\S+ is not in a git work tree\); rules: squawk, as \.squawk\.toml configures it$/m);
+    expect(result.stdout).toMatch(
+      /^lint: \d+ findings in 3 migrations \(after the baseline 20251226110000_add_role_to_users\); history not judged \(\S+ is not in a git work tree\); rules: squawk, as \.squawk\.toml configures it$/m,
+    );
     const json = JSON.parse((await lint('--json')).stdout) as { linted: string[]; findings: { migration: string; rule: string }[] };
     expect(json.linted).toHaveLength(3);
-    expect(json.findings).toEqual(expect.arrayContaining([expect.objectContaining({ migration: '29990101000002_index_things', rule: 'require-concurrent-index-creation' })]));
+    expect(json.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ migration: '29990101000002_index_things', rule: 'require-concurrent-index-creation' }),
+      ]),
+    );
   });
 
   it('passes a careful migration, and lints only the ones named when given', async () => {
-    fs.writeFileSync(path.join(dir, '29990101000002_index_things.ts'), `import type { MigrationBuilder } from 'node-pg-migrate';\nexport function up(pgm: MigrationBuilder): void { pgm.noTransaction(); pgm.sql('CREATE INDEX CONCURRENTLY things_label ON things (label)'); }\n`);
+    fs.writeFileSync(
+      path.join(dir, '29990101000002_index_things.ts'),
+      `import type { MigrationBuilder } from 'node-pg-migrate';\nexport function up(pgm: MigrationBuilder): void { pgm.noTransaction(); pgm.sql('CREATE INDEX CONCURRENTLY things_label ON things (label)'); }\n`,
+    );
     const named = await lint('29990101000001_create_things', '29990101000002_index_things');
     expect(named.stdout).toMatch(/^lint: 0 findings in 2 migrations \(named\)/m);
     expect(named.code).toBe(0);
@@ -126,7 +147,9 @@ describe('migrate drift', () => {
     const before = await footprint(db.url);
     const result = await drift();
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toBe(`no drift: ${db.url.replace(/^postgres:\/\/([^:]+):[^@]*@/, '$1@')} (at ${NEWEST_MIGRATION} (${PROJECT_MIGRATIONS.length} migrations applied)) has exactly the schema its applied migrations build\n`);
+    expect(result.stdout).toBe(
+      `no drift: ${db.url.replace(/^postgres:\/\/([^:]+):[^@]*@/, '$1@')} (at ${NEWEST_MIGRATION} (${PROJECT_MIGRATIONS.length} migrations applied)) has exactly the schema its applied migrations build\n`,
+    );
     expect(await footprint(db.url)).toEqual(before);
   });
 
@@ -140,7 +163,11 @@ describe('migrate drift', () => {
       'drift: column widgets.price is integer DEFAULT 5, the migrations make it integer',
       'drift: index missing on users: index USING btree (role)',
       'drift: column users.nickname (text) is not made by any migration',
-      expect.stringMatching(new RegExp(`^3 differences between postgres@\\S+ \\(at ${NEWEST_MIGRATION} \\(${PROJECT_MIGRATIONS.length} migrations applied\\)\\) and what its applied migrations build$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^3 differences between postgres@\\S+ \\(at ${NEWEST_MIGRATION} \\(${PROJECT_MIGRATIONS.length} migrations applied\\)\\) and what its applied migrations build$`,
+        ),
+      ),
     ]);
     const json = JSON.parse((await drift('--json')).stdout) as { differences: string[]; applied: number };
     expect(json.applied).toBe(PROJECT_MIGRATIONS.length);

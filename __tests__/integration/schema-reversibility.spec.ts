@@ -63,7 +63,10 @@ describe('up -> down -> up', () => {
         states.push(await snapshot(client));
         // Each migration changes something, except #10, which finds orders.customer_id from #8.
         if (!names[version - 1].endsWith('_add_customer_id_to_orders_table.ts')) {
-          expect({ version, changed: true }).toEqual({ version, changed: JSON.stringify(states[version]) !== JSON.stringify(states[version - 1]) });
+          expect({ version, changed: true }).toEqual({
+            version,
+            changed: JSON.stringify(states[version]) !== JSON.stringify(states[version - 1]),
+          });
         }
       }
       // On the way down: back through the same states, schema and every row.

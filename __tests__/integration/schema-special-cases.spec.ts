@@ -26,8 +26,7 @@ describe('migrations that depend on the data they meet', () => {
     if (result.code !== 0) throw new Error(`migrate up failed (${result.code}): ${result.stderr}`);
   }
   const downOne = () => migrate(['down', '--count', '1', '--yes', '--migrations-dir', MIGRATIONS_DIR]);
-  const widgetNames = async () =>
-    (await client.query('SELECT id, name FROM widgets ORDER BY id')).rows.map((r) => `${r.id} ${r.name}`);
+  const widgetNames = async () => (await client.query('SELECT id, name FROM widgets ORDER BY id')).rows.map((r) => `${r.id} ${r.name}`);
 
   beforeEach(async () => {
     db = await createTestDatabase('special');

@@ -86,10 +86,7 @@ const EXPECTED: Record<string, ExpectedTable> = {
       emptyVc255('payment_intent'), // #11
       emptyVc255('payment_method'), // #11
     ],
-    constraints: [
-      pk('transactions'),
-      fk('transactions', 'transaction_status_id', 'transaction_statuses', CASCADE_CASCADE),
-    ],
+    constraints: [pk('transactions'), fk('transactions', 'transaction_status_id', 'transaction_statuses', CASCADE_CASCADE)],
     indexes: [pkIndex('transactions')],
   },
   orders: {
@@ -265,10 +262,7 @@ const EXPECTED: Record<string, ExpectedTable> = {
       'ai_feedback ai_feedback_rating_check: CHECK (((rating >= 1) AND (rating <= 5)))',
       checkIn('ai_feedback', 'feedback_type', ['helpful', 'not_helpful', 'incorrect', 'inappropriate', 'other']),
     ],
-    indexes: [
-      pkIndex('ai_feedback'),
-      ...namedIndexes('ai_feedback', ['message_id', 'conversation_id', 'helpful', 'rating']),
-    ],
+    indexes: [pkIndex('ai_feedback'), ...namedIndexes('ai_feedback', ['message_id', 'conversation_id', 'helpful', 'rating'])],
   },
   ai_product_cache: {
     columns: [
@@ -340,10 +334,7 @@ const EXPECTED: Record<string, ExpectedTable> = {
       fk('support_messages', 'ticket_id', 'support_tickets', DELETE_CASCADE),
       fk('support_messages', 'sender_id', 'users', DELETE_SET_NULL),
     ],
-    indexes: [
-      pkIndex('support_messages'),
-      ...namedIndexes('support_messages', ['ticket_id', 'sender_id', 'created_at', 'is_read']),
-    ],
+    indexes: [pkIndex('support_messages'), ...namedIndexes('support_messages', ['ticket_id', 'sender_id', 'created_at', 'is_read'])],
   },
   support_sessions: {
     columns: [
@@ -363,10 +354,7 @@ const EXPECTED: Record<string, ExpectedTable> = {
       fk('support_sessions', 'user_id', 'users', DELETE_CASCADE),
       fk('support_sessions', 'supporter_id', 'users', DELETE_SET_NULL),
     ],
-    indexes: [
-      pkIndex('support_sessions'),
-      ...namedIndexes('support_sessions', ['ticket_id', 'user_id', 'supporter_id', 'is_active']),
-    ],
+    indexes: [pkIndex('support_sessions'), ...namedIndexes('support_sessions', ['ticket_id', 'user_id', 'supporter_id', 'is_active'])],
   },
 };
 

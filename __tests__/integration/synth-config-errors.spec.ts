@@ -18,13 +18,19 @@ describe('config validation at synth', () => {
   it.each([
     [{ USUALSTORE_DB_HOST_PORT: '70000' }, 'usualstore: invalid configuration: hostPort must be an integer from 1 to 65535 (got 70000)'],
     [{ USUALSTORE_DB_HOST_PORT: 'abc' }, 'usualstore: USUALSTORE_DB_HOST_PORT must be a whole number (got "abc")'],
-    [{ USUALSTORE_DB_MAX_CONNECTIONS: '0' }, 'usualstore: invalid configuration: maxConnections must be an integer from 1 to 262143 (got 0)'],
+    [
+      { USUALSTORE_DB_MAX_CONNECTIONS: '0' },
+      'usualstore: invalid configuration: maxConnections must be an integer from 1 to 262143 (got 0)',
+    ],
     [
       { USUALSTORE_DB_IMAGE: 'postgres:15@sha256:1234' },
       'usualstore: invalid configuration: image must be a Docker image reference such as postgres:15 or postgres:15@sha256:<64 hex digits> (got "postgres:15@sha256:1234")',
     ],
     [{ USUALSTORE_DB_IMAGE: '' }, 'usualstore: invalid configuration: image must be a Docker image reference'],
-    [{ USUALSTORE_ALLOW_VOLUME_DESTROY: '1' }, 'usualstore: USUALSTORE_ALLOW_VOLUME_DESTROY must be exactly the volume name "usualstore_db_data"'],
+    [
+      { USUALSTORE_ALLOW_VOLUME_DESTROY: '1' },
+      'usualstore: USUALSTORE_ALLOW_VOLUME_DESTROY must be exactly the volume name "usualstore_db_data"',
+    ],
   ])('%j: one line, exit 1, nothing written', async (env, expected) => {
     const result = await synthApp(env);
     expect(result.code).toBe(1);

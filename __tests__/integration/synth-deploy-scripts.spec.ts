@@ -28,7 +28,9 @@ describe('npm run deploy / destroy / wipe', () => {
   it.each(['deploy', 'destroy', 'wipe'])('%s without terraform.tfvars: one line from the preflight, exit 1, nothing run', async (name) => {
     const result = await npmRun(name);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('usualstore-db: terraform.tfvars not found; copy terraform.tfvars.example to terraform.tfvars and set postgres_password (or export TF_VAR_postgres_password)\n');
+    expect(result.stderr).toBe(
+      'usualstore-db: terraform.tfvars not found; copy terraform.tfvars.example to terraform.tfvars and set postgres_password (or export TF_VAR_postgres_password)\n',
+    );
     expect(fs.existsSync(path.join(dir, 'cdktf.out'))).toBe(false);
   });
 

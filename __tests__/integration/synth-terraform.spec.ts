@@ -55,7 +55,13 @@ describe('synthesized Terraform, run by Terraform', () => {
   afterAll(() => removeCheckout(dir));
 
   it('applies with the password from a var-file, keeping state at the project root', async () => {
-    const result = await terraform('usualstore-database', ['apply', '-auto-approve', '-input=false', '-no-color', varFile('good.tfvars', `postgres_password = ${hclString(PASSWORD)}\n`)]);
+    const result = await terraform('usualstore-database', [
+      'apply',
+      '-auto-approve',
+      '-input=false',
+      '-no-color',
+      varFile('good.tfvars', `postgres_password = ${hclString(PASSWORD)}\n`),
+    ]);
     expect(result.stderr).not.toContain('Error');
     expect(result.code).toBe(0);
     // The relative backend path resolves to the checkout root, not inside cdktf.out.
@@ -78,7 +84,11 @@ describe('synthesized Terraform, run by Terraform', () => {
   });
 
   it.each([
-    ['the example placeholder', 'postgres_password = "CHANGE-ME"\n', 'postgres_password is still the placeholder from terraform.tfvars.example'],
+    [
+      'the example placeholder',
+      'postgres_password = "CHANGE-ME"\n',
+      'postgres_password is still the placeholder from terraform.tfvars.example',
+    ],
     ['an empty password', 'postgres_password = ""\n', 'postgres_password must not be empty.'],
     ['no password', '', 'No value for required variable'],
   ])('refuses %s', async (_name, content, message) => {
@@ -88,7 +98,12 @@ describe('synthesized Terraform, run by Terraform', () => {
   });
 
   it('a stack without postgres_password accepts the same var-file (a warning, not an error)', async () => {
-    const result = await terraform('usualstore-data', ['plan', '-input=false', '-no-color', varFile('data.tfvars', 'postgres_password = "whatever"\n')]);
+    const result = await terraform('usualstore-data', [
+      'plan',
+      '-input=false',
+      '-no-color',
+      varFile('data.tfvars', 'postgres_password = "whatever"\n'),
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout + result.stderr).toMatch(/undeclared variable/i);
   });

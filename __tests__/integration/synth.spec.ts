@@ -75,7 +75,9 @@ describe('cdktf synth', () => {
       const text = bytes.toString('utf8');
       for (const p of machinePaths) expect({ file, contains: p, found: text.includes(p) }).toEqual({ file, contains: p, found: false });
     }
-    const backends = [...first.entries()].filter(([f]) => f.endsWith('cdk.tf.json')).map(([, b]) => JSON.parse(b.toString()).terraform.backend.local.path);
+    const backends = [...first.entries()]
+      .filter(([f]) => f.endsWith('cdk.tf.json'))
+      .map(([, b]) => JSON.parse(b.toString()).terraform.backend.local.path);
     expect(backends).toEqual(['../../../terraform.usualstore-data.tfstate', '../../../terraform.usualstore-database.tfstate']);
   });
 
@@ -120,4 +122,3 @@ describe('cdktf synth --output', () => {
     expect(path.resolve(stackDir, cli)).toBe(path.join(dir, 'bin', 'usualstore-db.js'));
   });
 });
-

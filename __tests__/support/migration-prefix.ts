@@ -10,7 +10,10 @@ import { MIGRATIONS_DIR, PROJECT_ROOT } from './cli';
 
 /** The project's migration file names, oldest first (their 14-digit versions sort as text). */
 export function migrationFileNames(): string[] {
-  return fs.readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{14}_\w+\.ts$/.test(f)).sort();
+  return fs
+    .readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d{14}_\w+\.ts$/.test(f))
+    .sort();
 }
 
 /** The project's migrations by name, oldest first: what tests count and name instead of literals, so

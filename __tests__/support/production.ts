@@ -31,6 +31,17 @@ export function awsPluginDir(): string | undefined {
 export function writeOfflineOverride(stackDir: string): void {
   fs.writeFileSync(
     path.join(stackDir, 'offline_override.tf.json'),
-    JSON.stringify({ provider: { aws: { skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true, skip_region_validation: true, access_key: 'AKIAEXAMPLEEXAMPLE00', secret_key: 'offline' } } }),
+    JSON.stringify({
+      provider: {
+        aws: {
+          skip_credentials_validation: true,
+          skip_requesting_account_id: true,
+          skip_metadata_api_check: true,
+          skip_region_validation: true,
+          access_key: 'AKIAEXAMPLEEXAMPLE00',
+          secret_key: 'offline',
+        },
+      },
+    }),
   );
 }

@@ -115,7 +115,11 @@ export class RdsPostgres extends Construct {
 
     // Created before the instance, so that the retention applies from the first line.
     const logGroups = ['postgresql', 'upgrade'].map((log) => {
-      const group = new CloudwatchLogGroup(this, `log-${log}`, { name: `/aws/rds/instance/${props.identifier}/${log}`, retentionInDays: props.logRetentionDays, kmsKeyId: props.kmsKeyArn });
+      const group = new CloudwatchLogGroup(this, `log-${log}`, {
+        name: `/aws/rds/instance/${props.identifier}/${log}`,
+        retentionInDays: props.logRetentionDays,
+        kmsKeyId: props.kmsKeyArn,
+      });
       group.overrideLogicalId(log);
       return group;
     });
@@ -129,7 +133,10 @@ export class RdsPostgres extends Construct {
       }),
     });
     monitoringRole.overrideLogicalId('monitoring');
-    new IamRolePolicyAttachment(this, 'monitoring-policy', { role: monitoringRole.name, policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole' }).overrideLogicalId('monitoring');
+    new IamRolePolicyAttachment(this, 'monitoring-policy', {
+      role: monitoringRole.name,
+      policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole',
+    }).overrideLogicalId('monitoring');
 
     this.instance = new DbInstance(this, 'instance', {
       identifier: props.identifier,

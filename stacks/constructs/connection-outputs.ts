@@ -27,7 +27,11 @@ export class ConnectionOutputs extends Construct {
     output('internal_port', config.containerPort, 'Port of the database for containers on the network');
     output('host_port', config.hostPort, `Port of the database on this machine (${config.hostBindAddresses.join(' and ')} only)`);
     const target = { user: config.user, database: config.database };
-    output('host_database_url', databaseUrl({ ...target, host: 'localhost', port: config.hostPort }), 'URL from this machine (password: PGPASSWORD)');
+    output(
+      'host_database_url',
+      databaseUrl({ ...target, host: 'localhost', port: config.hostPort }),
+      'URL from this machine (password: PGPASSWORD)',
+    );
     output(
       'network_database_url',
       databaseUrl({ ...target, host: config.networkAlias, port: config.containerPort }),

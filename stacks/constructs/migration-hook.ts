@@ -59,7 +59,16 @@ export class MigrationHook extends Construct {
 
     // Terraform runs provisioners in the stack's working directory: paths are relative to it.
     const cli = fromStackDir(this, path.join(projectRoot(), 'bin', 'usualstore-db.js'));
-    const command = ['node', cli, 'migrate', 'up', '--wait', String(props.waitSeconds), '--migrations-dir', fromStackDir(this, migrations.path)];
+    const command = [
+      'node',
+      cli,
+      'migrate',
+      'up',
+      '--wait',
+      String(props.waitSeconds),
+      '--migrations-dir',
+      fromStackDir(this, migrations.path),
+    ];
     const password: Record<string, string> =
       'expression' in props.password
         ? // nonsensitive(): Terraform suppresses ALL output of a provisioner whose configuration

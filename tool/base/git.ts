@@ -8,7 +8,13 @@ import { oneLine } from './text';
 
 export function git(cwd: string, args: string[], input?: string): string {
   try {
-    return execFileSync('git', args, { cwd, input, encoding: 'utf8', stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 }).trim();
+    return execFileSync('git', args, {
+      cwd,
+      input,
+      encoding: 'utf8',
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      maxBuffer: 256 * 1024 * 1024,
+    }).trim();
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? '';
     throw new UserError(`git ${args.join(' ')} failed: ${oneLine(stderr || (error as Error).message)}`);
@@ -20,7 +26,9 @@ export function gitBytes(cwd: string, args: string[]): Buffer {
   try {
     return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
   } catch (error) {
-    throw new UserError(`git ${args.join(' ')} failed: ${oneLine(String((error as { stderr?: Buffer }).stderr ?? (error as Error).message))}`);
+    throw new UserError(
+      `git ${args.join(' ')} failed: ${oneLine(String((error as { stderr?: Buffer }).stderr ?? (error as Error).message))}`,
+    );
   }
 }
 

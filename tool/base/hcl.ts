@@ -40,4 +40,3 @@ export function hclStringVariable(text: string, name: string): string | null | u
   }
   return undefined;
 }
-

@@ -26,9 +26,14 @@ function version(): string {
 function databaseOf(spec: CommandSpec, input: CommandInput): DatabaseTarget | undefined {
   if (!spec.connects) return undefined;
   const url = input.values['database-url'];
-  const target = resolveDatabase({ url: typeof url === 'string' ? url : undefined, fallback: spec.connects === 'explicit' ? 'explicit' : 'default' });
+  const target = resolveDatabase({
+    url: typeof url === 'string' ? url : undefined,
+    fallback: spec.connects === 'explicit' ? 'explicit' : 'default',
+  });
   if (target?.origin === DEPLOYED_ORIGIN) {
-    warn(`no --database-url or DATABASE_URL: using the deployed database ${target.label} (password: ${target.passwordSource === 'none' ? 'none found' : target.passwordSource})`);
+    warn(
+      `no --database-url or DATABASE_URL: using the deployed database ${target.label} (password: ${target.passwordSource === 'none' ? 'none found' : target.passwordSource})`,
+    );
   }
   return target;
 }

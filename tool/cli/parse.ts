@@ -92,14 +92,20 @@ function table(rows: [string, string][]): string[] {
 
 function usageLine(spec: CommandSpec): string {
   const positionals = (spec.positionals ?? []).map((p) => (p.required ? `${p.name}${p.many ? '...' : ''}` : `[${p.name}]`));
-  return ['usualstore-db', ...spec.words, ...positionals, '[options]', ...(spec.passThrough ? [`[-- ${spec.passThrough}...]`] : [])].join(' ');
+  return ['usualstore-db', ...spec.words, ...positionals, '[options]', ...(spec.passThrough ? [`[-- ${spec.passThrough}...]`] : [])].join(
+    ' ',
+  );
 }
 
 export function commandHelp(spec: CommandSpec): string {
   const lines = [`usage: ${usageLine(spec)}`, '', `${spec.summary[0].toUpperCase()}${spec.summary.slice(1)}.`];
   if (spec.details) lines.push(spec.details);
   lines.push('', 'options:', ...table(Object.entries(optionsOf(spec)).map(([option, o]) => formatOption(option, o))));
-  if (spec.passThrough) lines.push('', `Any other argument goes to psql as it is (${spec.passThrough}: -c 'select 1', -f script.sql); after -- every one does.`);
+  if (spec.passThrough)
+    lines.push(
+      '',
+      `Any other argument goes to psql as it is (${spec.passThrough}: -c 'select 1', -f script.sql); after -- every one does.`,
+    );
   if (spec.exitCodes) lines.push('', `exit status: ${spec.exitCodes}`);
   return lines.join('\n');
 }
@@ -114,7 +120,10 @@ function overview(prefix: string[] = []): string {
     ...table(specs.map((spec) => [name(spec), spec.summary])),
     '',
     'Run usualstore-db <command> --help for its options. Global options, before or after the command:',
-    ...table([...[...Object.entries(CONNECTION_OPTIONS), ...Object.entries(GLOBAL_OPTIONS)].map(([option, o]) => formatOption(option, o)), ['-V, --version', 'print the version']]),
+    ...table([
+      ...[...Object.entries(CONNECTION_OPTIONS), ...Object.entries(GLOBAL_OPTIONS)].map(([option, o]) => formatOption(option, o)),
+      ['-V, --version', 'print the version'],
+    ]),
   ].join('\n');
 }
 
@@ -122,14 +131,19 @@ export function parseCommandLine(argv: string[]): Parsed {
   if (argv.length === 0) return { kind: 'help', text: overview(), exitCode: 1 };
   if (argv[0] === 'help') {
     const spec = COMMANDS.find((candidate) => name(candidate) === argv.slice(1).join(' '));
-    return { kind: 'help', text: spec ? commandHelp(spec) : overview(argv.slice(1, 2).filter((word) => COMMANDS.some((c) => c.words[0] === word))), exitCode: 0 };
+    return {
+      kind: 'help',
+      text: spec ? commandHelp(spec) : overview(argv.slice(1, 2).filter((word) => COMMANDS.some((c) => c.words[0] === word))),
+      exitCode: 0,
+    };
   }
   const { words, rest } = splitWords(argv);
   const spec = COMMANDS.find((candidate) => name(candidate) === words.join(' '));
   const ownArgs = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
   // For shell, -h is psql's --host: only --help asks for ours.
   const wantsHelp = ownArgs.some((token) => token === '--help' || (token === '-h' && !spec?.passThrough));
-  if (spec) return wantsHelp ? { kind: 'help', text: commandHelp(spec), exitCode: 0 } : { kind: 'run', spec, input: parseInput(spec, rest) };
+  if (spec)
+    return wantsHelp ? { kind: 'help', text: commandHelp(spec), exitCode: 0 } : { kind: 'run', spec, input: parseInput(spec, rest) };
   if (words.length === 0 && (ownArgs.includes('--version') || ownArgs.includes('-V'))) return { kind: 'version' };
   if (wantsHelp) return { kind: 'help', text: overview(words), exitCode: 0 };
   const next = rest.find((token) => !token.startsWith('-'));
@@ -139,8 +153,11 @@ export function parseCommandLine(argv: string[]): Parsed {
     throw new UserError(`unknown command "${next}"${didYouMean(next, [...groups, ...COMMANDS.map(name)])}; run usualstore-db --help`);
   }
   const subcommands = COMMANDS.filter((c) => c.words[0] === words[0]).map((c) => c.words[1]);
-  if (next === undefined) throw new UserError(`${words[0]} needs a subcommand: ${subcommands.join(', ')}; run usualstore-db ${words[0]} --help`);
-  throw new UserError(`unknown ${words[0]} subcommand "${next}"${didYouMean(next, subcommands)}; expected one of: ${subcommands.join(', ')}`);
+  if (next === undefined)
+    throw new UserError(`${words[0]} needs a subcommand: ${subcommands.join(', ')}; run usualstore-db ${words[0]} --help`);
+  throw new UserError(
+    `unknown ${words[0]} subcommand "${next}"${didYouMean(next, subcommands)}; expected one of: ${subcommands.join(', ')}`,
+  );
 }
 
 /**
@@ -175,7 +192,12 @@ function parseInput(spec: CommandSpec, args: string[]): CommandInput {
   try {
     parsed = parseArgs({
       args: own,
-      options: Object.fromEntries(Object.entries(options).map(([option, o]) => [option, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.default !== undefined ? { default: o.default } : {}) }])),
+      options: Object.fromEntries(
+        Object.entries(options).map(([option, o]) => [
+          option,
+          { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.default !== undefined ? { default: o.default } : {}) },
+        ]),
+      ),
       allowPositionals: true,
       strict: true,
     });
@@ -184,11 +206,18 @@ function parseInput(spec: CommandSpec, args: string[]): CommandInput {
     const option = /'(-[^']*)'/.exec(message)?.[1];
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       const bare = (option ?? '').replace(/^-+/, '').split('=')[0];
-      throw new UserError(`unknown option ${option ?? ''} for "${command}"${didYouMean(bare, Object.keys(options)).replace(/"([^"]+)"\?\)$/, '"--$1"?)')}; run usualstore-db ${command} --help`);
+      throw new UserError(
+        `unknown option ${option ?? ''} for "${command}"${didYouMean(bare, Object.keys(options)).replace(/"([^"]+)"\?\)$/, '"--$1"?)')}; run usualstore-db ${command} --help`,
+      );
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      const flag = (option ?? '').replace(/ <value>$/, '').split(',').pop()!.trim();
-      if (/ambiguous/.test(message)) throw new UserError(`option ${flag} of "${command}" has a value starting with "-"; write it as ${flag}=VALUE`);
+      const flag = (option ?? '')
+        .replace(/ <value>$/, '')
+        .split(',')
+        .pop()!
+        .trim();
+      if (/ambiguous/.test(message))
+        throw new UserError(`option ${flag} of "${command}" has a value starting with "-"; write it as ${flag}=VALUE`);
       throw new UserError(`option ${flag} of "${command}" ${/argument missing/.test(message) ? 'needs a value' : 'takes no value'}`);
     }
     throw new UserError(`${command}: ${message.split('\n')[0]}`);
@@ -201,7 +230,12 @@ function parseInput(spec: CommandSpec, args: string[]): CommandInput {
   }
   const missing = specs.find((p, index) => p.required && (positionals[index] === undefined || positionals[index].trim() === ''));
   if (missing) throw new UserError(`${command} needs ${missing.name}; usage: ${usageLine(spec)}`);
-  const values = Object.fromEntries(Object.entries(parsed.values).map(([option, value]) => [option, typeof value === 'string' ? readValue(option, options[option], value) : value]));
+  const values = Object.fromEntries(
+    Object.entries(parsed.values).map(([option, value]) => [
+      option,
+      typeof value === 'string' ? readValue(option, options[option], value) : value,
+    ]),
+  );
   return { values, positionals, passThrough };
 }
 

@@ -7,17 +7,32 @@
 import type { CommandSpec, OptionSpec } from './command';
 
 const MIGRATIONS_DIR: Record<string, OptionSpec> = {
-  'migrations-dir': { type: 'string', kind: 'path', value: 'DIR', description: 'the migrations directory', otherwise: "this project's migrations/" },
+  'migrations-dir': {
+    type: 'string',
+    kind: 'path',
+    value: 'DIR',
+    description: 'the migrations directory',
+    otherwise: "this project's migrations/",
+  },
 };
 const LOCK_TIMEOUT = (seconds: number, what = 'the migration lock'): Record<string, OptionSpec> => ({
-  'lock-timeout': { type: 'string', kind: 'seconds', value: 'SECONDS', description: `how long to wait for ${what}`, default: String(seconds) },
+  'lock-timeout': {
+    type: 'string',
+    kind: 'seconds',
+    value: 'SECONDS',
+    description: `how long to wait for ${what}`,
+    default: String(seconds),
+  },
 });
 const JSON_OUTPUT: Record<string, OptionSpec> = { json: { type: 'boolean', description: 'print JSON (snake_case keys) instead of text' } };
 const YES: Record<string, OptionSpec> = {
   yes: { type: 'boolean', short: 'y', description: 'do not ask (scripts); without a terminal to ask at, it is required' },
 };
 const ALLOW_EDITED: Record<string, OptionSpec> = {
-  'allow-edited': { type: 'boolean', description: 'run this once despite applied migrations edited since (migrate accept records an edit for good)' },
+  'allow-edited': {
+    type: 'boolean',
+    description: 'run this once despite applied migrations edited since (migrate accept records an edit for good)',
+  },
 };
 
 export const COMMANDS: CommandSpec[] = [
@@ -28,7 +43,13 @@ export const COMMANDS: CommandSpec[] = [
     connects: true,
     options: {
       ...MIGRATIONS_DIR,
-      wait: { type: 'string', kind: 'seconds', value: 'SECONDS', description: 'wait this long for the server to accept connections', otherwise: 'do not wait' },
+      wait: {
+        type: 'string',
+        kind: 'seconds',
+        value: 'SECONDS',
+        description: 'wait this long for the server to accept connections',
+        otherwise: 'do not wait',
+      },
       ...LOCK_TIMEOUT(60),
       ...ALLOW_EDITED,
     },
@@ -60,13 +81,17 @@ export const COMMANDS: CommandSpec[] = [
     words: ['migrate', 'create'],
     summary: 'write a new, empty migration that sorts after every existing one',
     positionals: [{ name: 'NAME', required: true }],
-    options: { sql: { type: 'boolean', description: 'an SQL migration (-- Up Migration / -- Down Migration) instead of TypeScript' }, ...MIGRATIONS_DIR },
+    options: {
+      sql: { type: 'boolean', description: 'an SQL migration (-- Up Migration / -- Down Migration) instead of TypeScript' },
+      ...MIGRATIONS_DIR,
+    },
     handler: async () => (await import('./commands/migrate/create.js')).run,
   },
   {
     words: ['migrate', 'plan'],
     summary: 'print the SQL migrate up would run, verified in a rolled-back transaction',
-    details: 'Verifying takes the locks the migrations take (bounded by --lock-timeout) and draws sequence numbers; --print-only touches nothing.',
+    details:
+      'Verifying takes the locks the migrations take (bounded by --lock-timeout) and draws sequence numbers; --print-only touches nothing.',
     connects: true,
     options: {
       'print-only': { type: 'boolean', description: 'only print the SQL: run nothing, take no lock (for a shared database)' },
@@ -80,7 +105,8 @@ export const COMMANDS: CommandSpec[] = [
   {
     words: ['migrate', 'lint'],
     summary: 'squawk over the SQL each migration would run (the ones named, else those after the baseline)',
-    details: 'Flags statements that hold long locks, rewrite tables, add constraints without NOT VALID, and more. Rules: .squawk.toml; baseline: migrations-lint.json. No database needed.',
+    details:
+      'Flags statements that hold long locks, rewrite tables, add constraints without NOT VALID, and more. Rules: .squawk.toml; baseline: migrations-lint.json. No database needed.',
     positionals: [{ name: 'NAME', required: false, many: true }],
     options: { ...JSON_OUTPUT, ...MIGRATIONS_DIR },
     exitCodes: '0 no finding, 1 a finding or an error',
@@ -89,7 +115,8 @@ export const COMMANDS: CommandSpec[] = [
   {
     words: ['migrate', 'drift'],
     summary: 'compare the live schema with what its applied migrations build; list every difference',
-    details: 'Tables, columns (type, NOT NULL, default), constraints and indexes, both ways. Builds in a scratch schema inside a rolled-back transaction: changes nothing.',
+    details:
+      'Tables, columns (type, NOT NULL, default), constraints and indexes, both ways. Builds in a scratch schema inside a rolled-back transaction: changes nothing.',
     connects: true,
     options: { ...JSON_OUTPUT, ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(5, 'a lock') },
     exitCodes: '0 no drift, 2 drift, 1 an error',
@@ -97,7 +124,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     words: ['migrate', 'adopt'],
-    summary: "take over a database migrated by soda: check its schema, record its migrations as applied",
+    summary: 'take over a database migrated by soda: check its schema, record its migrations as applied',
     connects: true,
     options: { ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(60) },
     handler: async () => (await import('./commands/migrate/adopt.js')).run,
@@ -105,7 +132,8 @@ export const COMMANDS: CommandSpec[] = [
   {
     words: ['migrate', 'accept'],
     summary: 'accept a reviewed edit of an applied migration: record its new checksum',
-    details: 'For an edit that changes nothing the database must redo (a comment, a fix to down). Kept in the audit trail (migrate status shows it).',
+    details:
+      'For an edit that changes nothing the database must redo (a comment, a fix to down). Kept in the audit trail (migrate status shows it).',
     connects: true,
     positionals: [{ name: 'NAME', required: true, many: true }],
     options: { reason: { type: 'string', value: 'TEXT', description: 'why, for the audit trail' }, ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(60) },
@@ -133,13 +161,17 @@ export const COMMANDS: CommandSpec[] = [
     summary: "write a pg_dump custom-format archive of the database ('-': to stdout)",
     connects: true,
     positionals: [{ name: 'FILE', required: true }],
-    options: { force: { type: 'boolean', description: 'replace an existing FILE (only once the new one is complete)' }, ...LOCK_TIMEOUT(60, 'each table') },
+    options: {
+      force: { type: 'boolean', description: 'replace an existing FILE (only once the new one is complete)' },
+      ...LOCK_TIMEOUT(60, 'each table'),
+    },
     handler: async () => (await import('./commands/backup.js')).run,
   },
   {
     words: ['restore'],
     summary: 'restore a backup (custom format, or a plain SQL dump) in one transaction',
-    details: 'Only into a database with no tables, unless --force: then the archive\'s objects are dropped and re-created (it shows what and asks; --yes in scripts).',
+    details:
+      "Only into a database with no tables, unless --force: then the archive's objects are dropped and re-created (it shows what and asks; --yes in scripts).",
     connects: true,
     positionals: [{ name: 'FILE', required: true }],
     options: {
@@ -152,10 +184,17 @@ export const COMMANDS: CommandSpec[] = [
   {
     words: ['copy'],
     summary: 'copy this database into an empty one (production): dump, restore in one transaction, compare row counts',
-    details: 'The target must have no tables (nothing is overwritten). The source is --database-url, DATABASE_URL or the deployed database.',
+    details:
+      'The target must have no tables (nothing is overwritten). The source is --database-url, DATABASE_URL or the deployed database.',
     connects: true,
     options: {
-      to: { type: 'string', kind: 'text', value: 'URL', description: 'the target, postgres://USER@HOST:PORT/DATABASE (password in the URL or PGPASSWORD; ?sslmode=verify-full&sslrootcert=FILE for RDS)' },
+      to: {
+        type: 'string',
+        kind: 'text',
+        value: 'URL',
+        description:
+          'the target, postgres://USER@HOST:PORT/DATABASE (password in the URL or PGPASSWORD; ?sslmode=verify-full&sslrootcert=FILE for RDS)',
+      },
       ...LOCK_TIMEOUT(60, 'each table'),
     },
     handler: async () => (await import('./commands/copy.js')).run,
@@ -170,10 +209,16 @@ export const COMMANDS: CommandSpec[] = [
   {
     words: ['review'],
     summary: 'a Markdown report of what this change will do: resources, migrations and their SQL, lint, drift',
-    details: 'Compares this checkout with the merge base (a git worktree of it, synthesized the same way). With --database-url or DATABASE_URL, adds that database\'s drift.',
+    details:
+      "Compares this checkout with the merge base (a git worktree of it, synthesized the same way). With --database-url or DATABASE_URL, adds that database's drift.",
     connects: 'explicit',
     options: {
-      base: { type: 'string', value: 'REF', description: 'the git ref to compare with', otherwise: 'the merge base with origin/main, else main' },
+      base: {
+        type: 'string',
+        value: 'REF',
+        description: 'the git ref to compare with',
+        otherwise: 'the merge base with origin/main, else main',
+      },
       ...LOCK_TIMEOUT(5, 'a lock while judging drift'),
     },
     handler: async () => (await import('./commands/review.js')).run,

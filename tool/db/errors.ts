@@ -20,7 +20,7 @@ function wrongPasswordAdvice(source: PasswordSource): string {
     case 'the URL':
       return '; check the password in the URL (percent-encoded: @ as %40)';
     case 'USUALSTORE_PASSWORD_COMMAND':
-      return ' with the password USUALSTORE_PASSWORD_COMMAND printed; check what the command reads (a rotated secret, another instance\'s)';
+      return " with the password USUALSTORE_PASSWORD_COMMAND printed; check what the command reads (a rotated secret, another instance's)";
     case 'none':
       return ' (no password was given; ~/.pgpass was read, if there is one); put it in the URL, PGPASSWORD or USUALSTORE_PASSWORD_COMMAND';
   }
@@ -40,7 +40,16 @@ function fields(error: unknown): DriverError {
 }
 
 /** System errors worth retrying while a server starts: it is not listening yet, or restarting. */
-const TRANSIENT_SYSTEM_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOENT']);
+const TRANSIENT_SYSTEM_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOENT',
+]);
 /** Server errors worth retrying: starting up / shutting down (the Docker image's entrypoint runs a
  * temporary server for initialisation, then restarts it), or too many connections for now. */
 const TRANSIENT_SERVER_CODES = new Set(['57P03', '57P01', '53300']);
@@ -86,7 +95,8 @@ export function describeConnectionError(error: unknown, target: DatabaseTarget, 
     case 'ECONNRESET':
       return `the connection to ${where} was reset by the server`;
     case 'ENOENT':
-      if ((error as { path?: string }).path === target.parameters.sslrootcert) return `the CA file ${target.parameters.sslrootcert} (sslrootcert) does not exist`;
+      if ((error as { path?: string }).path === target.parameters.sslrootcert)
+        return `the CA file ${target.parameters.sslrootcert} (sslrootcert) does not exist`;
       return `no PostgreSQL socket at ${where} (${message})`;
   }
   if (/timeout expired|connection timeout/i.test(message) || code === 'ETIMEDOUT') {
@@ -155,4 +165,3 @@ export function describeServerRefusal(error: unknown, where = 'the database'): s
   if (code && /^[0-9A-Z]{5}$/.test(code)) return `${where} refused: ${said}`;
   return undefined;
 }
-

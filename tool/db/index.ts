@@ -10,6 +10,14 @@
  */
 export { resolveDatabase, isDeployedDatabase, pointsAtContainer, type DatabaseRequest } from './resolve';
 export { passwordlessUrl, type DatabaseTarget, type PasswordSource } from './target';
-export { ConnectionError, connect, tryConnect, disconnect, connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, type ConnectOptions } from './connect';
+export {
+  ConnectionError,
+  connect,
+  tryConnect,
+  disconnect,
+  connectTimeoutMs,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  type ConnectOptions,
+} from './connect';
 export { waitForServer, type WaitOptions } from './wait';
 export { describeConnectionError, describeQueryError, isTransientConnectionError } from './errors';

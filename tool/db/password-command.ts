@@ -19,7 +19,10 @@ export function passwordFromCommand(command: string): string {
   }
   const output = run.stdout.trim();
   if (!output.startsWith('{')) {
-    if (output === '') throw new UserError(`${PASSWORD_COMMAND_VARIABLE} printed nothing; it must print the password or a JSON secret with a "password" key`);
+    if (output === '')
+      throw new UserError(
+        `${PASSWORD_COMMAND_VARIABLE} printed nothing; it must print the password or a JSON secret with a "password" key`,
+      );
     return output;
   }
   let password: unknown;
@@ -27,8 +30,11 @@ export function passwordFromCommand(command: string): string {
     password = (JSON.parse(output) as { password?: unknown }).password;
   } catch {
     // Never echo the output: it is a secret.
-    throw new UserError(`${PASSWORD_COMMAND_VARIABLE} printed something that starts like JSON but is not; it must print the password or a JSON secret with a "password" key`);
+    throw new UserError(
+      `${PASSWORD_COMMAND_VARIABLE} printed something that starts like JSON but is not; it must print the password or a JSON secret with a "password" key`,
+    );
   }
-  if (typeof password !== 'string' || password === '') throw new UserError(`${PASSWORD_COMMAND_VARIABLE} printed a JSON object without a "password" string`);
+  if (typeof password !== 'string' || password === '')
+    throw new UserError(`${PASSWORD_COMMAND_VARIABLE} printed a JSON object without a "password" string`);
   return password;
 }

@@ -44,7 +44,10 @@ export function pointsAtContainer(target: Pick<DatabaseTarget, 'host' | 'port'>,
 
 /** Whether `target` is the database this project deploys, as its superuser: then the deploy's
  * password applies. */
-export function isDeployedDatabase(target: Pick<DatabaseTarget, 'host' | 'port' | 'user'>, config: Pick<DatabaseConfig, 'hostPort' | 'user'>): boolean {
+export function isDeployedDatabase(
+  target: Pick<DatabaseTarget, 'host' | 'port' | 'user'>,
+  config: Pick<DatabaseConfig, 'hostPort' | 'user'>,
+): boolean {
   return pointsAtContainer(target, config) && target.user === config.user;
 }
 

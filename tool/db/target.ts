@@ -39,7 +39,8 @@ export interface DatabaseTarget {
   parameters: Readonly<Record<string, string>>;
 }
 
-const EXPECTED = 'expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE, with special characters in the password percent-encoded (e.g. @ as %40)';
+const EXPECTED =
+  'expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE, with special characters in the password percent-encoded (e.g. @ as %40)';
 
 /** `raw` (from `origin`) as a target; the password is only the URL's own. */
 export function parseTarget(raw: string, origin: string, env: NodeJS.ProcessEnv): DatabaseTarget {

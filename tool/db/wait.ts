@@ -52,7 +52,9 @@ export async function waitForServer(target: DatabaseTarget, options: WaitOptions
       );
     }
     if (options.onWait && Date.now() >= nextReport) {
-      options.onWait(`waiting for ${target.label} to accept connections (${formatSeconds(Date.now() - started)} of up to ${formatSeconds(options.timeoutMs)}): ${describeConnectionError(lastError, target, attemptTimeout)}`);
+      options.onWait(
+        `waiting for ${target.label} to accept connections (${formatSeconds(Date.now() - started)} of up to ${formatSeconds(options.timeoutMs)}): ${describeConnectionError(lastError, target, attemptTimeout)}`,
+      );
       nextReport = Date.now() + 10_000;
     }
     await sleep(Math.min(delay, left));

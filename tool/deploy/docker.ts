@@ -35,14 +35,20 @@ export function docker(args: string[], options: { input?: string; env?: NodeJS.P
   const result = spawnSync('docker', args, { encoding: 'utf8', timeout: TIMEOUT_MS, input: options.input ?? '', env });
   const error = result.error as NodeJS.ErrnoException | undefined;
   if (error?.code === 'ENOENT') {
-    throw new UserError('the docker command is not installed (not on PATH): install Docker Desktop or Docker Engine, start it, and run it again');
+    throw new UserError(
+      'the docker command is not installed (not on PATH): install Docker Desktop or Docker Engine, start it, and run it again',
+    );
   }
   if (error?.code === 'ETIMEDOUT') {
-    throw new UserError(`the Docker daemon did not answer \`docker ${args[0]}\` within ${TIMEOUT_MS / 1000} s${endpointHint(env)}: restart Docker and run it again`);
+    throw new UserError(
+      `the Docker daemon did not answer \`docker ${args[0]}\` within ${TIMEOUT_MS / 1000} s${endpointHint(env)}: restart Docker and run it again`,
+    );
   }
   if (error) throw new UserError(`could not run docker: ${firstLine(error.message)}`);
   if (result.status !== 0 && isDaemonDown(result.stderr)) {
-    throw new UserError(`the Docker daemon is not running or not reachable${endpointHint(env)} (${firstLine(result.stderr)}): start Docker (Docker Desktop, or \`sudo systemctl start docker\`) and run it again`);
+    throw new UserError(
+      `the Docker daemon is not running or not reachable${endpointHint(env)} (${firstLine(result.stderr)}): start Docker (Docker Desktop, or \`sudo systemctl start docker\`) and run it again`,
+    );
   }
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -62,7 +68,11 @@ export interface Engine {
 }
 
 export function engineInfo(env: NodeJS.ProcessEnv = process.env): Engine {
-  const [version = '', apiVersion = ''] = dockerOk(['version', '--format', '{{.Server.Version}}|{{.Server.APIVersion}}'], 'asking the Docker daemon its version', { env })
+  const [version = '', apiVersion = ''] = dockerOk(
+    ['version', '--format', '{{.Server.Version}}|{{.Server.APIVersion}}'],
+    'asking the Docker daemon its version',
+    { env },
+  )
     .trim()
     .split('|');
   const endpoint = docker(['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}'], { env }).stdout.trim() || env.DOCKER_HOST || '';

@@ -16,14 +16,20 @@ export function deployPassword(projectDir: string, env: NodeJS.ProcessEnv = proc
   const setting = deployPasswordSetting(projectDir, env);
   // A terraform.tfvars without the variable is a mistake even where TF_VAR_ would fill in.
   if (fs.existsSync(path.join(projectDir, TFVARS_FILE)) && setting?.source !== 'terraform.tfvars') {
-    throw new UserError(`terraform.tfvars does not set ${PASSWORD_VARIABLE}; add the line ${PASSWORD_VARIABLE} = "…" (see terraform.tfvars.example)`);
+    throw new UserError(
+      `terraform.tfvars does not set ${PASSWORD_VARIABLE}; add the line ${PASSWORD_VARIABLE} = "…" (see terraform.tfvars.example)`,
+    );
   }
   if (!setting) {
-    throw new UserError(`terraform.tfvars not found; copy terraform.tfvars.example to terraform.tfvars and set ${PASSWORD_VARIABLE} (or export TF_VAR_postgres_password)`);
+    throw new UserError(
+      `terraform.tfvars not found; copy terraform.tfvars.example to terraform.tfvars and set ${PASSWORD_VARIABLE} (or export TF_VAR_postgres_password)`,
+    );
   }
   if (setting.value === '') throw new UserError(`${PASSWORD_VARIABLE} in ${setting.source} is empty; set a real password`);
   if (setting.value === PASSWORD_PLACEHOLDER) {
-    throw new UserError(`${PASSWORD_VARIABLE} in ${setting.source} is still the placeholder from terraform.tfvars.example; set a real password`);
+    throw new UserError(
+      `${PASSWORD_VARIABLE} in ${setting.source} is still the placeholder from terraform.tfvars.example; set a real password`,
+    );
   }
   return setting;
 }

@@ -18,7 +18,17 @@ import net from 'node:net';
 import path from 'node:path';
 import { UserError } from '../base/errors';
 import { requiredDockerApi, type DatabaseConfig } from '../../config/database';
-import { apiAtLeast, containersPublishing, docker, dockerOk, engineInfo, inspectContainer, volumeExists, type ContainerInfo, type Engine } from './docker';
+import {
+  apiAtLeast,
+  containersPublishing,
+  docker,
+  dockerOk,
+  engineInfo,
+  inspectContainer,
+  volumeExists,
+  type ContainerInfo,
+  type Engine,
+} from './docker';
 import { deployPassword, type DeployPassword } from './password';
 import { scramVerifier } from './scram';
 import { stateFile, volumesInState } from './terraform-state';
@@ -52,7 +62,9 @@ function checkVolume(options: PreflightOptions): string {
   const name = config.volumeName;
   const asked = env[NEW_EMPTY_VOLUME_VARIABLE];
   if (asked !== undefined && asked !== '' && asked !== name) {
-    throw new UserError(`${NEW_EMPTY_VOLUME_VARIABLE} must be exactly the volume name "${name}" to create it anew, empty (got ${JSON.stringify(asked)})`);
+    throw new UserError(
+      `${NEW_EMPTY_VOLUME_VARIABLE} must be exactly the volume name "${name}" to create it anew, empty (got ${JSON.stringify(asked)})`,
+    );
   }
   if (volumeExists(name, env)) return `volume ${name} present`;
   if (!volumesInState(stateFile(projectDir, DATA_STACK)).includes(name)) return `volume ${name} to be created`;
@@ -73,7 +85,9 @@ function startIfStopped(container: ContainerInfo | undefined, options: Preflight
     container.status = 'running';
     return `container ${name} started`;
   }
-  throw new UserError(`container ${name} is ${container.status}: see docker logs ${name}; wait for it, or reset with npm run destroy && npm run deploy (the data volume stays)`);
+  throw new UserError(
+    `container ${name} is ${container.status}: see docker logs ${name}; wait for it, or reset with npm run destroy && npm run deploy (the data volume stays)`,
+  );
 }
 
 /**
@@ -87,7 +101,10 @@ function alignServerPassword(password: DeployPassword, options: PreflightOptions
   if (password.value === undefined) return `password in ${password.source} not checked (only Terraform can evaluate it)`;
   // `-e PGPASSWORD` without a value: docker copies it from its own environment, never argv.
   const execEnv = { ...env, PGPASSWORD: password.value };
-  const probe = docker(['exec', '-e', 'PGPASSWORD', name, 'psql', '-w', '-h', '127.0.0.1', '-U', config.user, '-d', 'postgres', '-Atqc', 'select 1'], { env: execEnv });
+  const probe = docker(
+    ['exec', '-e', 'PGPASSWORD', name, 'psql', '-w', '-h', '127.0.0.1', '-U', config.user, '-d', 'postgres', '-Atqc', 'select 1'],
+    { env: execEnv },
+  );
   if (probe.status === 0) return 'password matches the server';
   if (!/password authentication failed/i.test(probe.stderr)) {
     return `password not checked (${probe.stderr.trim().split('\n')[0] || `docker exec exited with ${probe.status}`})`;
@@ -102,7 +119,9 @@ function alignServerPassword(password: DeployPassword, options: PreflightOptions
       `the running server's password for ${config.user} is not the one in ${password.source} (the postgres image sets POSTGRES_PASSWORD only when it creates the database) and it could not be changed (${change.stderr.trim().split('\n')[0]}): put the old password back in ${password.source}, or connect with it and run ALTER ROLE ${config.user} PASSWORD '…'`,
     );
   }
-  options.say(`preflight: set the password of ${config.user} on the running server to the one in ${password.source} (the image applies it only when it creates the database)`);
+  options.say(
+    `preflight: set the password of ${config.user} on the running server to the one in ${password.source} (the image applies it only when it creates the database)`,
+  );
   return 'password changed on the server';
 }
 
@@ -112,7 +131,8 @@ function portInUse(port: number, host: string): Promise<boolean> {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE' || error.code === 'EACCES') resolve(true);
       // No such address on this host (no IPv6 loopback): Docker could not bind it either.
-      else if (error.code === 'EADDRNOTAVAIL') reject(new UserError(`this host has no address ${host} to publish port ${port} on; unset USUALSTORE_DB_PUBLISH_IPV6`));
+      else if (error.code === 'EADDRNOTAVAIL')
+        reject(new UserError(`this host has no address ${host} to publish port ${port} on; unset USUALSTORE_DB_PUBLISH_IPV6`));
       else reject(error);
     });
     server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(false)));
@@ -122,14 +142,18 @@ function portInUse(port: number, host: string): Promise<boolean> {
 async function checkPort(engine: Engine, container: ContainerInfo | undefined, options: PreflightOptions): Promise<string> {
   const { config, env } = options;
   const port = config.hostPort;
-  if (container?.status === 'running' && container.hostPorts.includes(String(port))) return `port ${port} published by ${config.containerName}`;
+  if (container?.status === 'running' && container.hostPorts.includes(String(port)))
+    return `port ${port} published by ${config.containerName}`;
   // A daemon on another machine publishes on that machine: this one's ports say nothing.
   if (!/^(unix|npipe):\/\//.test(engine.endpoint)) return `port ${port} not checked (Docker at ${engine.endpoint})`;
   for (const host of config.hostBindAddresses) {
     if (!(await portInUse(port, host))) continue;
     const others = containersPublishing(port, env).filter((n) => n !== config.containerName);
     const fix = `or deploy on another port with USUALSTORE_DB_HOST_PORT=${port === 65535 ? port - 1 : port + 1} npm run deploy`;
-    if (others.length > 0) throw new UserError(`port ${port} is already published by container ${others.join(', ')}: stop it (docker stop ${others[0]}), ${fix}`);
+    if (others.length > 0)
+      throw new UserError(
+        `port ${port} is already published by container ${others.join(', ')}: stop it (docker stop ${others[0]}), ${fix}`,
+      );
     throw new UserError(`port ${port} on ${host} is in use by another program (a local PostgreSQL?): stop it, ${fix}`);
   }
   return `port ${port} free`;

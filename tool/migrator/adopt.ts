@@ -48,13 +48,20 @@ function filesForVersions(versions: string[], migrations: MigrationsDirectory): 
     );
   }
   const ambiguous = versions.filter((v) => matches(v)!.length > 1);
-  if (ambiguous.length > 0) throw new UserError(`refusing to adopt: several migrations in ${migrationsDir} share version ${ambiguous.join(', ')}; nothing was changed`);
+  if (ambiguous.length > 0)
+    throw new UserError(
+      `refusing to adopt: several migrations in ${migrationsDir} share version ${ambiguous.join(', ')}; nothing was changed`,
+    );
   return versions.map((v) => matches(v)![0]);
 }
 
 /** Runs the migrations in a scratch schema and lists what public lacks of what they made. */
 async function checkSchema(client: Client, files: MigrationFile[]): Promise<string[]> {
-  const built = await shapeBuiltBy(client, files, (name, cause) => `refusing to adopt: cannot tell what ${name} creates (it fails in a scratch schema: ${cause}); nothing was changed`);
+  const built = await shapeBuiltBy(
+    client,
+    files,
+    (name, cause) => `refusing to adopt: cannot tell what ${name} creates (it fails in a scratch schema: ${cause}); nothing was changed`,
+  );
   return missingFrom(built, await readShape(client, 'public'));
 }
 
@@ -63,34 +70,45 @@ export async function adopt(options: AdoptOptions): Promise<{ adopted: string[] 
   return withSession(target, {}, async (client) => {
     // One transaction holding the migration lock: a refusal changes nothing, and migrate up
     // cannot interleave.
-    const adopted = await inTransaction(client, target, { lockTimeoutMs: options.lockTimeoutMs, migrationLock: { warn: options.warn } }, async () => {
-      const books = await readBookkeeping(client);
-      if (!books.soda) {
-        if (books.ours) {
-          say(`${target.label} has no soda bookkeeping (schema_migration) and is managed by usualstore-db already; nothing to adopt`);
+    const adopted = await inTransaction(
+      client,
+      target,
+      { lockTimeoutMs: options.lockTimeoutMs, migrationLock: { warn: options.warn } },
+      async () => {
+        const books = await readBookkeeping(client);
+        if (!books.soda) {
+          if (books.ours) {
+            say(`${target.label} has no soda bookkeeping (schema_migration) and is managed by usualstore-db already; nothing to adopt`);
+            return undefined;
+          }
+          throw new UserError(
+            `${target.label} has no soda bookkeeping (public.schema_migration): nothing to adopt; a new database needs only migrate up`,
+          );
+        }
+        const versions = await readSodaVersions(client);
+        const sodaFiles = filesForVersions(versions, options.migrations);
+        const recorded = new Set(books.applied.map((m) => m.name));
+        const toRecord = sodaFiles.filter((file) => !recorded.has(file.name));
+        if (toRecord.length === 0) {
+          say(
+            `${target.label} is already adopted: the ${plural(versions.length, 'migration')} soda applied ${versions.length === 1 ? 'is' : 'are'} recorded; nothing to do`,
+          );
           return undefined;
         }
-        throw new UserError(`${target.label} has no soda bookkeeping (public.schema_migration): nothing to adopt; a new database needs only migrate up`);
-      }
-      const versions = await readSodaVersions(client);
-      const sodaFiles = filesForVersions(versions, options.migrations);
-      const recorded = new Set(books.applied.map((m) => m.name));
-      const toRecord = sodaFiles.filter((file) => !recorded.has(file.name));
-      if (toRecord.length === 0) {
-        say(`${target.label} is already adopted: the ${plural(versions.length, 'migration')} soda applied ${versions.length === 1 ? 'is' : 'are'} recorded; nothing to do`);
-        return undefined;
-      }
-      const problems = await checkSchema(client, sodaFiles);
-      if (problems.length > 0) {
-        throw new UserError(`refusing to adopt ${target.label}: the schema lacks what the migrations soda applied create: ${list(problems)}; nothing was changed`);
-      }
-      await ensureBookkeepingInTransaction(client);
-      // Oldest first, in one statement each: run_on is the same for all, and the serial id keeps
-      // their order (node-pg-migrate orders by run_on, then id).
-      for (const file of toRecord) await recordApplied(client, file.name, options.migrations.checksum(file));
-      await client.query('COMMIT');
-      return toRecord;
-    });
+        const problems = await checkSchema(client, sodaFiles);
+        if (problems.length > 0) {
+          throw new UserError(
+            `refusing to adopt ${target.label}: the schema lacks what the migrations soda applied create: ${list(problems)}; nothing was changed`,
+          );
+        }
+        await ensureBookkeepingInTransaction(client);
+        // Oldest first, in one statement each: run_on is the same for all, and the serial id keeps
+        // their order (node-pg-migrate orders by run_on, then id).
+        for (const file of toRecord) await recordApplied(client, file.name, options.migrations.checksum(file));
+        await client.query('COMMIT');
+        return toRecord;
+      },
+    );
     if (!adopted) return { adopted: [] };
     const state = await inspect(client, options.migrations);
     say(

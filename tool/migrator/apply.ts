@@ -114,8 +114,14 @@ export async function runSteps(db: Queryable, steps: string[], options: StepOpti
     try {
       if (!watch) await db.query(sql);
       else {
-        await watchLockWait(watch.target, watch.client, () => db.query(sql), (blockers) =>
-          watch.warn(`waiting for a lock held by ${describeBlockers(blockers)} (at most lock_timeout, ${formatSeconds(MIGRATION_LOCK_TIMEOUT_MS)} unless the migration sets it)`),
+        await watchLockWait(
+          watch.target,
+          watch.client,
+          () => db.query(sql),
+          (blockers) =>
+            watch.warn(
+              `waiting for a lock held by ${describeBlockers(blockers)} (at most lock_timeout, ${formatSeconds(MIGRATION_LOCK_TIMEOUT_MS)} unless the migration sets it)`,
+            ),
         );
       }
     } catch (error) {
@@ -142,7 +148,12 @@ function bookkeepingSql(migration: LoadedMigration, direction: Direction): strin
 }
 
 /** Applies (or reverts) one migration in its own transaction; returns the elapsed milliseconds. */
-export async function applyMigration(db: Queryable, migration: LoadedMigration, direction: Direction, options: ApplyOptions = {}): Promise<number> {
+export async function applyMigration(
+  db: Queryable,
+  migration: LoadedMigration,
+  direction: Direction,
+  options: ApplyOptions = {},
+): Promise<number> {
   const started = performance.now();
   const name = migration.file.name;
   // Every commit is durable (waits for the WAL flush): a migration reported as applied is

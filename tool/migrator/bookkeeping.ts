@@ -70,7 +70,8 @@ export async function readBookkeeping(db: Queryable): Promise<Bookkeeping> {
   // (Keys computed once, and no sort when the rows already come in order, as they nearly always
   // do: with thousands applied, comparing BigInt versions in the comparator was ~20 ms.)
   const keyed = applied.map((migration) => ({ migration, key: { name: migration.name, version: versionOf(migration.name) ?? 0n } }));
-  if (keyed.some((entry, i) => i > 0 && compareMigrations(keyed[i - 1].key, entry.key) > 0)) keyed.sort((a, b) => compareMigrations(a.key, b.key));
+  if (keyed.some((entry, i) => i > 0 && compareMigrations(keyed[i - 1].key, entry.key) > 0))
+    keyed.sort((a, b) => compareMigrations(a.key, b.key));
   return { soda: tables.soda, ours: true, applied: keyed.map((entry) => entry.migration) };
 }
 
@@ -110,7 +111,9 @@ async function missingBookkeepingSql(db: Queryable): Promise<string[]> {
     sql.push(`CREATE TABLE ${MIGRATIONS_TABLE} (id SERIAL PRIMARY KEY, name varchar(255) NOT NULL, run_on timestamp NOT NULL)`);
   }
   if (!tables.checksums) {
-    sql.push(`CREATE TABLE ${CHECKSUMS_TABLE} (name varchar(255) PRIMARY KEY, sha256 char(64) NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())`);
+    sql.push(
+      `CREATE TABLE ${CHECKSUMS_TABLE} (name varchar(255) PRIMARY KEY, sha256 char(64) NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())`,
+    );
     sql.push(`COMMENT ON TABLE ${CHECKSUMS_TABLE} IS 'usualstore-db: sha256 of each applied migration file, to detect edits after apply'`);
   }
   return sql;

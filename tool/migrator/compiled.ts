@@ -43,7 +43,14 @@ function compiledCode(file: string, bytes: Buffer, checksum: string, loader: Loa
   if (!tool) return undefined;
   let code: string;
   try {
-    code = tool.transformSync(bytes.toString('utf8'), { loader, format: 'cjs', platform: 'node', target: 'node20', sourcefile: file, logLevel: 'silent' }).code;
+    code = tool.transformSync(bytes.toString('utf8'), {
+      loader,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      sourcefile: file,
+      logLevel: 'silent',
+    }).code;
   } catch {
     return undefined; // jiti will say what is wrong with the file
   }

@@ -23,7 +23,10 @@ export function validateName(name: string): void {
 
 /** YYYYMMDDHHMMSS in UTC. */
 export function versionAt(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, '').replace(/\D/g, '');
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, '')
+    .replace(/\D/g, '');
 }
 
 function dateOf(version: string): Date | undefined {

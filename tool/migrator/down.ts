@@ -41,7 +41,8 @@ export async function migrateDown(options: DownOptions): Promise<{ reverted: str
     if (!applied) return `migrate down had changed nothing yet`;
     const where = `${target.label} is ${position(remaining())}`;
     if (!run.current) return `migrate down had reverted ${plural(reverted.length, 'migration')}; ${where}`;
-    if (run.progress.committing) return `the revert of ${run.current} was being committed: it is reverted or not (migrate status tells); before it, ${where}`;
+    if (run.progress.committing)
+      return `the revert of ${run.current} was being committed: it is reverted or not (migrate status tells); before it, ${where}`;
     return `${run.current} was not reverted (the server rolls back its transaction when the connection closes); ${where}`;
   };
 
@@ -56,12 +57,16 @@ export async function migrateDown(options: DownOptions): Promise<{ reverted: str
         say(`${target.label} has no applied migration; nothing to revert`);
         return { reverted: [] };
       }
-      await options.confirm?.(`revert ${plural(chosen.length, 'migration')} of ${target.label}, newest first: ${chosen.join(', ')} (each down undoes its migration, dropping what it created)`);
+      await options.confirm?.(
+        `revert ${plural(chosen.length, 'migration')} of ${target.label}, newest first: ${chosen.join(', ')} (each down undoes its migration, dropping what it created)`,
+      );
       return await withMigrationLock(client, { target, timeoutMs: options.lockTimeoutMs, warn: options.warn }, async () => {
         const state = await inspect(client, options.migrations);
         const toRevert = chooseReverts(state, options);
         if (toRevert.join() !== chosen.join()) {
-          throw new UserError(`the applied migrations of ${target.label} changed while this waited (another run); nothing was reverted: run migrate down again`);
+          throw new UserError(
+            `the applied migrations of ${target.label} changed while this waited (another run); nothing was reverted: run migrate down again`,
+          );
         }
         await ensureBookkeeping(client);
         applied = state.applied;
@@ -71,16 +76,23 @@ export async function migrateDown(options: DownOptions): Promise<{ reverted: str
           run.current = toRevert[0];
           for await (const { migration } of migrationsInOrder(toRevert.map((name) => files.get(name)!))) {
             run.current = migration.file.name;
-            const ms = await applyMigration(client, migration, 'down', { watch: { target, client, warn: options.warn }, progress: run.progress });
+            const ms = await applyMigration(client, migration, 'down', {
+              watch: { target, client, warn: options.warn },
+              progress: run.progress,
+            });
             reverted.push(migration.file.name);
             run.current = undefined;
             say(`reverted ${migration.file.name} (${formatDuration(ms)})`);
           }
         } catch (error) {
-          say(`stopped after reverting ${plural(reverted.length, 'migration')} of ${toRevert.length}; ${target.label} is ${position(remaining())}`);
+          say(
+            `stopped after reverting ${plural(reverted.length, 'migration')} of ${toRevert.length}; ${target.label} is ${position(remaining())}`,
+          );
           throw error;
         }
-        say(`reverted ${plural(reverted.length, 'migration')} of ${target.label} in ${formatDuration(performance.now() - started)}; now ${position(remaining())}`);
+        say(
+          `reverted ${plural(reverted.length, 'migration')} of ${target.label} in ${formatDuration(performance.now() - started)}; now ${position(remaining())}`,
+        );
         return { reverted };
       });
     });
@@ -91,7 +103,12 @@ export async function migrateDown(options: DownOptions): Promise<{ reverted: str
 function chooseReverts(state: MigrationState, options: DownOptions, warn?: Say): string[] {
   const newestFirst = [...state.applied].reverse().map((m) => m.name);
   const toRevert = options.count === 'all' ? newestFirst : newestFirst.slice(0, options.count);
-  enforce('down', state, { where: options.target.label, migrationsDir: options.migrations.path, allowEdited: options.allowEdited, reverting: toRevert }, warn);
+  enforce(
+    'down',
+    state,
+    { where: options.target.label, migrationsDir: options.migrations.path, allowEdited: options.allowEdited, reverting: toRevert },
+    warn,
+  );
   if (options.count !== 'all' && options.count > newestFirst.length) {
     throw new UserError(
       `--count ${options.count} is more than the ${plural(newestFirst.length, 'applied migration')} of ${options.target.label}; nothing was reverted (--all reverts every one)`,

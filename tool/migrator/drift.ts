@@ -36,14 +36,18 @@ export interface DriftReport {
   differences: string[];
 }
 
-const BOOKKEEPING = new Set([MIGRATIONS_TABLE, CHECKSUMS_TABLE, AUDIT_TABLE, SODA_TABLE].map((table) => table.replace(/"/g, '').replace(/^public\./, '')));
+const BOOKKEEPING = new Set(
+  [MIGRATIONS_TABLE, CHECKSUMS_TABLE, AUDIT_TABLE, SODA_TABLE].map((table) => table.replace(/"/g, '').replace(/^public\./, '')),
+);
 
 export async function driftOf(options: DriftOptions): Promise<DriftReport> {
   const { target, migrations } = options;
   return withSession(target, {}, async (client) => {
     const state = await inspect(client, migrations);
     if (state.missing.length > 0) {
-      throw new UserError(`cannot judge drift: applied migrations ${state.missing.join(', ')} have no file in ${migrations.path}, so what they built is unknown`);
+      throw new UserError(
+        `cannot judge drift: applied migrations ${state.missing.join(', ')} have no file in ${migrations.path}, so what they built is unknown`,
+      );
     }
     const byName = new Map(state.files.map((file) => [file.name, file]));
     try {
@@ -62,7 +66,8 @@ export async function driftOf(options: DriftOptions): Promise<DriftReport> {
         };
       });
     } catch (error) {
-      if ((error as { code?: string }).code === '55P03') throw new UserError(`drift check of ${target.label} waited more than ${formatSeconds(options.lockTimeoutMs)} for a lock; retry`);
+      if ((error as { code?: string }).code === '55P03')
+        throw new UserError(`drift check of ${target.label} waited more than ${formatSeconds(options.lockTimeoutMs)} for a lock; retry`);
       throw error;
     }
   });
@@ -71,5 +76,8 @@ export async function driftOf(options: DriftOptions): Promise<DriftReport> {
 export function describeDrift(report: DriftReport): string[] {
   const where = `${report.database} (${positionOf(report.applied, report.current ?? undefined)})`;
   if (report.differences.length === 0) return [`no drift: ${where} has exactly the schema its applied migrations build`];
-  return [...report.differences.map((difference) => `drift: ${difference}`), `${report.differences.length} difference${report.differences.length === 1 ? '' : 's'} between ${where} and what its applied migrations build`];
+  return [
+    ...report.differences.map((difference) => `drift: ${difference}`),
+    `${report.differences.length} difference${report.differences.length === 1 ? '' : 's'} between ${where} and what its applied migrations build`,
+  ];
 }

@@ -39,7 +39,9 @@ export function historyAtBase(migrations: MigrationsDirectory, base?: string): H
   if (!found) return { unavailable: `no ${base ?? 'origin/main or main'} to compare with` };
   const rel = path.relative(top, migrations.path).split(path.sep).join('/');
   // "<mode> blob <id>\t<path>", one line per file of the directory at the base.
-  const listing = git(top, ['ls-tree', found.commit, '--', rel === '' ? '.' : `${rel}/`]).split('\n').filter(Boolean);
+  const listing = git(top, ['ls-tree', found.commit, '--', rel === '' ? '.' : `${rel}/`])
+    .split('\n')
+    .filter(Boolean);
   const files = migrations.files();
   const local = new Map(files.map((file) => [path.basename(file.path), file]));
   const applied: AppliedMigration[] = [];
@@ -53,9 +55,18 @@ export function historyAtBase(migrations: MigrationsDirectory, base?: string): H
     const mine = local.get(fileName);
     // Unchanged bytes: the base's checksum is the file's own; otherwise the base's copy is hashed.
     const same = mine !== undefined && blobId(fs.readFileSync(mine.path)) === id;
-    applied.push({ name, runOn: new Date(0), checksum: same ? migrations.checksum(mine) : checksumOf(gitBytes(top, ['cat-file', 'blob', id])) });
+    applied.push({
+      name,
+      runOn: new Date(0),
+      checksum: same ? migrations.checksum(mine) : checksumOf(gitBytes(top, ['cat-file', 'blob', id])),
+    });
   }
   applied.sort((a, b) => compareMigrations({ name: a.name, version: versionOf(a.name)! }, { name: b.name, version: versionOf(b.name)! }));
   const state = compareState(files, applied, (file) => migrations.checksum(file), 0, migrations.superseded());
-  return { ref: found.ref, commit: found.commit, state, verdict: judge('up', state, { where: `a database at ${found.ref}`, migrationsDir: migrations.path }) };
+  return {
+    ref: found.ref,
+    commit: found.commit,
+    state,
+    verdict: judge('up', state, { where: `a database at ${found.ref}`, migrationsDir: migrations.path }),
+  };
 }

@@ -18,7 +18,13 @@ export async function inspect(db: Queryable, migrations: MigrationsDirectory): P
     await reading.catch(() => {}); // never leave the query's rejection unhandled
   }
   const books = await reading;
-  const state = compareState(migrations.files(), books.applied, (file) => migrations.checksum(file), await unadoptedSodaVersions(db, books), migrations.superseded());
+  const state = compareState(
+    migrations.files(),
+    books.applied,
+    (file) => migrations.checksum(file),
+    await unadoptedSodaVersions(db, books),
+    migrations.superseded(),
+  );
   migrations.save();
   return state;
 }
@@ -37,7 +43,10 @@ const RECORDED_DIGEST_SQL = `SELECT count(*)::int AS count,
  * Anything else: undefined, and the caller inspects in full (which also says what is wrong with a
  * directory that cannot be read).
  */
-export async function upToDateQuickly(db: Queryable, migrations: MigrationsDirectory): Promise<{ count: number; newest: string } | undefined> {
+export async function upToDateQuickly(
+  db: Queryable,
+  migrations: MigrationsDirectory,
+): Promise<{ count: number; newest: string } | undefined> {
   const tables = await existingTables(db);
   if (!tables.migrations || !tables.checksums) return undefined;
   // The query goes out first; the directory is stamped while the server answers.

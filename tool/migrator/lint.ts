@@ -57,7 +57,8 @@ function readBaseline(projectDir: string): string | null {
   if (!fs.existsSync(file)) return null;
   try {
     const { baseline } = JSON.parse(fs.readFileSync(file, 'utf8')) as { baseline?: unknown };
-    if (typeof baseline !== 'string' || versionOf(baseline) === undefined) throw new Error('expected { "baseline": "<migration name>", "why": "…" }');
+    if (typeof baseline !== 'string' || versionOf(baseline) === undefined)
+      throw new Error('expected { "baseline": "<migration name>", "why": "…" }');
     return baseline;
   } catch (error) {
     throw new UserError(`${file} is not valid: ${(error as Error).message}`);
@@ -78,7 +79,10 @@ function selectFiles(files: MigrationFile[], options: LintOptions, baseline: str
 
 /** A database that is not there: a migration that reads one to build its SQL says so. */
 const OFFLINE = {
-  query: () => Promise.reject(new UserError('it reads the database to build its SQL, which lint does not connect to; review its SQL with migrate plan')),
+  query: () =>
+    Promise.reject(
+      new UserError('it reads the database to build its SQL, which lint does not connect to; review its SQL with migrate plan'),
+    ),
 };
 
 /** Each migration's SQL, built without a database (for lint and the review report). */
@@ -89,7 +93,9 @@ export async function offlineSql(files: MigrationFile[]): Promise<{ name: string
       const sql = await buildSql(OFFLINE as unknown as Queryable, migration, 'up', shorthands);
       built.push({ name: migration.file.name, ...sql });
     } catch (error) {
-      throw new UserError(`cannot build the SQL of ${migration.file.name}: ${error instanceof Error ? oneLine(error.message) : String(error)}`);
+      throw new UserError(
+        `cannot build the SQL of ${migration.file.name}: ${error instanceof Error ? oneLine(error.message) : String(error)}`,
+      );
     }
   }
   return built;
@@ -117,7 +123,14 @@ interface SquawkViolation {
 
 /** squawk's findings for `files`; `inTransaction`: each file runs inside a transaction. */
 function squawk(config: string, inTransaction: boolean, files: string[]): SquawkViolation[] {
-  const args = [squawkBin(), ...(fs.existsSync(config) ? ['--config', config] : []), inTransaction ? '--assume-in-transaction' : '--no-assume-in-transaction', '--reporter', 'json', ...files];
+  const args = [
+    squawkBin(),
+    ...(fs.existsSync(config) ? ['--config', config] : []),
+    inTransaction ? '--assume-in-transaction' : '--no-assume-in-transaction',
+    '--reporter',
+    'json',
+    ...files,
+  ];
   const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (run.error) throw new UserError(`cannot run squawk: ${run.error.message}`);
   try {
@@ -146,7 +159,12 @@ export async function lintMigrations(options: LintOptions): Promise<LintResult> 
       // What the migrator runs: its bounds first (per transaction, or per session for a
       // pgm.noTransaction() migration), then the migration's statements.
       const scope = sql.transactional ? 'LOCAL ' : '';
-      const text = [`SET ${scope}lock_timeout = ${MIGRATION_LOCK_TIMEOUT_MS};`, `SET ${scope}statement_timeout = ${MIGRATION_STATEMENT_TIMEOUT_MS};`, ...sql.steps].join('\n') + '\n';
+      const text =
+        [
+          `SET ${scope}lock_timeout = ${MIGRATION_LOCK_TIMEOUT_MS};`,
+          `SET ${scope}statement_timeout = ${MIGRATION_STATEMENT_TIMEOUT_MS};`,
+          ...sql.steps,
+        ].join('\n') + '\n';
       const file = path.join(work, `${sql.name}.sql`);
       fs.writeFileSync(file, text);
       sqlFiles.set(file, { migration: sql.name, text, transactional: sql.transactional });
@@ -160,8 +178,16 @@ export async function lintMigrations(options: LintOptions): Promise<LintResult> 
     const findings = violations.map((v) => {
       const source = sqlFiles.get(v.file);
       const lines = (source?.text ?? '').split('\n');
-      const statement = v.line === v.line_end ? lines[v.line]?.slice(v.column, v.column_end) : lines.slice(v.line, v.line_end + 1).join(' ');
-      return { migration: source?.migration ?? path.basename(v.file, '.sql'), rule: v.rule_name, level: v.level.toLowerCase(), message: v.message, help: v.help, statement: oneLine(statement ?? '') };
+      const statement =
+        v.line === v.line_end ? lines[v.line]?.slice(v.column, v.column_end) : lines.slice(v.line, v.line_end + 1).join(' ');
+      return {
+        migration: source?.migration ?? path.basename(v.file, '.sql'),
+        rule: v.rule_name,
+        level: v.level.toLowerCase(),
+        message: v.message,
+        help: v.help,
+        statement: oneLine(statement ?? ''),
+      };
     });
     return { linted: selected.map((file) => file.name), baseline, findings, history };
   } finally {

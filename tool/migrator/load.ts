@@ -133,7 +133,9 @@ function loadInOrder(files: MigrationFile[]): Promise<LoadedMigration>[] {
  * order, with the shorthands the ones before it exported (as in node-pg-migrate, a migration's
  * shorthands apply to the later ones of the same run). What is done with each is the caller's.
  */
-export async function* migrationsInOrder(files: MigrationFile[]): AsyncGenerator<{ migration: LoadedMigration; shorthands: ColumnDefinitions }> {
+export async function* migrationsInOrder(
+  files: MigrationFile[],
+): AsyncGenerator<{ migration: LoadedMigration; shorthands: ColumnDefinitions }> {
   const loads = loadInOrder(files);
   let shorthands: ColumnDefinitions = {};
   for (const load of loads) {
@@ -168,7 +170,11 @@ function untilRunIsCalled(
     const watch = setInterval(() => {
       if (activity.inFlight > 0 || performance.now() - activity.last < RUN_CALLBACK_IDLE_MS) return;
       clearInterval(watch);
-      reject(new UserError(`${what} did nothing for ${RUN_CALLBACK_IDLE_MS / 1000} s and never called run(); call run() when it is done, or declare it without the run parameter`));
+      reject(
+        new UserError(
+          `${what} did nothing for ${RUN_CALLBACK_IDLE_MS / 1000} s and never called run(); call run() when it is done, or declare it without the run parameter`,
+        ),
+      );
     }, 250);
     const done = () => {
       clearInterval(watch);
@@ -186,13 +192,20 @@ function untilRunIsCalled(
  * database itself (pgm.db), so call this inside the transaction that will run the SQL.
  * Like node-pg-migrate: a missing down means "reverse the up"; down === false means irreversible.
  */
-export async function buildSql(db: Queryable, migration: LoadedMigration, direction: Direction, shorthands?: ColumnDefinitions): Promise<MigrationSql> {
+export async function buildSql(
+  db: Queryable,
+  migration: LoadedMigration,
+  direction: Direction,
+  shorthands?: ColumnDefinitions,
+): Promise<MigrationSql> {
   const { MigrationBuilder: Builder } = await nodePgMigrate();
   const { up, down } = migration.actions;
   const reverse = direction === 'down' && down === undefined;
   const action = direction === 'up' || reverse ? up : down;
   if (action === false || action === undefined) {
-    throw new UserError(`migration ${migration.file.name} cannot be run ${direction}: its ${reverse ? 'up' : direction} is ${String(action)}`);
+    throw new UserError(
+      `migration ${migration.file.name} cannot be run ${direction}: its ${reverse ? 'up' : direction} is ${String(action)}`,
+    );
   }
   const activity = { inFlight: 0, last: performance.now() };
   const track = <T>(query: Promise<T>): Promise<T> => {
@@ -208,7 +221,8 @@ export async function buildSql(db: Queryable, migration: LoadedMigration, direct
   } as unknown as ConstructorParameters<typeof Builder>[0];
   const pgm = new Builder(dbForBuilder, { ...shorthands, ...migration.actions.shorthands }, false, LOGGER);
   if (reverse) pgm.enableReverseMode();
-  if (action.length === 2) await untilRunIsCalled(action, pgm, activity, `${migration.file.name}'s ${reverse ? 'up' : direction}(pgm, run)`);
+  if (action.length === 2)
+    await untilRunIsCalled(action, pgm, activity, `${migration.file.name}'s ${reverse ? 'up' : direction}(pgm, run)`);
   else await action(pgm);
   return { steps: pgm.getSqlSteps(), transactional: pgm.isUsingTransaction() };
 }

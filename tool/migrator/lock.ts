@@ -56,8 +56,14 @@ async function waitForLock(client: Client, lockSql: string, wait: LockWait): Pro
     // A wait of a second or two needs no progress line: its timeout names the holder anyway.
     if (wait.timeoutMs <= 2000) await client.query(lockSql);
     else {
-      await watchLockWait(wait.target, client, () => client.query(lockSql), (holders) =>
-        wait.warn(`waiting for the migration lock on ${wait.target.label} (up to ${formatSeconds(wait.timeoutMs)}), held by ${describeLockHolders(holders)}`),
+      await watchLockWait(
+        wait.target,
+        client,
+        () => client.query(lockSql),
+        (holders) =>
+          wait.warn(
+            `waiting for the migration lock on ${wait.target.label} (up to ${formatSeconds(wait.timeoutMs)}), held by ${describeLockHolders(holders)}`,
+          ),
       );
     }
   } catch (error) {
@@ -65,7 +71,9 @@ async function waitForLock(client: Client, lockSql: string, wait: LockWait): Pro
     // Still in the session (outside a transaction) or rolled back below: ask who holds it now.
     if (lockSql.includes('xact')) await client.query('ROLLBACK').catch(() => {});
     const holders = await migrationLockHolders(client).catch(() => []);
-    throw new UserError(`the migration lock on ${wait.target.label} was held for more than ${formatSeconds(wait.timeoutMs)} (lock timeout) by ${describeLockHolders(holders)}; ${wait.advice}`);
+    throw new UserError(
+      `the migration lock on ${wait.target.label} was held for more than ${formatSeconds(wait.timeoutMs)} (lock timeout) by ${describeLockHolders(holders)}; ${wait.advice}`,
+    );
   }
 }
 
@@ -73,7 +81,10 @@ async function waitForLock(client: Client, lockSql: string, wait: LockWait): Pro
 export async function withMigrationLock<T>(client: Client, wait: Omit<LockWait, 'advice'>, fn: () => Promise<T>): Promise<T> {
   // lock_timeout bounds the wait; reset right after: each migration sets its own bounds.
   await client.query(lockTimeoutSql(wait.timeoutMs, false));
-  await waitForLock(client, `SELECT pg_advisory_lock(${MIGRATION_LOCK_ID})`, { ...wait, advice: 'let it finish and retry, or raise --lock-timeout' });
+  await waitForLock(client, `SELECT pg_advisory_lock(${MIGRATION_LOCK_ID})`, {
+    ...wait,
+    advice: 'let it finish and retry, or raise --lock-timeout',
+  });
   await client.query('RESET lock_timeout');
   try {
     return await fn();
@@ -89,5 +100,8 @@ export async function withMigrationLock<T>(client: Client, wait: Omit<LockWait, 
  */
 export async function lockForTransaction(client: Client, wait: Omit<LockWait, 'advice'>): Promise<void> {
   await client.query(lockTimeoutSql(wait.timeoutMs, true));
-  await waitForLock(client, `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`, { ...wait, advice: 'retry when it is done (or raise --lock-timeout)' });
+  await waitForLock(client, `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`, {
+    ...wait,
+    advice: 'retry when it is done (or raise --lock-timeout)',
+  });
 }

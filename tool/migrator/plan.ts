@@ -52,21 +52,30 @@ export async function planMigrations(options: PlanOptions): Promise<{ pending: s
     if (options.printOnly) return printOnly(client, state.pending, options, started);
     const sequencesBefore = await readSequencePositions(client);
     const unverified: string[] = [];
-    const pending = await inTransaction(client, target, { lockTimeoutMs: options.lockTimeoutMs, migrationLock: { warn: options.warn } }, async () => {
-      // Read again under the lock: a run that just finished may have applied some.
-      const current = await inspect(client, options.migrations);
-      enforce('up', current, context);
-      if (current.pending.length === 0) {
-        say(`${target.label} is up to date, ${position(current)} (a migration run applied the rest while this one waited); nothing pending`);
-        return [];
-      }
-      await verify(client, current.pending, options, unverified);
-      return current.pending;
-    });
+    const pending = await inTransaction(
+      client,
+      target,
+      { lockTimeoutMs: options.lockTimeoutMs, migrationLock: { warn: options.warn } },
+      async () => {
+        // Read again under the lock: a run that just finished may have applied some.
+        const current = await inspect(client, options.migrations);
+        enforce('up', current, context);
+        if (current.pending.length === 0) {
+          say(
+            `${target.label} is up to date, ${position(current)} (a migration run applied the rest while this one waited); nothing pending`,
+          );
+          return [];
+        }
+        await verify(client, current.pending, options, unverified);
+        return current.pending;
+      },
+    );
     if (pending.length === 0) return { pending: [] };
     const moved = advancedSequences(sequencesBefore, await readSequencePositions(client));
     if (moved.length > 0) {
-      options.warn(`note: sequences moved while verifying (PostgreSQL never rolls back nextval; numbers are skipped, never reused): ${moved.join(', ')}`);
+      options.warn(
+        `note: sequences moved while verifying (PostgreSQL never rolls back nextval; numbers are skipped, never reused): ${moved.join(', ')}`,
+      );
     }
     say(
       `${plural(pending.length, 'pending migration')} verified against ${target.label} in ${formatDuration(performance.now() - started)}: every statement ran in one transaction, then rolled back${unverified.length ? ` (except those of ${unverified.join(', ')}: not verified)` : ''}; migrate up would apply ${pending.length === 1 ? 'it' : 'them'}`,
@@ -95,11 +104,15 @@ async function verify(client: Client, pending: MigrationFile[], options: PlanOpt
     } catch (error) {
       const cause = failureCause(error);
       if (LOCK_TIMEOUT.test(cause)) {
-        throw new UserError(`cannot verify ${file.name}: a table it changes stayed in use for more than ${formatSeconds(options.lockTimeoutMs)} (lock timeout); retry, or raise --lock-timeout`);
+        throw new UserError(
+          `cannot verify ${file.name}: a table it changes stayed in use for more than ${formatSeconds(options.lockTimeoutMs)} (lock timeout); retry, or raise --lock-timeout`,
+        );
       }
       throw new UserError(`pending migration ${file.name} fails: ${cause}; nothing was changed`);
     }
-    say(`-- ${++index}/${pending.length} ${file.name}${verified ? '' : ' (NOT verified: it runs outside a transaction, pgm.noTransaction())'}`);
+    say(
+      `-- ${++index}/${pending.length} ${file.name}${verified ? '' : ' (NOT verified: it runs outside a transaction, pgm.noTransaction())'}`,
+    );
     for (const step of steps) say(step);
     say('');
   }
@@ -120,7 +133,9 @@ async function printOnly(client: Client, pending: MigrationFile[], options: Plan
       } catch (error) {
         throw new UserError(`cannot print ${migration.file.name}: ${failureCause(error)}; nothing was changed`);
       }
-      say(`-- ${++index}/${pending.length} ${migration.file.name} (printed, not run${sql.transactional ? '' : '; runs outside a transaction, pgm.noTransaction()'})`);
+      say(
+        `-- ${++index}/${pending.length} ${migration.file.name} (printed, not run${sql.transactional ? '' : '; runs outside a transaction, pgm.noTransaction()'})`,
+      );
       for (const step of sql.steps) say(step);
       say('');
     }

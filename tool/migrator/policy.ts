@@ -50,13 +50,20 @@ export function judge(action: PolicyAction, state: MigrationState, context: Poli
   // "up to date" (or applying another project's files) would hide the mistake.
   if (state.applied.length > 0 && state.missing.length === state.applied.length) {
     const found = state.files.length === 0 ? 'has no migration files' : `has none of them (${state.files.length} other files)`;
-    return refuse(`${context.where} has ${state.applied.length} applied migrations (newest ${state.applied.at(-1)!.name}), but ${context.migrationsDir} ${found}; is --migrations-dir right? nothing was changed`);
+    return refuse(
+      `${context.where} has ${state.applied.length} applied migrations (newest ${state.applied.at(-1)!.name}), but ${context.migrationsDir} ${found}; is --migrations-dir right? nothing was changed`,
+    );
   }
   const missing = concerned(state.missing);
   if (action === 'down' && missing.length > 0) {
-    return refuse(`cannot revert ${missing.join(', ')}: no such file in ${context.migrationsDir} (its down is in the file); restore it, pass --migrations-dir, or drop its record with migrate forget`);
+    return refuse(
+      `cannot revert ${missing.join(', ')}: no such file in ${context.migrationsDir} (its down is in the file); restore it, pass --migrations-dir, or drop its record with migrate forget`,
+    );
   }
-  if (missing.length > 0) warnings.push(`warning: applied migrations with no file in ${context.migrationsDir}: ${missing.join(', ')} (migrate forget drops the record of one deleted on purpose)`);
+  if (missing.length > 0)
+    warnings.push(
+      `warning: applied migrations with no file in ${context.migrationsDir}: ${missing.join(', ')} (migrate forget drops the record of one deleted on purpose)`,
+    );
   // Running (or reverting) past an edit: the database no longer matches what the files say.
   const edited = concerned(state.edited);
   if (edited.length > 0 && !context.allowEdited) {

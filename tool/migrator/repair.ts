@@ -37,7 +37,10 @@ async function repair(options: RepairOptions, action: 'accept' | 'forget'): Prom
       const eligible = new Set(action === 'accept' ? state.edited : state.missing);
       const wrong = options.names.filter((name) => !eligible.has(name));
       if (wrong.length > 0) {
-        const what = action === 'accept' ? 'edited applied migrations (see migrate status)' : 'applied migrations whose file is gone (see migrate status)';
+        const what =
+          action === 'accept'
+            ? 'edited applied migrations (see migrate status)'
+            : 'applied migrations whose file is gone (see migrate status)';
         throw new UserError(`migrate ${action} takes only ${what}; not one: ${wrong.join(', ')}; nothing was changed`);
       }
       const literal = (value: string | null | undefined) => (value == null ? 'NULL' : pg().escapeLiteral(value));
@@ -50,11 +53,17 @@ async function repair(options: RepairOptions, action: 'accept' | 'forget'): Prom
         if (action === 'accept') {
           const sha = options.migrations.checksum(files.get(name)!);
           statements.push(checksumSql(name, sha));
-          statements.push(`INSERT INTO ${AUDIT_TABLE} (action, name, old_sha256, new_sha256, reason) VALUES ('accept', ${literal(name)}, ${literal(old)}, ${literal(sha)}, ${literal(options.reason)})`);
+          statements.push(
+            `INSERT INTO ${AUDIT_TABLE} (action, name, old_sha256, new_sha256, reason) VALUES ('accept', ${literal(name)}, ${literal(old)}, ${literal(sha)}, ${literal(options.reason)})`,
+          );
           lines.push(`accepted the edit of ${name}: recorded checksum ${short(old)} -> ${short(sha)} (it is not re-run)`);
         } else {
-          statements.push(`DELETE FROM ${MIGRATIONS_TABLE} WHERE name = ${literal(name)}; DELETE FROM ${CHECKSUMS_TABLE} WHERE name = ${literal(name)}`);
-          statements.push(`INSERT INTO ${AUDIT_TABLE} (action, name, old_sha256, reason) VALUES ('forget', ${literal(name)}, ${literal(old)}, ${literal(options.reason)})`);
+          statements.push(
+            `DELETE FROM ${MIGRATIONS_TABLE} WHERE name = ${literal(name)}; DELETE FROM ${CHECKSUMS_TABLE} WHERE name = ${literal(name)}`,
+          );
+          statements.push(
+            `INSERT INTO ${AUDIT_TABLE} (action, name, old_sha256, reason) VALUES ('forget', ${literal(name)}, ${literal(old)}, ${literal(options.reason)})`,
+          );
           lines.push(`forgot the record of ${name} (the schema it built is unchanged)`);
         }
       }
@@ -63,7 +72,9 @@ async function repair(options: RepairOptions, action: 'accept' | 'forget'): Prom
         throw error;
       });
       for (const line of lines) options.say(line);
-      options.say(`repaired ${plural(options.names.length, 'migration')} of ${target.label}; kept in ${AUDIT_TABLE.replace(/"/g, '')} (migrate status lists it)${options.reason ? '' : '; next time, say why with --reason'}`);
+      options.say(
+        `repaired ${plural(options.names.length, 'migration')} of ${target.label}; kept in ${AUDIT_TABLE.replace(/"/g, '')} (migrate status lists it)${options.reason ? '' : '; next time, say why with --reason'}`,
+      );
     }),
   );
 }

@@ -5,8 +5,6 @@
 import { plural } from '../base/text';
 import { type MigrationState, currentMigration } from './state';
 
-
-
 /** Where the database is: "at <newest applied> (N migrations applied)". */
 export function position(state: Pick<MigrationState, 'applied'>): string {
   return positionOf(state.applied.length, currentMigration(state));

@@ -47,7 +47,8 @@ export function indexWithoutName(definition: string): string {
 }
 
 /** A type cast as PostgreSQL writes one: ::text, ::character varying(255), ::text[], ::"Quoted". */
-const CAST = /::(?:"(?:[^"]|"")+"|[a-z_][a-z0-9_]*)(?: varying| precision| without time zone| with time zone)?(?:\(\d+(?:,\d+)?\))?(?:\[\])?/gi;
+const CAST =
+  /::(?:"(?:[^"]|"")+"|[a-z_][a-z0-9_]*)(?: varying| precision| without time zone| with time zone)?(?:\(\d+(?:,\d+)?\))?(?:\[\])?/gi;
 
 /** The definition without casts and parentheses: equal for the two spellings of one expression. */
 export function looseDefinition(definition: string): string {
@@ -93,8 +94,10 @@ export function missingFrom(expected: SchemaShape, actual: SchemaShape): string[
     if (found === undefined) problems.push(`column ${column} (${definition}) is missing`);
     else if (found !== definition) problems.push(`column ${column} is ${found}, the migrations make it ${definition}`);
   }
-  for (const [key, constraint] of [...expected.constraints].sort()) if (present(constraint, ': ') && !actual.constraints.has(key)) problems.push(`constraint missing on ${constraint}`);
-  for (const [key, index] of [...expected.indexes].sort()) if (present(index, ': ') && !actual.indexes.has(key)) problems.push(`index missing on ${index}`);
+  for (const [key, constraint] of [...expected.constraints].sort())
+    if (present(constraint, ': ') && !actual.constraints.has(key)) problems.push(`constraint missing on ${constraint}`);
+  for (const [key, index] of [...expected.indexes].sort())
+    if (present(index, ': ') && !actual.indexes.has(key)) problems.push(`index missing on ${index}`);
   return problems;
 }
 
@@ -104,7 +107,11 @@ export function missingFrom(expected: SchemaShape, actual: SchemaShape): string[
  * scratch schema is on the search_path: unqualified names in the migrations resolve there,
  * never to public. Call inside a transaction; `failure` words the error of a migration that fails.
  */
-export async function shapeBuiltBy(db: Queryable, files: MigrationFile[], failure: (name: string, cause: string) => string): Promise<SchemaShape> {
+export async function shapeBuiltBy(
+  db: Queryable,
+  files: MigrationFile[],
+  failure: (name: string, cause: string) => string,
+): Promise<SchemaShape> {
   const scratch = `usualstore_scratch_${randomBytes(4).toString('hex')}`;
   await db.query('SAVEPOINT scratch_shape');
   try {
@@ -128,7 +135,8 @@ export async function shapeBuiltBy(db: Queryable, files: MigrationFile[], failur
 export function extraIn(actual: SchemaShape, expected: SchemaShape, ignore: ReadonlySet<string> = new Set()): string[] {
   const problems: string[] = [];
   const counted = (table: string) => !ignore.has(table);
-  for (const table of [...actual.tables].sort()) if (counted(table) && !expected.tables.has(table)) problems.push(`table ${table} is not made by any migration`);
+  for (const table of [...actual.tables].sort())
+    if (counted(table) && !expected.tables.has(table)) problems.push(`table ${table} is not made by any migration`);
   const known = (key: string, separator: string) => {
     const table = key.slice(0, key.indexOf(separator));
     return counted(table) && expected.tables.has(table);
@@ -136,7 +144,10 @@ export function extraIn(actual: SchemaShape, expected: SchemaShape, ignore: Read
   for (const [column, definition] of [...actual.columns].sort()) {
     if (known(column, '.') && !expected.columns.has(column)) problems.push(`column ${column} (${definition}) is not made by any migration`);
   }
-  for (const [key, constraint] of [...actual.constraints].sort()) if (known(constraint, ': ') && !expected.constraints.has(key)) problems.push(`constraint on ${constraint} is not made by any migration`);
-  for (const [key, index] of [...actual.indexes].sort()) if (known(index, ': ') && !expected.indexes.has(key)) problems.push(`index on ${index} is not made by any migration`);
+  for (const [key, constraint] of [...actual.constraints].sort())
+    if (known(constraint, ': ') && !expected.constraints.has(key))
+      problems.push(`constraint on ${constraint} is not made by any migration`);
+  for (const [key, index] of [...actual.indexes].sort())
+    if (known(index, ': ') && !expected.indexes.has(key)) problems.push(`index on ${index} is not made by any migration`);
   return problems;
 }

@@ -39,7 +39,12 @@ async function open(target: DatabaseTarget, wait: SessionOptions['wait']): Promi
 }
 
 /** Runs `work` in one transaction on an open session (see TransactionOptions). */
-export async function inTransaction<T>(client: Client, target: DatabaseTarget, options: TransactionOptions, work: () => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  client: Client,
+  target: DatabaseTarget,
+  options: TransactionOptions,
+  work: () => Promise<T>,
+): Promise<T> {
   await client.query(options.readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN');
   try {
     if (options.migrationLock) {

@@ -44,7 +44,10 @@ export function compareState(
     const file = byName.get(migration.name);
     if (!file) missing.push(migration.name);
     else if (migration.checksum === null) unrecorded.push(migration.name);
-    else if (checksum(file) !== migration.checksum && !(Object.hasOwn(superseded, migration.name) && superseded[migration.name].sha256.includes(migration.checksum))) {
+    else if (
+      checksum(file) !== migration.checksum &&
+      !(Object.hasOwn(superseded, migration.name) && superseded[migration.name].sha256.includes(migration.checksum))
+    ) {
       edited.push(migration.name);
     }
   }

@@ -28,7 +28,15 @@ export interface StatusReport {
   out_of_order: string[];
   /** When each applied migration ran (ISO 8601, UTC). */
   applied_at: Record<string, string>;
-  repairs: { at: string; action: string; name: string; by: string; old_sha256: string | null; new_sha256: string | null; reason: string | null }[];
+  repairs: {
+    at: string;
+    action: string;
+    name: string;
+    by: string;
+    old_sha256: string | null;
+    new_sha256: string | null;
+    reason: string | null;
+  }[];
 }
 
 export async function readStatus(target: DatabaseTarget, migrations: MigrationsDirectory): Promise<Status> {
@@ -65,15 +73,28 @@ export function formatStatus({ state, repairs }: Status, target: DatabaseTarget,
   const outOfOrder = new Set(state.outOfOrder.map((m) => m.name));
   const rows: { cells: [string, string, string, string]; style?: 'red' | 'yellow' | 'dim' }[] = [];
   for (const m of state.applied) {
-    const note = edited.has(m.name) ? 'EDITED since applied (checksum differs)' : missing.has(m.name) ? 'MISSING: no file' : unrecorded.has(m.name) ? 'no checksum recorded' : '';
+    const note = edited.has(m.name)
+      ? 'EDITED since applied (checksum differs)'
+      : missing.has(m.name)
+        ? 'MISSING: no file'
+        : unrecorded.has(m.name)
+          ? 'no checksum recorded'
+          : '';
     rows.push({ cells: ['applied', m.name, utc(m.runOn), note], style: note && !unrecorded.has(m.name) ? 'red' : undefined });
   }
   for (const m of state.pending) {
-    rows.push({ cells: ['pending', m.name, '', outOfOrder.has(m.name) ? 'OUT OF ORDER: older than the newest applied' : ''], style: outOfOrder.has(m.name) ? 'red' : 'yellow' });
+    rows.push({
+      cells: ['pending', m.name, '', outOfOrder.has(m.name) ? 'OUT OF ORDER: older than the newest applied' : ''],
+      style: outOfOrder.has(m.name) ? 'red' : 'yellow',
+    });
   }
   const header: [string, string, string, string] = ['STATE', 'MIGRATION', 'APPLIED (UTC)', 'NOTE'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row.cells[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column])))
+      .join('  ')
+      .trimEnd();
   const lines = [paint(line(header), 'bold'), ...rows.map((row) => (row.style ? paint(line(row.cells), row.style) : line(row.cells)))];
   if (repairs.length > 0) {
     lines.push('', paint('repairs (pgmigrations_audit):', 'bold'));

@@ -37,7 +37,11 @@ export interface UpResult {
 }
 
 /** The policy's judgement of `up` in this run's terms (refusals before any bookkeeping is made). */
-const context = (options: UpOptions) => ({ where: options.target.label, migrationsDir: options.migrations.path, allowEdited: options.allowEdited });
+const context = (options: UpOptions) => ({
+  where: options.target.label,
+  migrationsDir: options.migrations.path,
+  allowEdited: options.allowEdited,
+});
 
 function positionAfter(before: MigrationState, applied: string[]): string {
   return positionOf(before.applied.length + applied.length, applied.at(-1) ?? before.applied.at(-1)?.name);
@@ -54,7 +58,8 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
     if (!state) return `migrate up was connecting to ${target.label}; nothing was changed`;
     const where = `${target.label} is ${positionAfter(state, applied)}`;
     if (!run.current) return `migrate up had changed nothing yet; ${where}`;
-    if (run.progress.committing) return `${run.current} was being committed: it is applied or not (migrate status tells); before it, ${where}`;
+    if (run.progress.committing)
+      return `${run.current} was being committed: it is applied or not (migrate status tells); before it, ${where}`;
     return `${run.current} was not applied (the server rolls back its transaction when the connection closes); ${where}`;
   };
 
@@ -90,7 +95,11 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
           run.current = current.pending[0].name;
           for await (const { migration, shorthands } of migrationsInOrder(current.pending)) {
             run.current = migration.file.name;
-            const ms = await applyMigration(client, migration, 'up', { shorthands, watch: { target, client, warn: options.warn }, progress: run.progress });
+            const ms = await applyMigration(client, migration, 'up', {
+              shorthands,
+              watch: { target, client, warn: options.warn },
+              progress: run.progress,
+            });
             applied.push(migration.file.name);
             run.current = undefined;
             say(`applied ${migration.file.name} (${formatDuration(ms)})`);
@@ -98,10 +107,14 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
         } catch (error) {
           // Whatever stopped the run (a migration, a lost connection, a refused statement),
           // say where the database is: every migration reported as applied is committed.
-          say(`stopped after ${plural(applied.length, 'migration')} of ${current.pending.length} pending; ${target.label} is ${positionAfter(current, applied)}`);
+          say(
+            `stopped after ${plural(applied.length, 'migration')} of ${current.pending.length} pending; ${target.label} is ${positionAfter(current, applied)}`,
+          );
           throw error;
         }
-        say(`migrated ${target.label}: ${plural(applied.length, 'migration')} applied in ${formatDuration(performance.now() - started)}; now ${positionAfter(current, applied)}`);
+        say(
+          `migrated ${target.label}: ${plural(applied.length, 'migration')} applied in ${formatDuration(performance.now() - started)}; now ${positionAfter(current, applied)}`,
+        );
         return { applied };
       });
     });

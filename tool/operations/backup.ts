@@ -74,16 +74,25 @@ async function dump(options: BackupOptions, fd: number): Promise<void> {
   const args = ['--format=custom', '--no-password', `--lock-wait-timeout=${Math.max(1, Math.round(options.lockTimeoutMs))}`];
   const result = await runTool(invocation(options.route, 'pg_dump', args), { stdout: fd });
   if (result.code !== 0) {
-    throw new UserError(`pg_dump of ${options.route.label} failed: ${toolErrorLine('pg_dump', result.stderr)}${lockHint(result.stderr, options.lockTimeoutMs)}; nothing was written`);
+    throw new UserError(
+      `pg_dump of ${options.route.label} failed: ${toolErrorLine('pg_dump', result.stderr)}${lockHint(result.stderr, options.lockTimeoutMs)}; nothing was written`,
+    );
   }
 }
 
 /** `backup -`: the archive on stdout (to pipe into ssh, gzip, aws s3 cp -), never to a terminal. */
 async function backupToStdout(options: BackupOptions, started: number): Promise<void> {
-  if (process.stdout.isTTY) throw new UserError('backup - writes the archive to stdout, which is a terminal here; redirect it (backup - > usualstore.dump) or pipe it');
+  if (process.stdout.isTTY)
+    throw new UserError(
+      'backup - writes the archive to stdout, which is a terminal here; redirect it (backup - > usualstore.dump) or pipe it',
+    );
   if (options.route.kind === 'local') await checkReachable(options.route.target);
-  await interruptible({ describe: () => `backup of ${options.route.label} to stdout stopped; what was written is incomplete` }, () => dump(options, 1));
-  options.say(`backed up ${options.route.label} to stdout in ${formatDuration(performance.now() - started)} (pg_dump custom format, ${options.route.why})`);
+  await interruptible({ describe: () => `backup of ${options.route.label} to stdout stopped; what was written is incomplete` }, () =>
+    dump(options, 1),
+  );
+  options.say(
+    `backed up ${options.route.label} to stdout in ${formatDuration(performance.now() - started)} (pg_dump custom format, ${options.route.why})`,
+  );
 }
 
 export async function backup(options: BackupOptions): Promise<void> {
@@ -97,7 +106,8 @@ export async function backup(options: BackupOptions): Promise<void> {
 
   removeAbandonedPartials(file);
   // Progress for a person waiting (a large database takes minutes); scripts see only the result.
-  if (process.stderr.isTTY) process.stderr.write(`usualstore-db: backing up ${route.label} to ${file} (${route.why}); Ctrl-C stops it and writes nothing\n`);
+  if (process.stderr.isTTY)
+    process.stderr.write(`usualstore-db: backing up ${route.label} to ${file} (${route.why}); Ctrl-C stops it and writes nothing\n`);
   const temp = path.join(path.dirname(file), partialName(file, process.pid, randomBytes(3).toString('hex')));
   // Owner-only: a dump holds every password hash and customer record.
   const fd = fs.openSync(temp, 'wx', 0o600);
@@ -121,5 +131,7 @@ export async function backup(options: BackupOptions): Promise<void> {
     }
   });
   const size = fs.statSync(file).size;
-  options.say(`backed up ${route.label} to ${file}: ${formatBytes(size)} in ${formatDuration(performance.now() - started)} (pg_dump custom format, ${route.why})`);
+  options.say(
+    `backed up ${route.label} to ${file}: ${formatBytes(size)} in ${formatDuration(performance.now() - started)} (pg_dump custom format, ${route.why})`,
+  );
 }

@@ -39,7 +39,13 @@ const OVERRIDDEN = ['PGHOSTADDR', 'PGSERVICE', 'PGSERVICEFILE'];
 /** libpq's variables for `target`. Without a password in the URL, an inherited PGPASSWORD (or
  * ~/.pgpass) still applies, as it does for the pg driver. */
 export function libpqEnvironment(target: DatabaseTarget, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, PGHOST: target.host, PGPORT: String(target.port), PGUSER: target.user, PGDATABASE: target.database };
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    PGHOST: target.host,
+    PGPORT: String(target.port),
+    PGUSER: target.user,
+    PGDATABASE: target.database,
+  };
   for (const name of OVERRIDDEN) delete env[name];
   if (target.password) env.PGPASSWORD = target.password;
   for (const [parameter, variable] of Object.entries(QUERY_VARIABLES)) {
@@ -55,7 +61,12 @@ export function withSessionSettings(pgoptions: string | undefined): string {
 }
 
 /** The command that runs `tool args` along `route`; `tty` allocates a terminal in the container. */
-export function invocation(route: ClientRoute, tool: ClientTool, args: string[], options: { tty?: boolean; applicationName?: string } = {}): ToolInvocation {
+export function invocation(
+  route: ClientRoute,
+  tool: ClientTool,
+  args: string[],
+  options: { tty?: boolean; applicationName?: string } = {},
+): ToolInvocation {
   const named = options.applicationName ? { PGAPPNAME: options.applicationName } : {};
   if (route.kind === 'local') {
     const env: NodeJS.ProcessEnv = { ...libpqEnvironment(route.target), ...named };
@@ -65,7 +76,15 @@ export function invocation(route: ClientRoute, tool: ClientTool, args: string[],
   // Inside the container the tools reach the server over its Unix socket, which the postgres
   // image trusts for local users: no password is needed, so none is passed.
   const variables = { PGUSER: route.user, PGDATABASE: route.database, PGOPTIONS: withSessionSettings(undefined), ...named };
-  const dockerArgs = ['exec', '-i', ...(options.tty ? ['-t'] : []), ...Object.entries(variables).flatMap(([name, value]) => ['-e', `${name}=${value}`]), route.container, tool, ...args];
+  const dockerArgs = [
+    'exec',
+    '-i',
+    ...(options.tty ? ['-t'] : []),
+    ...Object.entries(variables).flatMap(([name, value]) => ['-e', `${name}=${value}`]),
+    route.container,
+    tool,
+    ...args,
+  ];
   return { tool, file: 'docker', args: dockerArgs, env: process.env };
 }
 
@@ -82,25 +101,34 @@ export interface ToolResult {
  * the file and the tool, never through this process's memory). With `stderr: 'inherit'` (the
  * interactive shell) nothing is captured.
  */
-export function runTool(command: ToolInvocation, io: { stdin?: Stdio; stdout?: Stdio; stderr?: 'inherit' | 'pipe' } = {}): Promise<ToolResult> {
-  const [file, args] = PDEATHSIG ? [PDEATHSIG, ['--pdeathsig', 'SIGTERM', '--', command.file, ...command.args]] : [command.file, command.args];
+export function runTool(
+  command: ToolInvocation,
+  io: { stdin?: Stdio; stdout?: Stdio; stderr?: 'inherit' | 'pipe' } = {},
+): Promise<ToolResult> {
+  const [file, args] = PDEATHSIG
+    ? [PDEATHSIG, ['--pdeathsig', 'SIGTERM', '--', command.file, ...command.args]]
+    : [command.file, command.args];
   const child = spawn(file, args, { env: command.env, stdio: [io.stdin ?? 'ignore', io.stdout ?? 'pipe', io.stderr ?? 'pipe'] });
   // Interrupted: the child stops with us (pg_restore's transaction then rolls back).
-  return interruptible({ cleanup: () => child.kill('SIGTERM') }, () => new Promise<ToolResult>((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (d) => (stdout += d));
-    child.stderr?.on('data', (d) => (stderr += d));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') reject(new UserError(missingToolMessage(command)));
-      else reject(new UserError(`cannot run ${command.file}: ${error.message}`));
-    });
-    child.on('close', (code, signal) => {
-      // setpriv reports a tool it cannot find with 127 (what a shell does too).
-      if (PDEATHSIG && code === 127 && /failed to execute/.test(stderr)) reject(new UserError(missingToolMessage(command)));
-      else resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
-    });
-  }));
+  return interruptible(
+    { cleanup: () => child.kill('SIGTERM') },
+    () =>
+      new Promise<ToolResult>((resolve, reject) => {
+        let stdout = '';
+        let stderr = '';
+        child.stdout?.on('data', (d) => (stdout += d));
+        child.stderr?.on('data', (d) => (stderr += d));
+        child.on('error', (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') reject(new UserError(missingToolMessage(command)));
+          else reject(new UserError(`cannot run ${command.file}: ${error.message}`));
+        });
+        child.on('close', (code, signal) => {
+          // setpriv reports a tool it cannot find with 127 (what a shell does too).
+          if (PDEATHSIG && code === 127 && /failed to execute/.test(stderr)) reject(new UserError(missingToolMessage(command)));
+          else resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+        });
+      }),
+  );
 }
 
 /**
@@ -108,7 +136,8 @@ export function runTool(command: ToolInvocation, io: { stdin?: Stdio; stdout?: S
  * no kill of this process, not even SIGKILL, which no handler sees. Elsewhere tools are plain
  * children (stopped by the signal handler, which covers everything but SIGKILL).
  */
-const PDEATHSIG = process.platform === 'linux' ? ['/usr/bin/setpriv', '/bin/setpriv'].find((candidate) => fs.existsSync(candidate)) : undefined;
+const PDEATHSIG =
+  process.platform === 'linux' ? ['/usr/bin/setpriv', '/bin/setpriv'].find((candidate) => fs.existsSync(candidate)) : undefined;
 
 function missingToolMessage(command: ToolInvocation): string {
   if (command.file === 'docker') return 'docker is not on PATH';
@@ -117,7 +146,10 @@ function missingToolMessage(command: ToolInvocation): string {
 
 /** A tool's error output as one line: its first error, without the "pg_dump: error:" prefix. */
 export function toolErrorLine(tool: string, stderr: string): string {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const line = lines.find((l) => /error|fatal|failed/i.test(l)) ?? lines[0] ?? 'no error output';
   const text = oneLine(line.replace(new RegExp(`^${tool}: (error: )?`), ''));
   return text.length > 300 ? `${text.slice(0, 300)}...` : text;

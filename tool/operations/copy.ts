@@ -40,7 +40,9 @@ export async function copyDatabase(options: CopyOptions): Promise<void> {
   if (from.label === to.label) throw new UserError(`copy needs two databases; --to names the source itself (${from.label})`);
   const tables = Number(await queryValue(to, USER_TABLE_COUNT_SQL));
   if (tables > 0) {
-    throw new UserError(`${to.label} already has ${plural(tables, 'table')}; copy writes only into a database with none (do not migrate it first: the copy brings the schema and its migration history); nothing was changed`);
+    throw new UserError(
+      `${to.label} already has ${plural(tables, 'table')}; copy writes only into a database with none (do not migrate it first: the copy brings the schema and its migration history); nothing was changed`,
+    );
   }
   const work = tempDir('copy');
   const archive = path.join(work, 'copy.dump');
@@ -55,7 +57,9 @@ export async function copyDatabase(options: CopyOptions): Promise<void> {
       throw new UserError(`copied ${from.label} into ${to.label}, but the row counts differ: ${detail}; check the target before using it`);
     }
     const rows = tables.reduce((sum, table) => sum + source[table], 0);
-    say(`copied ${from.label} into ${to.label} in ${formatDuration(performance.now() - started)}: ${plural(tables.length, 'table')}, ${plural(rows, 'row')}, every table's row count equal on both sides`);
+    say(
+      `copied ${from.label} into ${to.label} in ${formatDuration(performance.now() - started)}: ${plural(tables.length, 'table')}, ${plural(rows, 'row')}, every table's row count equal on both sides`,
+    );
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -39,7 +39,11 @@ export function boundLockWaits(route: ClientRoute, applicationName: string, time
       if (stopped) break;
       try {
         const answer = await queryValue(route, sql);
-        if (answer) cancelled = (JSON.parse(answer) as (Blocker & { since: string | null })[]).map((b) => ({ ...b, since: b.since ? new Date(b.since) : null }));
+        if (answer)
+          cancelled = (JSON.parse(answer) as (Blocker & { since: string | null })[]).map((b) => ({
+            ...b,
+            since: b.since ? new Date(b.since) : null,
+          }));
       } catch {
         // Best effort: a failed look must not fail the restore; the next one may succeed.
       }

@@ -56,12 +56,23 @@ export async function restore(options: RestoreOptions): Promise<void> {
   const tool = format === 'custom' ? 'pg_restore' : 'psql';
   const args =
     format === 'custom'
-      ? [...(force ? ['--clean', '--if-exists'] : []), '--single-transaction', '--exit-on-error', '--no-password', `--dbname=${databaseOf(route)}`]
+      ? [
+          ...(force ? ['--clean', '--if-exists'] : []),
+          '--single-transaction',
+          '--exit-on-error',
+          '--no-password',
+          `--dbname=${databaseOf(route)}`,
+        ]
       : ['-X', '-q', '--single-transaction', '-v', 'ON_ERROR_STOP=1', '--no-password', '-f', '-'];
   const fd = fs.openSync(file, 'r');
-  if (process.stderr.isTTY) process.stderr.write(`usualstore-db: restoring ${file} into ${route.label} with ${tool} (${route.why}); Ctrl-C stops it and restores nothing\n`);
+  if (process.stderr.isTTY)
+    process.stderr.write(
+      `usualstore-db: restoring ${file} into ${route.label} with ${tool} (${route.why}); Ctrl-C stops it and restores nothing\n`,
+    );
   // Interrupted: pg_restore stops with us, and its one transaction rolls back.
-  const step = { describe: () => `restore of ${file} into ${route.label} stopped; ${tool}'s single transaction is rolled back, nothing was restored` };
+  const step = {
+    describe: () => `restore of ${file} into ${route.label} stopped; ${tool}'s single transaction is rolled back, nothing was restored`,
+  };
   // Its own application name: how the lock bound finds its session.
   const applicationName = `usualstore-db restore ${process.pid}`;
   const bound = boundLockWaits(route, applicationName, options.lockTimeoutMs);

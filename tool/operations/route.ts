@@ -25,12 +25,24 @@ export function chooseRoute({ target, config, probe }: RouteInput): ClientRoute 
   // A URL naming another server wins: going through the container would back up (or restore
   // into!) a different database than the one the user named.
   if (!pointsAtContainer(target, config)) {
-    return { kind: 'local', target, label: target.label, why: `local client tools: ${target.host}:${target.port} is not ${name}'s published port` };
+    return {
+      kind: 'local',
+      target,
+      label: target.label,
+      why: `local client tools: ${target.host}:${target.port} is not ${name}'s published port`,
+    };
   }
   const state = probe();
   if (state.state === 'running') {
     // Its client tools always match its server (the seed does the same).
-    return { kind: 'docker', container: name, user: target.user, database: target.database, label: `${target.user}@${name}/${target.database}`, why: `docker exec into ${name}` };
+    return {
+      kind: 'docker',
+      container: name,
+      user: target.user,
+      database: target.database,
+      label: `${target.user}@${name}/${target.database}`,
+      why: `docker exec into ${name}`,
+    };
   }
   return { kind: 'local', target, label: target.label, why: `local client tools: ${describeContainerState(name, state)}` };
 }

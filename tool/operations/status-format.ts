@@ -12,7 +12,11 @@ function rows(pairs: [string, string][]): string[] {
 export function formatStatusReport(report: StatusReport, label: string): string[] {
   if (!report.reachable) {
     // The reason is the one warning an unreachable report has.
-    return rows([['database', label], ['url', report.url], ['reachable', `no: ${report.warnings.join('; ').replace(/^unreachable: /, '')}`]]);
+    return rows([
+      ['database', label],
+      ['url', report.url],
+      ['reachable', `no: ${report.warnings.join('; ').replace(/^unreachable: /, '')}`],
+    ]);
   }
   const m = report.migrations!;
   const lines = rows([
@@ -22,7 +26,10 @@ export function formatStatusReport(report: StatusReport, label: string): string[
     ['server version', report.server_version!],
     ['connections', `${report.connections!.used} used of ${report.connections!.max}`],
     ['database size', `${formatBytes(report.database_size_bytes!)} (${report.database_size_bytes} bytes)`],
-    ['migrations', `${m.applied.length} applied, ${m.pending.length} pending, ${m.edited.length} edited${m.applied.length ? ` (newest ${m.applied.at(-1)})` : ''}`],
+    [
+      'migrations',
+      `${m.applied.length} applied, ${m.pending.length} pending, ${m.edited.length} edited${m.applied.length ? ` (newest ${m.applied.at(-1)})` : ''}`,
+    ],
     ['migration lock', report.migration_lock ? `held by ${report.migration_lock.description}` : 'free'],
   ]);
   lines.push('');

@@ -27,11 +27,14 @@ export function statusWarnings(facts: WarningFacts): string[] {
     );
   }
   const { used, max } = facts.connections;
-  if (used >= max * CONNECTIONS_WARNING_RATIO) warnings.push(`connections: ${used} of max_connections ${max} in use; new connections will soon be refused`);
+  if (used >= max * CONNECTIONS_WARNING_RATIO)
+    warnings.push(`connections: ${used} of max_connections ${max} in use; new connections will soon be refused`);
   const { pending, verdict } = facts;
   if (verdict.refusal) warnings.push(`migrate up would refuse: ${verdict.refusal.replace(/^refusing to migrate: /, '')}`);
   else if (pending.length > 0) {
-    warnings.push(`${pending.length} migration${pending.length === 1 ? '' : 's'} pending (${shortList(pending, 3)}): run ./usualstore-db migrate plan, then migrate up`);
+    warnings.push(
+      `${pending.length} migration${pending.length === 1 ? '' : 's'} pending (${shortList(pending, 3)}): run ./usualstore-db migrate plan, then migrate up`,
+    );
   }
   warnings.push(...verdict.warnings.map((warning) => warning.replace(/^warning: /, '')));
   return warnings;

@@ -45,7 +45,17 @@ const SHIPPED_HASH_SQL = `SELECT to_jsonb(u)->>'id' AS id, to_jsonb(u)->>'email'
 const HAS_PASSWORD_COLUMN_SQL = `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('public.users') AND attname = 'password' AND NOT attisdropped) AS has`;
 
 export function unreachableReport(target: DatabaseTarget, reason: string): StatusReport {
-  return { url: passwordlessUrl(target), reachable: false, server_version: null, connections: null, database_size_bytes: null, tables: [], migrations: null, migration_lock: null, warnings: [`unreachable: ${reason}`] };
+  return {
+    url: passwordlessUrl(target),
+    reachable: false,
+    server_version: null,
+    connections: null,
+    database_size_bytes: null,
+    tables: [],
+    migrations: null,
+    migration_lock: null,
+    warnings: [`unreachable: ${reason}`],
+  };
 }
 
 /** Runs an optional check; one that fails (permissions, say) becomes a warning, not an error. */
@@ -79,7 +89,10 @@ export async function collectStatus(target: DatabaseTarget, migrations: Migratio
   try {
     return await withSession(target, { transaction: { readOnly: true } }, async (client) => {
       const server = (await client.query<{ server_version: string; max: number; used: number; size: string }>(SERVER_SQL)).rows[0];
-      const tables = (await client.query<{ name: string; total_bytes: string }>(TABLE_SIZES_SQL)).rows.map((t) => ({ name: t.name, total_bytes: Number(t.total_bytes) }));
+      const tables = (await client.query<{ name: string; total_bytes: string }>(TABLE_SIZES_SQL)).rows.map((t) => ({
+        name: t.name,
+        total_bytes: Number(t.total_bytes),
+      }));
       const state = await inspect(client, migrations);
       const problems: string[] = [];
       const users = await shippedHashUsers(client, problems);
@@ -97,8 +110,17 @@ export async function collectStatus(target: DatabaseTarget, migrations: Migratio
         migration_lock:
           holders.length === 0
             ? null
-            : { pid: holders[0].pid, application: holders[0].application, user: holders[0].user, since: holders[0].since?.toISOString() ?? null, description: describeLockHolders(holders) },
-        warnings: [...statusWarnings({ shippedHashUsers: users, connections, pending: state.pending.map((m) => m.name), verdict }), ...problems],
+            : {
+                pid: holders[0].pid,
+                application: holders[0].application,
+                user: holders[0].user,
+                since: holders[0].since?.toISOString() ?? null,
+                description: describeLockHolders(holders),
+              },
+        warnings: [
+          ...statusWarnings({ shippedHashUsers: users, connections, pending: state.pending.map((m) => m.name), verdict }),
+          ...problems,
+        ],
       };
     });
   } catch (error) {

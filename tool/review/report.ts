@@ -33,20 +33,28 @@ type StackResources = Map<string, unknown>;
 
 /** Synthesizes the app in `appDir` into `outdir` (inside appDir); resources by stack and address. */
 function synthResources(appDir: string, outdir: string): Map<string, StackResources> {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: appDir, env: { ...process.env, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    cwd: appDir,
+    env: { ...process.env, CDKTF_OUTDIR: outdir },
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new UserError(`synth in ${path.basename(appDir)} failed: ${oneLine(result.stderr).slice(0, 300)}`);
   const stacks = new Map<string, StackResources>();
   const stacksDir = path.join(appDir, outdir, 'stacks');
   for (const stack of fs.readdirSync(stacksDir).sort()) {
-    const json = JSON.parse(fs.readFileSync(path.join(stacksDir, stack, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
+    const json = JSON.parse(fs.readFileSync(path.join(stacksDir, stack, 'cdk.tf.json'), 'utf8')) as {
+      resource?: Record<string, Record<string, unknown>>;
+    };
     const resources: StackResources = new Map();
-    for (const [type, byName] of Object.entries(json.resource ?? {})) for (const [name, body] of Object.entries(byName)) resources.set(`${type}.${name}`, body);
+    for (const [type, byName] of Object.entries(json.resource ?? {}))
+      for (const [name, body] of Object.entries(byName)) resources.set(`${type}.${name}`, body);
     stacks.set(stack, resources);
   }
   return stacks;
 }
 
-const stable = (value: unknown): string => JSON.stringify(value, (_key, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v));
+const stable = (value: unknown): string =>
+  JSON.stringify(value, (_key, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v));
 
 /** One line per resource that is added, removed or changed (with the attributes that change). */
 function resourceChanges(before: Map<string, StackResources>, after: Map<string, StackResources>): string[] {
@@ -58,7 +66,8 @@ function resourceChanges(before: Map<string, StackResources>, after: Map<string,
       const a = old.get(address) as Record<string, unknown> | undefined;
       const b = now.get(address) as Record<string, unknown> | undefined;
       if (!a) lines.push(`- \`${stack}\`: **add** \`${address}\``);
-      else if (!b) lines.push(`- \`${stack}\`: **remove** \`${address}\` (a removed volume or container is destroyed: check for a \`removed\` block)`);
+      else if (!b)
+        lines.push(`- \`${stack}\`: **remove** \`${address}\` (a removed volume or container is destroyed: check for a \`removed\` block)`);
       else if (stable(a) !== stable(b)) {
         const changed = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((key) => stable(a[key]) !== stable(b[key])).sort();
         lines.push(`- \`${stack}\`: **change** \`${address}\`: ${changed.map((key) => `\`${key}\``).join(', ')}`);
@@ -80,7 +89,8 @@ export async function reviewReport(options: ReviewOptions): Promise<string> {
   try {
     // The base as a checkout of its own (a git worktree), synthesized the same way.
     git(projectDir, ['worktree', 'add', '--detach', '--force', baseTree, commit]);
-    if (!fs.existsSync(path.join(baseTree, 'node_modules'))) fs.symlinkSync(path.join(projectDir, 'node_modules'), path.join(baseTree, 'node_modules'), 'dir');
+    if (!fs.existsSync(path.join(baseTree, 'node_modules')))
+      fs.symlinkSync(path.join(projectDir, 'node_modules'), path.join(baseTree, 'node_modules'), 'dir');
     const before = synthResources(baseTree, 'cdktf.out');
     // One level deep, like cdktf.out, so that the relative paths in the JSON compare.
     const after = synthResources(projectDir, '.review-synth');
@@ -91,7 +101,14 @@ export async function reviewReport(options: ReviewOptions): Promise<string> {
     const deleted = state.missing;
     const recorded = new Map(state.applied.map((m) => [m.name, m.checksum]));
 
-    const lines = [`# usualstore-db review`, '', `Compared with \`${ref}\` (merge base \`${commit.slice(0, 12)}\`).`, '', '## Infrastructure (synthesized Terraform)', ''];
+    const lines = [
+      `# usualstore-db review`,
+      '',
+      `Compared with \`${ref}\` (merge base \`${commit.slice(0, 12)}\`).`,
+      '',
+      '## Infrastructure (synthesized Terraform)',
+      '',
+    ];
     const changes = resourceChanges(before, after);
     lines.push(...(changes.length ? changes : ['No resource changes.']), '');
 
@@ -102,15 +119,30 @@ export async function reviewReport(options: ReviewOptions): Promise<string> {
     if (added.length) {
       lines.push(`${plural(added.length, 'migration')} will run on the next deploy, in this order:`, '');
       for (const sql of await offlineSql(added)) {
-        lines.push(`### ${sql.name}${sql.transactional ? '' : ' (outside a transaction: pgm.noTransaction())'}`, '', '```sql', ...sql.steps, '```', '');
+        lines.push(
+          `### ${sql.name}${sql.transactional ? '' : ' (outside a transaction: pgm.noTransaction())'}`,
+          '',
+          '```sql',
+          ...sql.steps,
+          '```',
+          '',
+        );
       }
     }
     if (changed.length) {
       // An edit whose earlier checksum is in superseded-checksums.json is accepted where it was applied.
-      const describe = (file: MigrationFile) => `\`${file.name}\`${edited.includes(file) ? '' : ' (its earlier checksum is listed in superseded-checksums.json: accepted where applied)'}`;
-      lines.push(`**Edited** (applied databases refuse an edited migration unless it is reverted, accepted with \`migrate accept\`, or its earlier checksum is superseded): ${changed.map(describe).join(', ')}`, '');
+      const describe = (file: MigrationFile) =>
+        `\`${file.name}\`${edited.includes(file) ? '' : ' (its earlier checksum is listed in superseded-checksums.json: accepted where applied)'}`;
+      lines.push(
+        `**Edited** (applied databases refuse an edited migration unless it is reverted, accepted with \`migrate accept\`, or its earlier checksum is superseded): ${changed.map(describe).join(', ')}`,
+        '',
+      );
     }
-    if (deleted.length) lines.push(`**Deleted** (applied databases keep their record; \`migrate forget\` drops it): ${deleted.map((n) => `\`${n}\``).join(', ')}`, '');
+    if (deleted.length)
+      lines.push(
+        `**Deleted** (applied databases keep their record; \`migrate forget\` drops it): ${deleted.map((n) => `\`${n}\``).join(', ')}`,
+        '',
+      );
 
     lines.push('## Lint (squawk)', '');
     const linted = [...added, ...changed];

@@ -10,43 +10,52 @@ import { COMMANDS, CONNECTION_OPTIONS } from '../../../tool/cli/table';
 const name = (words: string[]) => words.join(' ');
 
 /** What the parser hands over for the value "1", by the option's kind. */
-const parsedOne = (o: OptionSpec) => (o.type === 'boolean' ? true : { seconds: 1000, count: 1, path: path.resolve('1'), text: '1' }[o.kind ?? 'text']);
+const parsedOne = (o: OptionSpec) =>
+  o.type === 'boolean' ? true : { seconds: 1000, count: 1, path: path.resolve('1'), text: '1' }[o.kind ?? 'text'];
 
 describe('the command table', () => {
-  it.each(COMMANDS.map((spec) => [name(spec.words), spec] as const))('%s: its help lists every option it accepts, with defaults', (_, spec) => {
-    const help = commandHelp(spec);
-    expect(help.split('\n')[0]).toMatch(new RegExp(`^usage: usualstore-db ${name(spec.words)}( \\S+)* \\[options\\]`));
-    const options = { ...(spec.connects ? CONNECTION_OPTIONS : {}), ...spec.options };
-    for (const [option, o] of Object.entries(options)) {
-      expect(help).toContain(`--${option}${o.value ? ` ${o.value}` : ''}`);
-      if (o.default ?? o.otherwise) expect(help).toContain(`(default: ${o.default ?? o.otherwise})`);
-      // ...and the parser takes it (a value where it wants one).
-      const positionals = (spec.positionals ?? []).filter((p) => p.required).map(() => 'x');
-      const args = o.type === 'string' ? [`--${option}`, '1'] : [`--${option}`];
-      const parsed = parseCommandLine([...spec.words, ...positionals, ...args]);
-      expect(parsed.kind).toBe('run');
-      if (parsed.kind === 'run') expect(parsed.input.values[option]).toBe(parsedOne(o));
-    }
-    expect(help).toContain('-h, --help');
-  });
+  it.each(COMMANDS.map((spec) => [name(spec.words), spec] as const))(
+    '%s: its help lists every option it accepts, with defaults',
+    (_, spec) => {
+      const help = commandHelp(spec);
+      expect(help.split('\n')[0]).toMatch(new RegExp(`^usage: usualstore-db ${name(spec.words)}( \\S+)* \\[options\\]`));
+      const options = { ...(spec.connects ? CONNECTION_OPTIONS : {}), ...spec.options };
+      for (const [option, o] of Object.entries(options)) {
+        expect(help).toContain(`--${option}${o.value ? ` ${o.value}` : ''}`);
+        if (o.default ?? o.otherwise) expect(help).toContain(`(default: ${o.default ?? o.otherwise})`);
+        // ...and the parser takes it (a value where it wants one).
+        const positionals = (spec.positionals ?? []).filter((p) => p.required).map(() => 'x');
+        const args = o.type === 'string' ? [`--${option}`, '1'] : [`--${option}`];
+        const parsed = parseCommandLine([...spec.words, ...positionals, ...args]);
+        expect(parsed.kind).toBe('run');
+        if (parsed.kind === 'run') expect(parsed.input.values[option]).toBe(parsedOne(o));
+      }
+      expect(help).toContain('-h, --help');
+    },
+  );
 
-  it.each(COMMANDS.map((spec) => [name(spec.words), spec] as const))("%s: without an option, the handler gets the table's default, read as the option is", (_, spec) => {
-    const positionals = (spec.positionals ?? []).filter((p) => p.required).map(() => 'x');
-    const parsed = parseCommandLine([...spec.words, ...positionals]);
-    expect(parsed.kind).toBe('run');
-    if (parsed.kind !== 'run') return;
-    for (const [option, o] of Object.entries(spec.options ?? {})) {
-      if (o.default === undefined) continue;
-      const expected = parseCommandLine([...spec.words, ...positionals, `--${option}`, o.default]);
-      expect(parsed.input.values[option]).toEqual(expected.kind === 'run' ? expected.input.values[option] : undefined);
-    }
-  });
+  it.each(COMMANDS.map((spec) => [name(spec.words), spec] as const))(
+    "%s: without an option, the handler gets the table's default, read as the option is",
+    (_, spec) => {
+      const positionals = (spec.positionals ?? []).filter((p) => p.required).map(() => 'x');
+      const parsed = parseCommandLine([...spec.words, ...positionals]);
+      expect(parsed.kind).toBe('run');
+      if (parsed.kind !== 'run') return;
+      for (const [option, o] of Object.entries(spec.options ?? {})) {
+        if (o.default === undefined) continue;
+        const expected = parseCommandLine([...spec.words, ...positionals, `--${option}`, o.default]);
+        expect(parsed.input.values[option]).toEqual(expected.kind === 'run' ? expected.input.values[option] : undefined);
+      }
+    },
+  );
 
   it('reads each kind of value, refusing a bad one in one line', () => {
     expect(parseCommandLine(['migrate', 'up'])).toMatchObject({ input: { values: { 'lock-timeout': 60000 } } });
     expect(parseCommandLine(['migrate', 'plan'])).toMatchObject({ input: { values: { 'lock-timeout': 5000 } } });
     expect(parseCommandLine(['migrate', 'up', '--wait', '1.5'])).toMatchObject({ input: { values: { wait: 1500 } } });
-    expect(() => parseCommandLine(['migrate', 'up', '--wait', 'soon'])).toThrow('--wait takes a number of seconds between 0 and 86400 (got "soon")');
+    expect(() => parseCommandLine(['migrate', 'up', '--wait', 'soon'])).toThrow(
+      '--wait takes a number of seconds between 0 and 86400 (got "soon")',
+    );
     expect(() => parseCommandLine(['migrate', 'down', '--count', '0'])).toThrow('--count takes a positive whole number (got "0")');
     expect(() => parseCommandLine(['migrate', 'status', '--migrations-dir', ' '])).toThrow('--migrations-dir is empty');
   });
@@ -58,7 +67,11 @@ describe('the command table', () => {
       ['migrate', 'status', '--database-url=postgres://u@h/d'],
     ]) {
       const parsed = parseCommandLine(argv);
-      expect(parsed).toMatchObject({ kind: 'run', spec: { words: ['migrate', 'status'] }, input: { values: { 'database-url': 'postgres://u@h/d' } } });
+      expect(parsed).toMatchObject({
+        kind: 'run',
+        spec: { words: ['migrate', 'status'] },
+        input: { values: { 'database-url': 'postgres://u@h/d' } },
+      });
     }
   });
 
@@ -68,7 +81,9 @@ describe('the command table', () => {
     expect(suggestion('zzz', ['status', 'shell'])).toBeUndefined();
     expect(() => parseCommandLine(['stauts'])).toThrow('unknown command "stauts" (did you mean "status"?); run usualstore-db --help');
     expect(() => parseCommandLine(['migrate', 'dwon'])).toThrow('unknown migrate subcommand "dwon" (did you mean "down"?)');
-    expect(() => parseCommandLine(['migrate', 'up', '--lock-timout', '3'])).toThrow('unknown option --lock-timout for "migrate up" (did you mean "--lock-timeout"?)');
+    expect(() => parseCommandLine(['migrate', 'up', '--lock-timout', '3'])).toThrow(
+      'unknown option --lock-timout for "migrate up" (did you mean "--lock-timeout"?)',
+    );
   });
 
   it('help, version and nothing at all', () => {
@@ -79,7 +94,10 @@ describe('the command table', () => {
     const up = commandHelp(COMMANDS.find((c) => name(c.words) === 'migrate up')!);
     expect(parseCommandLine(['help', 'migrate', 'up'])).toEqual({ kind: 'help', text: up, exitCode: 0 });
     expect(parseCommandLine(['migrate', 'up', '--help'])).toEqual({ kind: 'help', text: up, exitCode: 0 });
-    expect(parseCommandLine(['migrate', '--help'])).toMatchObject({ kind: 'help', text: expect.stringMatching(/^usage: usualstore-db migrate <command> \[options\]\n/) });
+    expect(parseCommandLine(['migrate', '--help'])).toMatchObject({
+      kind: 'help',
+      text: expect.stringMatching(/^usage: usualstore-db migrate <command> \[options\]\n/),
+    });
   });
 
   it('shell hands everything that is not its own to psql, -h included', () => {
@@ -93,7 +111,9 @@ describe('the command table', () => {
 
   it('names a missing or extra argument', () => {
     expect(() => parseCommandLine(['backup'])).toThrow('backup needs FILE; usage: usualstore-db backup FILE [options]');
-    expect(() => parseCommandLine(['restore', 'a', 'b'])).toThrow('unexpected argument "b" for "restore"; run usualstore-db restore --help');
+    expect(() => parseCommandLine(['restore', 'a', 'b'])).toThrow(
+      'unexpected argument "b" for "restore"; run usualstore-db restore --help',
+    );
     expect(parseCommandLine(['migrate', 'forget', 'a', 'b'])).toMatchObject({ kind: 'run', input: { positionals: ['a', 'b'] } });
     for (const odd of ['constructor', '__proto__', 'toString']) expect(() => parseCommandLine([odd])).toThrow(`unknown command "${odd}"`);
   });

@@ -7,7 +7,14 @@ import { tempDir } from '../../support/temp';
 describe('resolveDatabase: which database', () => {
   it('takes the option first, then DATABASE_URL, then the deployed database', () => {
     const env = { DATABASE_URL: 'postgres://x@y/z' };
-    expect(resolveDatabase({ url: 'postgres://app@db.example:6543/shop', env })).toMatchObject({ host: 'db.example', port: 6543, user: 'app', database: 'shop', label: 'app@db.example:6543/shop', origin: '--database-url' });
+    expect(resolveDatabase({ url: 'postgres://app@db.example:6543/shop', env })).toMatchObject({
+      host: 'db.example',
+      port: 6543,
+      user: 'app',
+      database: 'shop',
+      label: 'app@db.example:6543/shop',
+      origin: '--database-url',
+    });
     expect(resolveDatabase({ env })).toMatchObject({ label: 'x@y:5432/z', origin: 'DATABASE_URL' });
     expect(resolveDatabase({ env: {} })).toMatchObject({ label: 'postgres@127.0.0.1:5433/usualstore', origin: 'the deployed database' });
     expect(resolveDatabase({ env: { USUALSTORE_DB_HOST_PORT: '6000' } })).toMatchObject({ label: 'postgres@127.0.0.1:6000/usualstore' });
@@ -28,7 +35,9 @@ describe('resolveDatabase: which database', () => {
   });
 
   it('takes the user from PGUSER when the URL names none', () => {
-    expect(resolveDatabase({ env: { DATABASE_URL: 'postgres://127.0.0.1:5433/usualstore', PGUSER: 'ops' } })!.label).toBe('ops@127.0.0.1:5433/usualstore');
+    expect(resolveDatabase({ env: { DATABASE_URL: 'postgres://127.0.0.1:5433/usualstore', PGUSER: 'ops' } })!.label).toBe(
+      'ops@127.0.0.1:5433/usualstore',
+    );
   });
 
   it.each([
@@ -52,9 +61,9 @@ describe('resolveDatabase: which database', () => {
   });
 
   it('names a CA file that is not there before any connection is tried', () => {
-    expect(() => resolveDatabase({ env: { DATABASE_URL: 'postgres://u@db.example/d?sslmode=verify-full&sslrootcert=/nowhere/ca.pem' } })).toThrow(
-      'the CA file /nowhere/ca.pem (sslrootcert in DATABASE_URL) does not exist',
-    );
+    expect(() =>
+      resolveDatabase({ env: { DATABASE_URL: 'postgres://u@db.example/d?sslmode=verify-full&sslrootcert=/nowhere/ca.pem' } }),
+    ).toThrow('the CA file /nowhere/ca.pem (sslrootcert in DATABASE_URL) does not exist');
   });
 });
 
@@ -67,21 +76,39 @@ describe('resolveDatabase: which password', () => {
 
   it('the URL, then PGPASSWORD, then USUALSTORE_PASSWORD_COMMAND, then terraform.tfvars, then TF_VAR_postgres_password', () => {
     tfvars('from-file');
-    const all = { PGPASSWORD: 'from-pgpassword', USUALSTORE_PASSWORD_COMMAND: 'echo from-command', TF_VAR_postgres_password: 'from-tf-var' };
-    expect(resolveDatabase({ url: 'postgres://postgres:from-url@127.0.0.1:5433/usualstore', env: all, projectDir: project })).toMatchObject({ password: 'from-url', passwordSource: 'the URL' });
+    const all = {
+      PGPASSWORD: 'from-pgpassword',
+      USUALSTORE_PASSWORD_COMMAND: 'echo from-command',
+      TF_VAR_postgres_password: 'from-tf-var',
+    };
+    expect(resolveDatabase({ url: 'postgres://postgres:from-url@127.0.0.1:5433/usualstore', env: all, projectDir: project })).toMatchObject(
+      { password: 'from-url', passwordSource: 'the URL' },
+    );
     expect(deployed(all)).toMatchObject({ password: 'from-pgpassword', passwordSource: 'PGPASSWORD' });
     expect(deployed({ ...all, PGPASSWORD: '' })).toMatchObject({ password: 'from-command', passwordSource: 'USUALSTORE_PASSWORD_COMMAND' });
-    expect(deployed({ TF_VAR_postgres_password: 'from-tf-var' })).toMatchObject({ password: 'from-file', passwordSource: 'terraform.tfvars' });
+    expect(deployed({ TF_VAR_postgres_password: 'from-tf-var' })).toMatchObject({
+      password: 'from-file',
+      passwordSource: 'terraform.tfvars',
+    });
     fs.rmSync(path.join(project, 'terraform.tfvars'));
-    expect(deployed({ TF_VAR_postgres_password: 'from-tf-var' })).toMatchObject({ password: 'from-tf-var', passwordSource: 'TF_VAR_postgres_password' });
+    expect(deployed({ TF_VAR_postgres_password: 'from-tf-var' })).toMatchObject({
+      password: 'from-tf-var',
+      passwordSource: 'TF_VAR_postgres_password',
+    });
     expect(deployed({})).toMatchObject({ passwordSource: 'none' });
     expect(deployed({}).password).toBeUndefined();
   });
 
   it("sends the deploy's password only to the deployed database, as its superuser", () => {
     tfvars('from-file');
-    expect(resolveDatabase({ url: 'postgres://postgres@localhost:5433/usualstore', env: {}, projectDir: project })).toMatchObject({ passwordSource: 'terraform.tfvars' });
-    for (const url of ['postgres://postgres@db.example:5433/usualstore', 'postgres://postgres@127.0.0.1:5432/usualstore', 'postgres://app@127.0.0.1:5433/usualstore']) {
+    expect(resolveDatabase({ url: 'postgres://postgres@localhost:5433/usualstore', env: {}, projectDir: project })).toMatchObject({
+      passwordSource: 'terraform.tfvars',
+    });
+    for (const url of [
+      'postgres://postgres@db.example:5433/usualstore',
+      'postgres://postgres@127.0.0.1:5432/usualstore',
+      'postgres://app@127.0.0.1:5433/usualstore',
+    ]) {
       expect(resolveDatabase({ url, env: {}, projectDir: project })).toMatchObject({ passwordSource: 'none' });
     }
   });

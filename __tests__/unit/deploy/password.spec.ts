@@ -46,15 +46,38 @@ describe('deployPassword', () => {
   });
 
   it('takes TF_VAR_postgres_password without terraform.tfvars', () => {
-    expect(deployPassword(dir, { TF_VAR_postgres_password: 'from-env' })).toEqual({ value: 'from-env', source: 'TF_VAR_postgres_password' });
+    expect(deployPassword(dir, { TF_VAR_postgres_password: 'from-env' })).toEqual({
+      value: 'from-env',
+      source: 'TF_VAR_postgres_password',
+    });
   });
 
   it.each([
-    ['no file and no variable', undefined, {}, 'terraform.tfvars not found; copy terraform.tfvars.example to terraform.tfvars and set postgres_password (or export TF_VAR_postgres_password)'],
-    ['a file without the variable', 'other = "x"\n', {}, 'terraform.tfvars does not set postgres_password; add the line postgres_password = "…" (see terraform.tfvars.example)'],
+    [
+      'no file and no variable',
+      undefined,
+      {},
+      'terraform.tfvars not found; copy terraform.tfvars.example to terraform.tfvars and set postgres_password (or export TF_VAR_postgres_password)',
+    ],
+    [
+      'a file without the variable',
+      'other = "x"\n',
+      {},
+      'terraform.tfvars does not set postgres_password; add the line postgres_password = "…" (see terraform.tfvars.example)',
+    ],
     ['an empty password', 'postgres_password = ""\n', {}, 'postgres_password in terraform.tfvars is empty; set a real password'],
-    ['the placeholder', 'postgres_password = "CHANGE-ME"\n', {}, 'postgres_password in terraform.tfvars is still the placeholder from terraform.tfvars.example; set a real password'],
-    ['the placeholder in the environment', undefined, { TF_VAR_postgres_password: 'CHANGE-ME' }, 'postgres_password in TF_VAR_postgres_password is still the placeholder'],
+    [
+      'the placeholder',
+      'postgres_password = "CHANGE-ME"\n',
+      {},
+      'postgres_password in terraform.tfvars is still the placeholder from terraform.tfvars.example; set a real password',
+    ],
+    [
+      'the placeholder in the environment',
+      undefined,
+      { TF_VAR_postgres_password: 'CHANGE-ME' },
+      'postgres_password in TF_VAR_postgres_password is still the placeholder',
+    ],
   ])('refuses %s in one line', (_name, file, env, message) => {
     if (file !== undefined) tfvars(file);
     expect(() => deployPassword(dir, env)).toThrow(UserError);

@@ -20,7 +20,9 @@ describe('migration versions', () => {
 });
 
 describe('migration names', () => {
-  it.each(['add_index_to_orders', 'create_toke_table', 'v2', 'a1_b2'])('accepts %s', (name) => expect(() => validateName(name)).not.toThrow());
+  it.each(['add_index_to_orders', 'create_toke_table', 'v2', 'a1_b2'])('accepts %s', (name) =>
+    expect(() => validateName(name)).not.toThrow(),
+  );
   it.each(['', 'Add', 'add-index', 'add index', '_add', 'add_', 'add__index', '1st', '../evil', 'x'.repeat(121)])('rejects %j', (name) =>
     expect(() => validateName(name)).toThrow(/invalid migration name/),
   );

@@ -107,16 +107,44 @@ describe('the listing', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('orders by version, then name; ignores hidden files, type declarations and subdirectories', () => {
-    for (const name of ['20240101000002_b.ts', '20240101000001_z.sql', '20240101000001_a.js', '.swp', 'types.d.ts', 'superseded-checksums.json']) fs.writeFileSync(path.join(dir, name), '');
+    for (const name of [
+      '20240101000002_b.ts',
+      '20240101000001_z.sql',
+      '20240101000001_a.js',
+      '.swp',
+      'types.d.ts',
+      'superseded-checksums.json',
+    ])
+      fs.writeFileSync(path.join(dir, name), '');
     fs.mkdirSync(path.join(dir, 'lib'));
-    expect(new MigrationsDirectory(dir).files().map((f) => path.basename(f.path))).toEqual(['20240101000001_a.js', '20240101000001_z.sql', '20240101000002_b.ts']);
+    expect(new MigrationsDirectory(dir).files().map((f) => path.basename(f.path))).toEqual([
+      '20240101000001_a.js',
+      '20240101000001_z.sql',
+      '20240101000002_b.ts',
+    ]);
   });
 
   it.each([
-    ['a stray file', (d: string) => fs.writeFileSync(path.join(d, 'notes.txt'), ''), /notes\.txt is not a migration \(migrations are .ts .js .cjs .mjs .cts .mts .sql files\)/],
-    ['a name without a version', (d: string) => fs.writeFileSync(path.join(d, 'add_x.ts'), ''), /add_x\.ts is not a migration name: it must start with a version/],
-    ['two files for one migration', (d: string) => ['20240101000001_a.ts', '20240101000001_a.sql'].forEach((n) => fs.writeFileSync(path.join(d, n), '')), /two files in .* define migration 20240101000001_a/],
-    ['a dangling link', (d: string) => fs.symlinkSync(path.join(d, 'elsewhere.ts'), path.join(d, '20240101000001_a.ts')), /20240101000001_a\.ts is a link to .*elsewhere\.ts, which does not exist; restore what it points to or remove the link/],
+    [
+      'a stray file',
+      (d: string) => fs.writeFileSync(path.join(d, 'notes.txt'), ''),
+      /notes\.txt is not a migration \(migrations are .ts .js .cjs .mjs .cts .mts .sql files\)/,
+    ],
+    [
+      'a name without a version',
+      (d: string) => fs.writeFileSync(path.join(d, 'add_x.ts'), ''),
+      /add_x\.ts is not a migration name: it must start with a version/,
+    ],
+    [
+      'two files for one migration',
+      (d: string) => ['20240101000001_a.ts', '20240101000001_a.sql'].forEach((n) => fs.writeFileSync(path.join(d, n), '')),
+      /two files in .* define migration 20240101000001_a/,
+    ],
+    [
+      'a dangling link',
+      (d: string) => fs.symlinkSync(path.join(d, 'elsewhere.ts'), path.join(d, '20240101000001_a.ts')),
+      /20240101000001_a\.ts is a link to .*elsewhere\.ts, which does not exist; restore what it points to or remove the link/,
+    ],
   ])('refuses %s in one line', (_what, arrange, message) => {
     arrange(dir);
     expect(() => new MigrationsDirectory(dir).files()).toThrow(message);

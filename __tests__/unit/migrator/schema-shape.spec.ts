@@ -11,11 +11,19 @@ describe('schema shapes', () => {
   });
 
   it('index definitions without their names', () => {
-    expect(indexWithoutName('CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email)')).toBe('UNIQUE index USING btree (email)');
+    expect(indexWithoutName('CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email)')).toBe(
+      'UNIQUE index USING btree (email)',
+    );
     expect(indexWithoutName('CREATE INDEX "odd name" ON ONLY public."Odd" USING btree (x)')).toBe('index USING btree (x)');
   });
 
-  const shape = (s: Partial<SchemaShape>): SchemaShape => ({ tables: new Set(), columns: new Map(), constraints: new Map(), indexes: new Map(), ...s });
+  const shape = (s: Partial<SchemaShape>): SchemaShape => ({
+    tables: new Set(),
+    columns: new Map(),
+    constraints: new Map(),
+    indexes: new Map(),
+    ...s,
+  });
   const keyed = (...items: string[]) => new Map(items.map((i) => [looseDefinition(i), i]));
 
   it('missingFrom: what is lacking or different, one problem per missing table, extras fine', () => {

@@ -5,7 +5,10 @@ import { compareState } from '../../../tool/migrator/state';
 const file = (name: string): MigrationFile => ({ name, path: `/m/${name}.ts`, version: BigInt(name.split('_')[0]) });
 const applied = (name: string, checksum: string | null = `sum-${name}`): AppliedMigration => ({ name, runOn: new Date(0), checksum });
 /** Files hash to sum-<name> unless listed as edited. */
-const hashes = (edited: string[] = []) => (f: MigrationFile) => (edited.includes(f.name) ? 'changed' : `sum-${f.name}`);
+const hashes =
+  (edited: string[] = []) =>
+  (f: MigrationFile) =>
+    edited.includes(f.name) ? 'changed' : `sum-${f.name}`;
 
 describe('compareState', () => {
   const a = '20240101000001_a';

@@ -16,6 +16,12 @@ describe('archive signature and sizes', () => {
   });
 
   it('writes sizes as pg_size_pretty does', () => {
-    expect([formatBytes(0), formatBytes(10239), formatBytes(10240), formatBytes(8977767), formatBytes(20 * 1024 ** 3)]).toEqual(['0 bytes', '10239 bytes', '10 kB', '8767 kB', '20 GB']);
+    expect([formatBytes(0), formatBytes(10239), formatBytes(10240), formatBytes(8977767), formatBytes(20 * 1024 ** 3)]).toEqual([
+      '0 bytes',
+      '10239 bytes',
+      '10 kB',
+      '8767 kB',
+      '20 GB',
+    ]);
   });
 });

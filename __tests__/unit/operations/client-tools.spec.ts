@@ -10,7 +10,9 @@ const target = (url: string) => resolveDatabase({ url, env: {} })!;
 
 describe('libpqEnvironment', () => {
   it("puts the URL's parts in PG* variables, the password decoded", () => {
-    const env = libpqEnvironment(target('postgres://shop:p%40ss%20word@db.internal:5433/usualstore?sslmode=require&application_name=ops'), { PATH: '/bin' });
+    const env = libpqEnvironment(target('postgres://shop:p%40ss%20word@db.internal:5433/usualstore?sslmode=require&application_name=ops'), {
+      PATH: '/bin',
+    });
     expect(env).toEqual({
       PATH: '/bin',
       PGHOST: 'db.internal',
@@ -24,7 +26,11 @@ describe('libpqEnvironment', () => {
   });
 
   it('keeps an inherited PGPASSWORD when the URL has none, and drops variables that would redirect libpq', () => {
-    const env = libpqEnvironment(target('postgres://postgres@localhost:5433/usualstore'), { PGPASSWORD: 'from-env', PGHOSTADDR: '10.0.0.9', PGSERVICE: 'prod' });
+    const env = libpqEnvironment(target('postgres://postgres@localhost:5433/usualstore'), {
+      PGPASSWORD: 'from-env',
+      PGHOSTADDR: '10.0.0.9',
+      PGSERVICE: 'prod',
+    });
     expect(env).toMatchObject({ PGPASSWORD: 'from-env', PGHOST: 'localhost' });
     expect(env).not.toHaveProperty('PGHOSTADDR');
     expect(env).not.toHaveProperty('PGSERVICE');
@@ -32,8 +38,20 @@ describe('libpqEnvironment', () => {
 });
 
 describe('invocation', () => {
-  const local: ClientRoute = { kind: 'local', target: target('postgres://postgres:s3cret@db.internal:5432/usualstore'), label: 'x', why: 'y' };
-  const docker: ClientRoute = { kind: 'docker', container: 'usualstore-database', user: 'postgres', database: 'usualstore', label: 'x', why: 'y' };
+  const local: ClientRoute = {
+    kind: 'local',
+    target: target('postgres://postgres:s3cret@db.internal:5432/usualstore'),
+    label: 'x',
+    why: 'y',
+  };
+  const docker: ClientRoute = {
+    kind: 'docker',
+    container: 'usualstore-database',
+    user: 'postgres',
+    database: 'usualstore',
+    label: 'x',
+    why: 'y',
+  };
 
   it('local: the tool itself, its arguments untouched, the password only in the environment', () => {
     const command = invocation(local, 'pg_dump', ['--format=custom']);
@@ -48,11 +66,22 @@ describe('invocation', () => {
 
   it('docker: exec into the container with user and database, a terminal only when asked', () => {
     expect(invocation(docker, 'pg_restore', ['--single-transaction']).args).toEqual([
-      'exec', '-i', '-e', 'PGUSER=postgres', '-e', 'PGDATABASE=usualstore', '-e', 'PGOPTIONS=-c client_connection_check_interval=1000',
-      'usualstore-database', 'pg_restore', '--single-transaction',
+      'exec',
+      '-i',
+      '-e',
+      'PGUSER=postgres',
+      '-e',
+      'PGDATABASE=usualstore',
+      '-e',
+      'PGOPTIONS=-c client_connection_check_interval=1000',
+      'usualstore-database',
+      'pg_restore',
+      '--single-transaction',
     ]);
     // A tool may run under an application name of its own (how restore's lock bound finds it).
-    expect(invocation(docker, 'pg_restore', [], { applicationName: 'usualstore-db restore 7' }).args).toContain('PGAPPNAME=usualstore-db restore 7');
+    expect(invocation(docker, 'pg_restore', [], { applicationName: 'usualstore-db restore 7' }).args).toContain(
+      'PGAPPNAME=usualstore-db restore 7',
+    );
     expect(invocation(docker, 'psql', [], { tty: true }).args.slice(0, 3)).toEqual(['exec', '-i', '-t']);
     expect(invocation(docker, 'psql', []).file).toBe('docker');
   });
@@ -62,9 +91,12 @@ describe('toolErrorLine', () => {
   it("keeps the tool's first error, without its prefix, on one line", () => {
     const stderr = 'pg_restore: while PROCESSING TOC:\npg_restore: error: could not read from input file: end of file\n';
     expect(toolErrorLine('pg_restore', stderr)).toBe('could not read from input file: end of file');
-    expect(toolErrorLine('pg_dump', 'pg_dump: error: connection to server at "h" (1.2.3.4), port 5433 failed: FATAL:  password authentication failed\n')).toBe(
-      'connection to server at "h" (1.2.3.4), port 5433 failed: FATAL: password authentication failed',
-    );
+    expect(
+      toolErrorLine(
+        'pg_dump',
+        'pg_dump: error: connection to server at "h" (1.2.3.4), port 5433 failed: FATAL:  password authentication failed\n',
+      ),
+    ).toBe('connection to server at "h" (1.2.3.4), port 5433 failed: FATAL: password authentication failed');
     expect(toolErrorLine('psql', '')).toBe('no error output');
   });
 });

@@ -21,7 +21,9 @@ describe('statusWarnings', () => {
 
   it('connections from 80% of max_connections', () => {
     expect(statusWarnings({ ...quiet, connections: { used: 159, max: 200 } })).toEqual([]);
-    expect(statusWarnings({ ...quiet, connections: { used: 160, max: 200 } })).toEqual(['connections: 160 of max_connections 200 in use; new connections will soon be refused']);
+    expect(statusWarnings({ ...quiet, connections: { used: 160, max: 200 } })).toEqual([
+      'connections: 160 of max_connections 200 in use; new connections will soon be refused',
+    ]);
   });
 
   it("the policy's refusal replaces the pending warning (up would not run them)", () => {
@@ -30,7 +32,9 @@ describe('statusWarnings', () => {
   });
 
   it("pending migrations by name, and the policy's warnings", () => {
-    expect(statusWarnings({ ...quiet, pending: ['b'], verdict: { warnings: ['warning: applied migrations with no file in /m: gone (…)'] } })).toEqual([
+    expect(
+      statusWarnings({ ...quiet, pending: ['b'], verdict: { warnings: ['warning: applied migrations with no file in /m: gone (…)'] } }),
+    ).toEqual([
       '1 migration pending (b): run ./usualstore-db migrate plan, then migrate up',
       'applied migrations with no file in /m: gone (…)',
     ]);

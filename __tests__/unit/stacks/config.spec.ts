@@ -67,7 +67,11 @@ describe('resolveConfig', () => {
     ['image with a space', { image: 'postgres: 15' }, 'image must be a Docker image reference'],
     ['no bind address', { hostBindAddresses: [] }, 'hostBindAddresses must be a non-empty list of IP addresses'],
     ['a host name as bind address', { hostBindAddresses: ['localhost'] }, 'hostBindAddresses must be'],
-    ['IPv6 before IPv4', { hostBindAddresses: ['::1', '127.0.0.1'] }, 'hostBindAddresses must list each address once, IPv4 addresses before IPv6'],
+    [
+      'IPv6 before IPv4',
+      { hostBindAddresses: ['::1', '127.0.0.1'] },
+      'hostBindAddresses must list each address once, IPv4 addresses before IPv6',
+    ],
     ['a bind address twice', { hostBindAddresses: ['127.0.0.1', '127.0.0.1'] }, 'hostBindAddresses must list each address once'],
     ['startInterval 0', { healthcheck: { startIntervalSeconds: 0 } }, 'healthcheck.startIntervalSeconds must be an integer from 1 to 3600'],
     ['relative dataPath', { dataPath: 'data' }, 'dataPath must be an absolute path'],
@@ -75,7 +79,11 @@ describe('resolveConfig', () => {
     ['interval 0', { healthcheck: { intervalSeconds: 0 } }, 'healthcheck.intervalSeconds must be'],
     ['waitTimeoutSeconds 0', { waitTimeoutSeconds: 0 }, 'waitTimeoutSeconds must be'],
     ['destroyGraceSeconds 0', { destroyGraceSeconds: 0 }, 'destroyGraceSeconds must be'],
-    ['unknown restart policy', { restartPolicy: 'sometimes' as never }, 'restartPolicy must be one of no, on-failure, always, unless-stopped'],
+    [
+      'unknown restart policy',
+      { restartPolicy: 'sometimes' as never },
+      'restartPolicy must be one of no, on-failure, always, unless-stopped',
+    ],
     ['bad label key', { containerLabels: { 'Com Usualstore': 'x' } }, 'containerLabels keys must be lower-case label names'],
   ])('rejects %s with a clear one-line message', (_name, overrides, expected) => {
     const error = errorOf(() => resolveConfig(overrides));
@@ -129,7 +137,9 @@ describe('loadConfig', () => {
 
   it('validates what the environment gives', () => {
     expect(() => loadConfig({ USUALSTORE_DB_HOST_PORT: '70000' })).toThrow(/hostPort must be an integer from 1 to 65535 \(got 70000\)/);
-    expect(() => loadConfig({ USUALSTORE_DB_MAX_CONNECTIONS: '0' })).toThrow(/maxConnections must be an integer from 1 to 262143 \(got 0\)/);
+    expect(() => loadConfig({ USUALSTORE_DB_MAX_CONNECTIONS: '0' })).toThrow(
+      /maxConnections must be an integer from 1 to 262143 \(got 0\)/,
+    );
   });
 });
 
@@ -137,13 +147,20 @@ describe('engine-dependent settings', () => {
   it('publishes on ::1 only with USUALSTORE_DB_PUBLISH_IPV6=1, after 127.0.0.1', () => {
     expect(loadConfig({ USUALSTORE_DB_PUBLISH_IPV6: '1' }).hostBindAddresses).toEqual(['127.0.0.1', '::1']);
     expect(loadConfig({ USUALSTORE_DB_PUBLISH_IPV6: '0' }).hostBindAddresses).toEqual(['127.0.0.1']);
-    expect(() => loadConfig({ USUALSTORE_DB_PUBLISH_IPV6: 'yes' })).toThrow(new ConfigError('USUALSTORE_DB_PUBLISH_IPV6 must be 1 (publish on ::1 too) or 0 (got "yes")'));
+    expect(() => loadConfig({ USUALSTORE_DB_PUBLISH_IPV6: 'yes' })).toThrow(
+      new ConfigError('USUALSTORE_DB_PUBLISH_IPV6 must be 1 (publish on ::1 too) or 0 (got "yes")'),
+    );
   });
 
   it('sets a healthcheck start interval only with USUALSTORE_DB_HEALTH_START_INTERVAL', () => {
     expect(loadConfig({}).healthcheck.startIntervalSeconds).toBeUndefined();
-    expect(loadConfig({ USUALSTORE_DB_HEALTH_START_INTERVAL: '2' }).healthcheck).toEqual({ ...defaultConfig.healthcheck, startIntervalSeconds: 2 });
-    expect(() => loadConfig({ USUALSTORE_DB_HEALTH_START_INTERVAL: '1s' })).toThrow(/USUALSTORE_DB_HEALTH_START_INTERVAL must be a whole number/);
+    expect(loadConfig({ USUALSTORE_DB_HEALTH_START_INTERVAL: '2' }).healthcheck).toEqual({
+      ...defaultConfig.healthcheck,
+      startIntervalSeconds: 2,
+    });
+    expect(() => loadConfig({ USUALSTORE_DB_HEALTH_START_INTERVAL: '1s' })).toThrow(
+      /USUALSTORE_DB_HEALTH_START_INTERVAL must be a whole number/,
+    );
   });
 
   it('needs Docker API 1.41 (Engine 20.10) by default, 1.44 for a start interval, 1.46 for IPv6 bindings', () => {
@@ -153,6 +170,9 @@ describe('engine-dependent settings', () => {
       version: '1.44',
       reason: expect.stringContaining('Docker Engine 25'),
     });
-    expect(requiredDockerApi(loadConfig({ USUALSTORE_DB_PUBLISH_IPV6: '1' }))).toEqual({ version: '1.46', reason: expect.stringContaining('Docker Engine 27') });
+    expect(requiredDockerApi(loadConfig({ USUALSTORE_DB_PUBLISH_IPV6: '1' }))).toEqual({
+      version: '1.46',
+      reason: expect.stringContaining('Docker Engine 27'),
+    });
   });
 });

@@ -180,7 +180,9 @@ describe('stack usualstore-database', () => {
   });
 
   it('writes every duration as the provider reads it back from Docker (Go duration text)', () => {
-    const config = resolveConfig({ healthcheck: { intervalSeconds: 60, timeoutSeconds: 90, startPeriodSeconds: 3600, startIntervalSeconds: 61 } });
+    const config = resolveConfig({
+      healthcheck: { intervalSeconds: 60, timeoutSeconds: 90, startPeriodSeconds: 3600, startIntervalSeconds: 61 },
+    });
     const json = parsed(Testing.synth(stacks(config).database));
     expect(json.resource.docker_container.database.healthcheck).toMatchObject({
       interval: '1m0s',

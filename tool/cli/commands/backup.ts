@@ -8,6 +8,12 @@ import { database, flag, ms } from '../values';
 export async function run(input: CommandInput): Promise<number> {
   const file = input.positionals[0];
   // With FILE "-" stdout is the archive: the report goes to stderr.
-  await backup({ route: routeTo(database(input)), file, force: flag(input, 'force'), lockTimeoutMs: ms(input, 'lock-timeout'), say: file === '-' ? warn : say });
+  await backup({
+    route: routeTo(database(input)),
+    file,
+    force: flag(input, 'force'),
+    lockTimeoutMs: ms(input, 'lock-timeout'),
+    say: file === '-' ? warn : say,
+  });
   return 0;
 }

@@ -9,7 +9,8 @@ import { database, ms, text } from '../values';
 
 export async function run(input: CommandInput): Promise<number> {
   const toUrl = text(input, 'to');
-  if (toUrl === undefined || toUrl.trim() === '') throw new UserError('copy needs --to URL: the database to copy into (it must have no tables)');
+  if (toUrl === undefined || toUrl.trim() === '')
+    throw new UserError('copy needs --to URL: the database to copy into (it must have no tables)');
   // The target through the same resolver as every database (its password: the URL, PGPASSWORD, ...).
   const to = resolveDatabase({ url: toUrl, option: '--to', fallback: 'none' })!;
   await copyDatabase({ from: routeTo(database(input)), to: routeTo(to), lockTimeoutMs: ms(input, 'lock-timeout'), say });

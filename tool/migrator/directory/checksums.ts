@@ -116,7 +116,9 @@ export function directoryStamp(migrationsDir: string, names?: string[]): string 
 /** The digest remembered under `stamp`, if it is the same stamp. */
 export function rememberedDigest(migrationsDir: string, stamp: string): DirectoryDigest | undefined {
   try {
-    const { stamp: rememberedStamp, ...digest } = JSON.parse(fs.readFileSync(cacheFileOf('digest', migrationsDir), 'utf8')) as DirectoryDigest & { stamp: string };
+    const { stamp: rememberedStamp, ...digest } = JSON.parse(
+      fs.readFileSync(cacheFileOf('digest', migrationsDir), 'utf8'),
+    ) as DirectoryDigest & { stamp: string };
     return rememberedStamp === stamp ? digest : undefined;
   } catch {
     return undefined;

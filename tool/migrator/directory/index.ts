@@ -88,7 +88,11 @@ export class MigrationsDirectory {
     const remembered = stamp === undefined ? undefined : rememberedDigest(this.path, stamp);
     if (remembered) return remembered;
     const files = this.files();
-    const computed = { digest: digestOfLines(files.map((file) => `${file.name}:${this.checksum(file)}`)), count: files.length, newest: files.at(-1)?.name ?? '' };
+    const computed = {
+      digest: digestOfLines(files.map((file) => `${file.name}:${this.checksum(file)}`)),
+      count: files.length,
+      newest: files.at(-1)?.name ?? '',
+    };
     this.save();
     if (stamp !== undefined && directoryStamp(this.path) === stamp) rememberDigest(this.path, stamp, computed);
     return computed;
@@ -103,7 +107,8 @@ export class MigrationsDirectory {
   triggers(): Record<string, string> {
     const entries: [string, string][] = this.files().map((file) => [path.basename(file.path), this.checksum(file)]);
     const superseded = path.join(this.path, SUPERSEDED_CHECKSUMS_FILE);
-    if (this.dirents().some((entry) => entry.name === SUPERSEDED_CHECKSUMS_FILE)) entries.push([SUPERSEDED_CHECKSUMS_FILE, fileChecksum(superseded)]);
+    if (this.dirents().some((entry) => entry.name === SUPERSEDED_CHECKSUMS_FILE))
+      entries.push([SUPERSEDED_CHECKSUMS_FILE, fileChecksum(superseded)]);
     // Code-unit order, not localeCompare: the same on every machine whatever its locale.
     return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
@@ -127,11 +132,14 @@ function readSuperseded(file: string): SupersededChecksums {
       typeof parsed === 'object' &&
       parsed !== null &&
       !Array.isArray(parsed) &&
-      Object.values(parsed).every((entry) => Array.isArray((entry as { sha256?: unknown }).sha256) && (entry as { sha256: unknown[] }).sha256.every((sum) => typeof sum === 'string'));
+      Object.values(parsed).every(
+        (entry) =>
+          Array.isArray((entry as { sha256?: unknown }).sha256) &&
+          (entry as { sha256: unknown[] }).sha256.every((sum) => typeof sum === 'string'),
+      );
     if (!valid) throw new Error('expected { "<migration>": { "sha256": ["<hex>", ...], "why": "..." } }');
     return parsed as SupersededChecksums;
   } catch (error) {
     throw new UserError(`${file} is not valid: ${(error as Error).message}`);
   }
 }
-

@@ -59,15 +59,21 @@ export function migrationFiles(dir: string, entries: fs.Dirent[]): MigrationFile
     const where = path.join(dir, entry.name);
     if (entry.isDirectory() || isAllowedExtra(entry.name)) continue;
     if (!MIGRATION_EXTENSIONS.includes(path.extname(entry.name))) {
-      throw new UserError(`${where} is not a migration (migrations are ${MIGRATION_EXTENSIONS.join(' ')} files); move it out of the migrations directory`);
+      throw new UserError(
+        `${where} is not a migration (migrations are ${MIGRATION_EXTENSIONS.join(' ')} files); move it out of the migrations directory`,
+      );
     }
     if (entry.isSymbolicLink() && !fs.existsSync(where)) {
-      throw new UserError(`${where} is a link to ${fs.readlinkSync(where)}, which does not exist; restore what it points to or remove the link`);
+      throw new UserError(
+        `${where} is a link to ${fs.readlinkSync(where)}, which does not exist; restore what it points to or remove the link`,
+      );
     }
     const name = path.basename(entry.name, path.extname(entry.name));
     const version = versionOf(name);
     if (version === undefined) {
-      throw new UserError(`${where} is not a migration name: it must start with a version, <14-digit UTC version>_<name> (see migrate create)`);
+      throw new UserError(
+        `${where} is not a migration name: it must start with a version, <14-digit UTC version>_<name> (see migrate create)`,
+      );
     }
     const other = seen.get(name);
     if (other) throw new UserError(`two files in ${dir} define migration ${name}: ${other} and ${entry.name}`);

@@ -10,7 +10,8 @@ export async function run(input: CommandInput): Promise<number> {
   const count = numberOf(input, 'count');
   // Reverting drops data: how much must be said explicitly, never defaulted.
   if (count !== undefined && flag(input, 'all')) throw new UserError('migrate down takes either --count N or --all, not both');
-  if (count === undefined && !flag(input, 'all')) throw new UserError('migrate down needs --count N (revert the newest N) or --all (revert everything)');
+  if (count === undefined && !flag(input, 'all'))
+    throw new UserError('migrate down needs --count N (revert the newest N) or --all (revert everything)');
   await migrateDown({
     count: count ?? 'all',
     lockTimeoutMs: ms(input, 'lock-timeout'),

@@ -20,11 +20,14 @@ export async function run(input: CommandInput): Promise<number> {
     if (finding.help) say(`  help: ${finding.help}`);
   }
   const { history } = result;
-  if (history.refusal) say(`${paint('history', 'red')}: migrate up would refuse this change on a database at ${history.base}: ${history.refusal}`);
+  if (history.refusal)
+    say(`${paint('history', 'red')}: migrate up would refuse this change on a database at ${history.base}: ${history.refusal}`);
   for (const line of history.warnings) warn(line);
   const scope = input.positionals.length > 0 ? 'named' : result.baseline ? `after the baseline ${result.baseline}` : 'all';
   const linted = result.linted.length === 0 ? 'no migration to lint' : `${plural(result.linted.length, 'migration')} (${scope})`;
-  const judged = history.not_judged ? `history not judged (${history.not_judged})` : `history judged against ${history.base}${history.refusal ? ': refused' : ''}`;
+  const judged = history.not_judged
+    ? `history not judged (${history.not_judged})`
+    : `history judged against ${history.base}${history.refusal ? ': refused' : ''}`;
   say(`lint: ${plural(result.findings.length, 'finding')} in ${linted}; ${judged}; rules: squawk, as .squawk.toml configures it`);
   return failed ? 1 : 0;
 }

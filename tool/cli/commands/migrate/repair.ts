@@ -5,7 +5,15 @@ import type { CommandInput } from '../../command';
 import { database, migrations, ms, text } from '../../values';
 
 function options(input: CommandInput): RepairOptions {
-  return { names: input.positionals, reason: text(input, 'reason'), lockTimeoutMs: ms(input, 'lock-timeout'), migrations: migrations(input), target: database(input), say, warn };
+  return {
+    names: input.positionals,
+    reason: text(input, 'reason'),
+    lockTimeoutMs: ms(input, 'lock-timeout'),
+    migrations: migrations(input),
+    target: database(input),
+    say,
+    warn,
+  };
 }
 
 export async function accept(input: CommandInput): Promise<number> {
