@@ -5,7 +5,9 @@
 import { Client } from 'pg';
 import { runCli } from '../support/cli';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir } from './migrator-fixtures';
+import fs from 'node:fs';
+import path from 'node:path';
+import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir, writeMigration } from './migrator-fixtures';
 
 /** node-pg-migrate's lock id, which ours shares. */
 const LOCK_ID = '7241865325823964';
@@ -58,6 +60,26 @@ describe('concurrent migrate up', () => {
     ]);
     expect(await query(db.url, 'select count(*)::int as n from runs')).toEqual([{ n: 1 }]);
     expect(await query(db.url, 'select label from things order by id')).toEqual([{ label: 'first' }, { label: 'slow' }]);
+  });
+
+  it('with a CREATE INDEX CONCURRENTLY pending, the waiting runs hold nothing it waits for: all exit 0, the index valid, applied once', async () => {
+    // The runs that arrive while the first holds the lock (the slow migration) must not sit in a
+    // statement (a snapshot) while the first builds the index concurrently, which waits for every
+    // older snapshot: PostgreSQL would call it a deadlock and fail the waiter.
+    writeMigration(dir, { name: '20240101000005_index_concurrently', up: 'SELECT 1', down: 'SELECT 1' });
+    fs.writeFileSync(
+      path.join(dir, '20240101000005_index_concurrently.ts'),
+      "export function up(pgm: any) { pgm.noTransaction(); pgm.sql('CREATE INDEX CONCURRENTLY things_label ON things (label)'); }\n",
+    );
+    const results = await Promise.all([up(), up(), up()]);
+    expect(results.map((r) => [r.code, r.stderr.split('\n').filter((l) => l && !/waiting for the migration lock/.test(l))])).toEqual([
+      [0, []],
+      [0, []],
+      [0, []],
+    ]);
+    expect(results.filter((r) => /^migrated /m.test(r.stdout))).toHaveLength(1);
+    expect(await query(db.url, "SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass('things_label')")).toEqual([{ valid: true }]);
+    expect((await appliedNames(db.url)).filter((n) => n === '20240101000005_index_concurrently')).toHaveLength(1);
   });
 
   it('gives up after --lock-timeout with a clear message when another holder keeps the lock', async () => {

@@ -1,17 +1,22 @@
 /**
  * The migration lock, node-pg-migrate's well-known advisory lock id, so that its own CLI and ours
  * exclude each other too. Two ways to hold it, one wait:
- * - withMigrationLock: session level, for `migrate up`/`down`, so that two deploys (or a deploy
- *   and a developer) migrating the same database take turns instead of failing or applying twice;
- * - lockForTransaction: transaction level, for `migrate plan` and `migrate adopt`, released by
+ * - withMigrationLock: session level, for `migrate up`/`down` and the repairs, so that two deploys
+ *   (or a deploy and a developer) migrating the same database take turns instead of failing or
+ *   applying twice;
+ * - beginWithMigrationLock: transaction level, for `migrate plan` and `migrate adopt`, released by
  *   COMMIT or ROLLBACK, so nothing can be left locked when the command ends, however it ends.
- * Both wait, bounded by lock_timeout, say on stderr who they wait for, and turn a timeout into
- * one line naming the holder.
+ *
+ * The wait holds nothing: it TRIES the lock (pg_try_advisory_lock) and, while another session has
+ * it, sleeps with its session idle, outside any statement and transaction. A waiter blocked inside
+ * pg_advisory_lock would hold a snapshot, and the holder's CREATE INDEX CONCURRENTLY waits for
+ * every older snapshot to go: PostgreSQL then calls it a deadlock and fails one of them. The wait
+ * is bounded (--lock-timeout), says on stderr who it waits for, and a timeout names the holder.
  */
 import type { Client } from 'pg';
 import { UserError } from '../base/errors';
 import type { DatabaseTarget } from '../db';
-import { BLOCKER_COLUMNS, describeBlockers, isMigrationRun, watchLockWait, type Blocker } from '../db/blockers';
+import { BLOCKER_COLUMNS, describeBlockers, isMigrationRun, type Blocker } from '../db/blockers';
 import { formatSeconds, type Say } from '../base/text';
 
 /** node-pg-migrate's PG_MIGRATE_LOCK_ID (runner.ts). */
@@ -37,55 +42,57 @@ export function describeLockHolders(holders: Blocker[]): string {
   return `${what}, ${describeBlockers(holders)}`;
 }
 
-function lockTimeoutSql(timeoutMs: number, local: boolean): string {
-  return `SET ${local ? 'LOCAL ' : ''}lock_timeout = ${Math.max(1, Math.round(timeoutMs))}`;
-}
-
 export interface LockWait {
   target: DatabaseTarget;
   timeoutMs: number;
   /** Progress on stderr: who the wait is for, once it has lasted a second. */
   warn: Say;
-  /** Advice at the end of the timeout message. */
-  advice: string;
 }
 
-/** Runs `lockSql` under the lock_timeout already set; a timeout names whoever holds the lock. */
-async function waitForLock(client: Client, lockSql: string, wait: LockWait): Promise<void> {
-  try {
-    // A wait of a second or two needs no progress line: its timeout names the holder anyway.
-    if (wait.timeoutMs <= 2000) await client.query(lockSql);
-    else {
-      await watchLockWait(
-        wait.target,
-        client,
-        () => client.query(lockSql),
-        (holders) =>
-          wait.warn(
-            `waiting for the migration lock on ${wait.target.label} (up to ${formatSeconds(wait.timeoutMs)}), held by ${describeLockHolders(holders)}`,
-          ),
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Between tries: short at first (a run that is just ending), then at most this, jittered so that
+ * several waiters do not try in step. */
+const MAX_POLL_MS = 250;
+
+/**
+ * Tries `attempt` until it takes the lock, idle in between (see above); at most `wait.timeoutMs`.
+ * After a second (when the bound is longer than two) it says who holds the lock, and again when
+ * that changes; a timeout is one line naming the holder, ending with `advice`.
+ */
+async function waitForLock(client: Client, attempt: () => Promise<boolean>, wait: LockWait, advice: string): Promise<void> {
+  const started = performance.now();
+  let delay = 10;
+  let seen = '';
+  let lastLook = 0;
+  for (;;) {
+    if (await attempt()) return;
+    const elapsed = performance.now() - started;
+    if (elapsed >= wait.timeoutMs) {
+      const holders = await migrationLockHolders(client).catch(() => []);
+      throw new UserError(
+        `the migration lock on ${wait.target.label} was held for more than ${formatSeconds(wait.timeoutMs)} (lock timeout) by ${describeLockHolders(holders)}; ${advice}`,
       );
     }
-  } catch (error) {
-    if ((error as { code?: string }).code !== '55P03') throw error;
-    // Still in the session (outside a transaction) or rolled back below: ask who holds it now.
-    if (lockSql.includes('xact')) await client.query('ROLLBACK').catch(() => {});
-    const holders = await migrationLockHolders(client).catch(() => []);
-    throw new UserError(
-      `the migration lock on ${wait.target.label} was held for more than ${formatSeconds(wait.timeoutMs)} (lock timeout) by ${describeLockHolders(holders)}; ${wait.advice}`,
-    );
+    // A wait of a second or two needs no progress line: its timeout names the holder anyway.
+    if (wait.timeoutMs > 2000 && elapsed >= 1000 && elapsed - lastLook >= 1000) {
+      lastLook = elapsed;
+      const holders = await migrationLockHolders(client).catch(() => []);
+      const key = holders.map((holder) => holder.pid).join(',');
+      if (holders.length > 0 && key !== seen) {
+        seen = key;
+        wait.warn(`waiting for the migration lock on ${wait.target.label} (up to ${formatSeconds(wait.timeoutMs)}), held by ${describeLockHolders(holders)}`);
+      }
+    }
+    await sleep(Math.max(1, Math.min(delay * (0.5 + Math.random()), wait.timeoutMs - elapsed)));
+    delay = Math.min(delay * 2, MAX_POLL_MS);
   }
 }
 
-/** Runs `fn` holding the lock; waits at most `wait.timeoutMs` for it. */
-export async function withMigrationLock<T>(client: Client, wait: Omit<LockWait, 'advice'>, fn: () => Promise<T>): Promise<T> {
-  // lock_timeout bounds the wait; reset right after: each migration sets its own bounds.
-  await client.query(lockTimeoutSql(wait.timeoutMs, false));
-  await waitForLock(client, `SELECT pg_advisory_lock(${MIGRATION_LOCK_ID})`, {
-    ...wait,
-    advice: 'let it finish and retry, or raise --lock-timeout',
-  });
-  await client.query('RESET lock_timeout');
+/** Runs `fn` holding the lock (session level); waits at most `wait.timeoutMs` for it. */
+export async function withMigrationLock<T>(client: Client, wait: LockWait, fn: () => Promise<T>): Promise<T> {
+  const attempt = async () => (await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${MIGRATION_LOCK_ID}) AS ok`)).rows[0].ok;
+  await waitForLock(client, attempt, wait, 'let it finish and retry, or raise --lock-timeout');
   try {
     return await fn();
   } finally {
@@ -95,13 +102,17 @@ export async function withMigrationLock<T>(client: Client, wait: Omit<LockWait, 
 }
 
 /**
- * Takes the lock for the current transaction: call right after BEGIN. lock_timeout (SET LOCAL:
- * this transaction only) bounds this wait and every later one in the transaction.
+ * Begins a transaction (`beginSql`) holding the lock until it ends: each try is a transaction of
+ * its own that takes the lock or rolls back, so between tries nothing is open. lock_timeout (SET
+ * LOCAL: this transaction only) then bounds every later lock wait in the transaction.
  */
-export async function lockForTransaction(client: Client, wait: Omit<LockWait, 'advice'>): Promise<void> {
-  await client.query(lockTimeoutSql(wait.timeoutMs, true));
-  await waitForLock(client, `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`, {
-    ...wait,
-    advice: 'retry when it is done (or raise --lock-timeout)',
-  });
+export async function beginWithMigrationLock(client: Client, beginSql: string, wait: LockWait): Promise<void> {
+  const attempt = async () => {
+    await client.query(beginSql);
+    const { ok } = (await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${MIGRATION_LOCK_ID}) AS ok`)).rows[0];
+    if (!ok) await client.query('ROLLBACK');
+    return ok;
+  };
+  await waitForLock(client, attempt, wait, 'retry when it is done (or raise --lock-timeout)');
+  await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(wait.timeoutMs))}`);
 }

@@ -10,7 +10,7 @@ import { UserError } from '../base/errors';
 import { connect, disconnect, waitForServer, type DatabaseTarget } from '../db';
 import { describeServerRefusal } from '../db/errors';
 import type { Say } from '../base/text';
-import { lockForTransaction } from './lock';
+import { beginWithMigrationLock } from './lock';
 
 /**
  * One transaction, rolled back at the end unless the work commits it: every lock wait in it
@@ -45,12 +45,14 @@ export async function inTransaction<T>(
   options: TransactionOptions,
   work: () => Promise<T>,
 ): Promise<T> {
-  await client.query(options.readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN');
+  const begin = options.readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN';
   try {
     if (options.migrationLock) {
-      await lockForTransaction(client, { target, timeoutMs: options.lockTimeoutMs ?? 0, warn: options.migrationLock.warn });
-    } else if (options.lockTimeoutMs !== undefined) {
-      await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(options.lockTimeoutMs))}`);
+      // Waits for the lock with nothing open (lock.ts), then begins the transaction holding it.
+      await beginWithMigrationLock(client, begin, { target, timeoutMs: options.lockTimeoutMs ?? 0, warn: options.migrationLock.warn });
+    } else {
+      await client.query(begin);
+      if (options.lockTimeoutMs !== undefined) await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(options.lockTimeoutMs))}`);
     }
     return await work();
   } finally {
