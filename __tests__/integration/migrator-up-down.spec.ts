@@ -226,6 +226,32 @@ describe('migrate up, down and status', () => {
     expect(down.code).toBe(0);
     expect(await query(db.url, "SELECT 1 FROM pg_class WHERE relname = 'things_label'")).toEqual([]);
   });
+
+  it('runs the statements of a pgm.noTransaction() migration one by one, even given in one pgm.sql() string; plan and lint agree', async () => {
+    expect((await cli('up')).code).toBe(0);
+    fs.writeFileSync(
+      path.join(dir, '20240101000004_column_and_index.ts'),
+      [
+        "import type { MigrationBuilder } from 'node-pg-migrate';",
+        'export function up(pgm: MigrationBuilder): void {',
+        '  pgm.noTransaction();',
+        "  pgm.sql(`ALTER TABLE things ADD COLUMN code text; -- a comment; with a semicolon\nCREATE INDEX CONCURRENTLY things_code ON things (code);`);",
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const plan = await cli('plan');
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain(
+      '-- 1/1 20240101000004_column_and_index (NOT verified: it runs outside a transaction, pgm.noTransaction())\nALTER TABLE things ADD COLUMN code text;\n-- a comment; with a semicolon\nCREATE INDEX CONCURRENTLY things_code ON things (code);\n',
+    );
+    const lint = await runCli(['migrate', 'lint', '20240101000004_column_and_index', '--migrations-dir', dir]);
+    expect(lint.stdout).toMatch(/^lint: 0 findings in 1 migration \(named\)/m);
+    const up = await cli('up');
+    expect(up.stderr).toBe('');
+    expect(up.code).toBe(0);
+    expect(await query(db.url, "SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass('things_code')")).toEqual([{ valid: true }]);
+  });
 });
 
 describe('loading migration scripts', () => {

@@ -49,6 +49,9 @@ export function nextVersion(existing: bigint[], now: Date): string {
 const TEMPLATE = (name: string) => `/** ${name}: what this migration changes, and why. */
 import type { MigrationBuilder } from 'node-pg-migrate';
 
+// Runs in one transaction, each lock wait at most 5 s and each statement at most 5 min (say
+// pgm.sql("SET LOCAL lock_timeout = '1min'") to change them). For CREATE INDEX CONCURRENTLY call
+// pgm.noTransaction() first: the statements then run outside a transaction, one by one.
 export function up(pgm: MigrationBuilder): void {
   pgm.sql(\`
   \`);

@@ -50,6 +50,13 @@ export interface LintResult {
 }
 
 export const LINT_BASELINE_FILE = 'migrations-lint.json';
+
+/** How to follow squawk's advice in this project's migrations. */
+const CONCURRENTLY = 'Here: call pgm.noTransaction() first; each statement then runs on its own, outside a transaction (docs/migrations.md, Writing a migration).';
+const PROJECT_ADVICE: Record<string, string> = {
+  'require-concurrent-index-creation': CONCURRENTLY,
+  'require-concurrent-index-deletion': CONCURRENTLY,
+};
 export const SQUAWK_CONFIG_FILE = '.squawk.toml';
 
 function readBaseline(projectDir: string): string | null {
@@ -185,7 +192,7 @@ export async function lintMigrations(options: LintOptions): Promise<LintResult> 
         rule: v.rule_name,
         level: v.level.toLowerCase(),
         message: v.message,
-        help: v.help,
+        help: [v.help, PROJECT_ADVICE[v.rule_name]].filter(Boolean).join(' ') || null,
         statement: oneLine(statement ?? ''),
       };
     });

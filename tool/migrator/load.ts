@@ -15,6 +15,7 @@ import type { Queryable } from './bookkeeping';
 import { checksumOf } from './directory';
 import { loadCompiled } from './compiled';
 import type { MigrationFile } from './directory';
+import { splitStatements } from './statements';
 
 export type Direction = 'up' | 'down';
 
@@ -224,5 +225,9 @@ export async function buildSql(
   if (action.length === 2)
     await untilRunIsCalled(action, pgm, activity, `${migration.file.name}'s ${reverse ? 'up' : direction}(pgm, run)`);
   else await action(pgm);
-  return { steps: pgm.getSqlSteps(), transactional: pgm.isUsingTransaction() };
+  const transactional = pgm.isUsingTransaction();
+  // Outside a transaction every statement must be a query of its own (a query of several is one
+  // implicit transaction, which CREATE INDEX CONCURRENTLY refuses), however pgm.sql() was given them.
+  const steps = transactional ? pgm.getSqlSteps() : pgm.getSqlSteps().flatMap((step) => splitStatements(step).map((statement) => `${statement};`));
+  return { steps, transactional };
 }
