@@ -62,7 +62,11 @@ export async function driftOf(options: DriftOptions): Promise<DriftReport> {
           database: target.label,
           current: state.applied.at(-1)?.name ?? null,
           applied: state.applied.length,
-          differences: [...missingFrom(built, live), ...extraIn(live, built, BOOKKEEPING)],
+          differences: [
+            ...missingFrom(built, live),
+            ...extraIn(live, built, BOOKKEEPING),
+            ...state.invalidIndexes.map((index) => `index ${index} is invalid (a CREATE INDEX CONCURRENTLY failed or was stopped): drop it and build it again`),
+          ],
         };
       });
     } catch (error) {

@@ -62,7 +62,7 @@ export function historyAtBase(migrations: MigrationsDirectory, base?: string): H
     });
   }
   applied.sort((a, b) => compareMigrations({ name: a.name, version: versionOf(a.name)! }, { name: b.name, version: versionOf(b.name)! }));
-  const state = compareState(files, applied, (file) => migrations.checksum(file), 0, migrations.superseded());
+  const state = compareState(files, applied, (file) => migrations.checksum(file), { superseded: migrations.superseded() });
   return {
     ref: found.ref,
     commit: found.commit,

@@ -9,6 +9,18 @@ import type { MigrationsDirectory } from './directory';
 import { unadoptedSodaVersions } from './soda';
 import { compareState, type MigrationState } from './state';
 
+/** Invalid indexes outside the system schemas, but those being built right now (a CREATE INDEX
+ * CONCURRENTLY under way is invalid until it ends). */
+const INVALID_INDEXES_SQL = `SELECT format('%I.%I on %I', n.nspname, c.relname, t.relname) AS name
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE NOT i.indisvalid AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+   AND i.indexrelid NOT IN (SELECT index_relid FROM pg_stat_progress_create_index WHERE index_relid IS NOT NULL)
+ ORDER BY 1`;
+
+export async function invalidIndexes(db: Queryable): Promise<string[]> {
+  return (await db.query<{ name: string }>(INVALID_INDEXES_SQL)).rows.map((row) => row.name);
+}
+
 export async function inspect(db: Queryable, migrations: MigrationsDirectory): Promise<MigrationState> {
   // The query goes out first, and the directory is read while the server answers.
   const reading = readBookkeeping(db);
@@ -18,13 +30,11 @@ export async function inspect(db: Queryable, migrations: MigrationsDirectory): P
     await reading.catch(() => {}); // never leave the query's rejection unhandled
   }
   const books = await reading;
-  const state = compareState(
-    migrations.files(),
-    books.applied,
-    (file) => migrations.checksum(file),
-    await unadoptedSodaVersions(db, books),
-    migrations.superseded(),
-  );
+  const state = compareState(migrations.files(), books.applied, (file) => migrations.checksum(file), {
+    unadoptedSoda: await unadoptedSodaVersions(db, books),
+    invalidIndexes: await invalidIndexes(db),
+    superseded: migrations.superseded(),
+  });
   migrations.save();
   return state;
 }

@@ -17,6 +17,7 @@ import { failureCause, runSteps } from './apply';
 import type { Queryable } from './bookkeeping';
 import type { MigrationFile } from './directory';
 import { buildSql, migrationsInOrder } from './load';
+import { inTransactionForm } from './statements';
 
 export interface SchemaShape {
   tables: Set<string>;
@@ -119,7 +120,10 @@ export async function shapeBuiltBy(
     await db.query(`SET LOCAL search_path = ${scratch}`);
     for await (const { migration, shorthands } of migrationsInOrder(files)) {
       try {
-        await runSteps(db, (await buildSql(db, migration, 'up', shorthands)).steps);
+        const { steps, transactional } = await buildSql(db, migration, 'up', shorthands);
+        // A pgm.noTransaction() migration is built here inside the savepoint, in the form that can
+        // run there (without CONCURRENTLY, which changes how an index is built, not what it is).
+        await runSteps(db, transactional ? steps : steps.map(inTransactionForm).filter((step): step is string => step !== undefined));
       } catch (error) {
         throw new UserError(failure(migration.file.name, failureCause(error)));
       }

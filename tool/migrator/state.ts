@@ -24,17 +24,27 @@ export interface MigrationState {
   /** Versions soda recorded in a database usualstore-db records nothing about (see soda.ts):
    * migrating it would re-run that history. 0 when there is nothing to adopt. */
   unadoptedSoda: number;
+  /** Indexes left invalid ("schema.index on table") by a CREATE INDEX CONCURRENTLY that failed or
+   * was stopped, and not being built now: IF NOT EXISTS would skip them and leave them unusable. */
+  invalidIndexes: string[];
+}
+
+/** What the database says beside its bookkeeping, and the reviewed superseded checksums. */
+export interface StateFacts {
+  unadoptedSoda?: number;
+  invalidIndexes?: string[];
+  superseded?: SupersededChecksums;
 }
 
 /** `checksum` is called only for applied migrations whose file exists (the no-op path hashes
- * what it must and loads nothing). `unadoptedSoda`: see MigrationState. */
+ * what it must and loads nothing). */
 export function compareState(
   files: MigrationFile[],
   applied: AppliedMigration[],
   checksum: (file: MigrationFile) => string,
-  unadoptedSoda = 0,
-  superseded: SupersededChecksums = {},
+  facts: StateFacts = {},
 ): MigrationState {
+  const superseded = facts.superseded ?? {};
   const byName = new Map(files.map((file) => [file.name, file]));
   const appliedNames = new Set(applied.map((m) => m.name));
   const edited: string[] = [];
@@ -62,7 +72,7 @@ export function compareState(
   const outOfOrder = latest
     ? pending.filter((file) => compareMigrations(file, latest) < 0).map((file) => ({ name: file.name, newestApplied: latest.name }))
     : [];
-  return { files, applied, pending, edited, missing, unrecorded, outOfOrder, unadoptedSoda };
+  return { files, applied, pending, edited, missing, unrecorded, outOfOrder, unadoptedSoda: facts.unadoptedSoda ?? 0, invalidIndexes: facts.invalidIndexes ?? [] };
 }
 
 /** The newest applied migration's name (what "where the database is" means in messages). */

@@ -77,3 +77,17 @@ export function splitStatements(sql: string): string[] {
 function withoutComments(text: string): string {
   return text.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '');
 }
+
+/**
+ * A statement of a pgm.noTransaction() migration as it can run inside a transaction, for building
+ * the migrations' schema in a scratch schema (drift, adopt): CONCURRENTLY dropped (it changes how
+ * an index is built, not what it is), and statements that change no schema and cannot run in a
+ * transaction block (VACUUM, REINDEX, CLUSTER, CHECKPOINT) left out (undefined).
+ */
+export function inTransactionForm(statement: string): string | undefined {
+  const bare = withoutComments(statement).trim();
+  if (/^(vacuum|reindex|cluster|checkpoint)\b/i.test(bare)) return undefined;
+  if (/^(create\s+(unique\s+)?index|drop\s+index)\s+concurrently\b/i.test(bare)) return bare.replace(/\s+concurrently\b/i, '');
+  if (/^alter\s+table\b[\s\S]*\bdetach\s+partition\b[\s\S]*\bconcurrently\b/i.test(bare)) return bare.replace(/\s+concurrently\b(?![\s\S]*\bconcurrently\b)/i, '');
+  return statement;
+}

@@ -14,6 +14,8 @@ export interface WarningFacts {
   pending: string[];
   /** The policy's verdict on `migrate up` against this database. */
   verdict: Verdict;
+  /** Indexes a failed CREATE INDEX CONCURRENTLY left invalid. */
+  invalidIndexes: string[];
 }
 
 /** At this share of max_connections, new application connections are about to be refused. */
@@ -37,5 +39,10 @@ export function statusWarnings(facts: WarningFacts): string[] {
     );
   }
   warnings.push(...verdict.warnings.map((warning) => warning.replace(/^warning: /, '')));
+  if (verdict.refusedFor !== 'invalid-index') {
+    for (const index of facts.invalidIndexes) {
+      warnings.push(`index ${index} is invalid (a CREATE INDEX CONCURRENTLY failed or was stopped): drop it (DROP INDEX CONCURRENTLY ${index.split(' on ')[0]}) and build it again`);
+    }
+  }
   return warnings;
 }

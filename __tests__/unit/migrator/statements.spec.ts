@@ -1,5 +1,5 @@
 /** Splitting SQL into statements as psql does, for the statements that must run one by one. */
-import { splitStatements } from '../../../tool/migrator/statements';
+import { inTransactionForm, splitStatements } from '../../../tool/migrator/statements';
 
 describe('splitStatements', () => {
   it.each<[string, string, string[]]>([
@@ -23,5 +23,19 @@ describe('splitStatements', () => {
     ['a word ending in e before a quote is not an escape string', "SELECT 'x' AS name; SELECT 13", ["SELECT 'x' AS name", 'SELECT 13']],
   ])('%s', (_what, sql, expected) => {
     expect(splitStatements(sql)).toEqual(expected);
+  });
+});
+
+describe('inTransactionForm', () => {
+  it.each<[string, string | undefined]>([
+    ['CREATE INDEX CONCURRENTLY t_x ON t (x);', 'CREATE INDEX t_x ON t (x);'],
+    ['create unique index concurrently if not exists t_x on t (x)', 'create unique index if not exists t_x on t (x)'],
+    ['DROP INDEX CONCURRENTLY IF EXISTS t_x', 'DROP INDEX IF EXISTS t_x'],
+    ['ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY', 'ALTER TABLE p DETACH PARTITION p1'],
+    ['REINDEX INDEX CONCURRENTLY t_x', undefined],
+    ['VACUUM ANALYZE t', undefined],
+    ['ALTER TABLE t ADD COLUMN x int', 'ALTER TABLE t ADD COLUMN x int'],
+  ])('%s', (statement, expected) => {
+    expect(inTransactionForm(statement)).toBe(expected);
   });
 });

@@ -6,6 +6,7 @@ const quiet: WarningFacts = {
   connections: { used: 3, max: 200 },
   pending: [],
   verdict: { warnings: [] },
+  invalidIndexes: [],
 };
 
 describe('statusWarnings', () => {
@@ -29,6 +30,14 @@ describe('statusWarnings', () => {
   it("the policy's refusal replaces the pending warning (up would not run them)", () => {
     const warnings = statusWarnings({ ...quiet, pending: ['a', 'b'], verdict: { refusal: 'db was migrated by soda …', warnings: [] } });
     expect(warnings).toEqual(['migrate up would refuse: db was migrated by soda …']);
+  });
+
+  it('an invalid index, with the fix; once only when it is what stops migrate up', () => {
+    expect(statusWarnings({ ...quiet, invalidIndexes: ['public.things_label on things'] })).toEqual([
+      'index public.things_label on things is invalid (a CREATE INDEX CONCURRENTLY failed or was stopped): drop it (DROP INDEX CONCURRENTLY public.things_label) and build it again',
+    ]);
+    const refused = statusWarnings({ ...quiet, pending: ['a'], invalidIndexes: ['public.x on t'], verdict: { refusal: 'refusing to migrate: index public.x on t is invalid …', refusedFor: 'invalid-index', warnings: [] } });
+    expect(refused).toEqual(['migrate up would refuse: index public.x on t is invalid …']);
   });
 
   it("pending migrations by name, and the policy's warnings", () => {
