@@ -78,7 +78,9 @@ describe('concurrent migrate up', () => {
       [0, []],
     ]);
     expect(results.filter((r) => /^migrated /m.test(r.stdout))).toHaveLength(1);
-    expect(await query(db.url, "SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass('things_label')")).toEqual([{ valid: true }]);
+    expect(await query(db.url, "SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass('things_label')")).toEqual([
+      { valid: true },
+    ]);
     expect((await appliedNames(db.url)).filter((n) => n === '20240101000005_index_concurrently')).toHaveLength(1);
   });
 

@@ -235,7 +235,7 @@ describe('migrate up, down and status', () => {
         "import type { MigrationBuilder } from 'node-pg-migrate';",
         'export function up(pgm: MigrationBuilder): void {',
         '  pgm.noTransaction();',
-        "  pgm.sql(`ALTER TABLE things ADD COLUMN code text; -- a comment; with a semicolon\nCREATE INDEX CONCURRENTLY things_code ON things (code);`);",
+        '  pgm.sql(`ALTER TABLE things ADD COLUMN code text; -- a comment; with a semicolon\nCREATE INDEX CONCURRENTLY things_code ON things (code);`);',
         '}',
         '',
       ].join('\n'),
@@ -250,7 +250,9 @@ describe('migrate up, down and status', () => {
     const up = await cli('up');
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
-    expect(await query(db.url, "SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass('things_code')")).toEqual([{ valid: true }]);
+    expect(await query(db.url, "SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass('things_code')")).toEqual([
+      { valid: true },
+    ]);
   });
 });
 

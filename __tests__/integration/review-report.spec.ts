@@ -81,4 +81,39 @@ describe('usualstore-db review', () => {
       await db.drop();
     }
   }, 120000);
+
+  it('is written all the same when the drift of the database given cannot be judged, saying why', async () => {
+    const db: TestDatabase = await migratedDatabase('review_not_judged');
+    try {
+      await query(db.url, "INSERT INTO pgmigrations (name, run_on) VALUES ('20990101000000_from_another_branch', now())");
+      const result = await review({ DATABASE_URL: db.url });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^# usualstore-db review$/m);
+      expect(result.stdout).toContain(
+        '## Drift\n\n- not judged: cannot judge drift: applied migrations 20990101000000_from_another_branch have no file',
+      );
+    } finally {
+      await db.drop();
+    }
+  }, 120000);
+
+  it('writes its checks as a JUnit report with --junit', async () => {
+    const file = path.join(dir, '.test-junit.xml');
+    const result = await run(process.execPath, ['bin/usualstore-db.js', 'review', '--junit', file], {
+      cwd: dir,
+      env: { DATABASE_URL: '' },
+      timeoutMs: 120000,
+    });
+    expect(result.code).toBe(0);
+    const xml = fs.readFileSync(path.join(dir, '.test-junit.xml'), 'utf8');
+    fs.rmSync(file);
+    expect(xml).toMatch(
+      /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="usualstore-db review" tests="3" failures="1" skipped="0">/,
+    );
+    expect(xml).toContain('<testcase classname="history" name="migrate up on a database at main"/>');
+    expect(xml).toContain('<testcase classname="lint" name="29990101000001_add_nickname"/>');
+    expect(xml).toMatch(
+      /<testcase classname="lint" name="29990101000002_index_nickname">\n +<failure message="require-concurrent-index-creation \(warning\)">/,
+    );
+  }, 120000);
 });

@@ -12,10 +12,13 @@ export interface OptionSpec {
   description: string;
   /**
    * How the parser reads a string value, and refuses a bad one in one line: seconds (0 to 86400,
-   * fractions allowed; handed over as milliseconds), count (a positive whole number), path
+   * fractions allowed; handed over as milliseconds), count (a positive whole number), whole (a
+   * whole number, 0 included), path
    * (resolved against the working directory), text (as is). @default 'text'
    */
-  kind?: 'seconds' | 'count' | 'path' | 'text';
+  kind?: 'seconds' | 'count' | 'whole' | 'path' | 'text';
+  /** The only values a text option takes (the parser refuses any other in one line). */
+  choices?: readonly string[];
   /** The value when the option is not given, as a user would type it: the parser applies it, the
    * help shows it. The one place a default is written. */
   default?: string;

@@ -252,10 +252,15 @@ function readValue(option: string, spec: OptionSpec, value: string): OptionValue
     case 'count':
       if (!/^[1-9]\d*$/.test(value.trim())) throw new UserError(`--${option} takes a positive whole number (got "${value}")`);
       return Number(value);
+    case 'whole':
+      if (!/^\d{1,3}$/.test(value.trim())) throw new UserError(`--${option} takes a whole number from 0 to 999 (got "${value}")`);
+      return Number(value);
     case 'path':
       if (value.trim() === '') throw new UserError(`--${option} is empty`);
       return path.resolve(value);
     case 'text':
+      if (spec.choices && !spec.choices.includes(value))
+        throw new UserError(`--${option} takes one of: ${spec.choices.join(', ')} (got "${value}")`);
       return value;
   }
 }

@@ -24,6 +24,16 @@ const LOCK_TIMEOUT = (seconds: number, what = 'the migration lock'): Record<stri
     default: String(seconds),
   },
 });
+const LOCK_RETRIES: Record<string, OptionSpec> = {
+  'lock-retries': {
+    type: 'string',
+    kind: 'whole',
+    value: 'N',
+    description:
+      "try a migration again this many times when a lock wait ran out (an application's transaction held its table), pausing 0.5 s, 1 s, 2 s… (±50%) between tries",
+    default: '3',
+  },
+};
 const JSON_OUTPUT: Record<string, OptionSpec> = { json: { type: 'boolean', description: 'print JSON (snake_case keys) instead of text' } };
 const YES: Record<string, OptionSpec> = {
   yes: { type: 'boolean', short: 'y', description: 'do not ask (scripts); without a terminal to ask at, it is required' },
@@ -51,6 +61,7 @@ export const COMMANDS: CommandSpec[] = [
         otherwise: 'do not wait',
       },
       ...LOCK_TIMEOUT(60),
+      ...LOCK_RETRIES,
       ...ALLOW_EDITED,
     },
     handler: async () => (await import('./commands/migrate/up.js')).run,
@@ -66,6 +77,7 @@ export const COMMANDS: CommandSpec[] = [
       ...YES,
       ...MIGRATIONS_DIR,
       ...LOCK_TIMEOUT(60),
+      ...LOCK_RETRIES,
       ...ALLOW_EDITED,
     },
     handler: async () => (await import('./commands/migrate/down.js')).run,
@@ -74,7 +86,16 @@ export const COMMANDS: CommandSpec[] = [
     words: ['migrate', 'status'],
     summary: 'applied, pending, edited and missing migrations, as a table',
     connects: true,
-    options: { ...JSON_OUTPUT, ...MIGRATIONS_DIR },
+    options: {
+      ...JSON_OUTPUT,
+      ...MIGRATIONS_DIR,
+      check: {
+        type: 'boolean',
+        description:
+          'a CI gate: exit 2 unless every migration of the directory is applied, none edited, missing or out of order, and migrate up would refuse nothing',
+      },
+    },
+    exitCodes: '0 (with --check: the database is at the directory, nothing wrong), 2 with --check otherwise, 1 an error',
     handler: async () => (await import('./commands/migrate/status.js')).run,
   },
   {
@@ -108,8 +129,18 @@ export const COMMANDS: CommandSpec[] = [
     details:
       'Flags statements that hold long locks, rewrite tables, add constraints without NOT VALID, and more. Rules: .squawk.toml; baseline: migrations-lint.json. No database needed.',
     positionals: [{ name: 'NAME', required: false, many: true }],
-    options: { ...JSON_OUTPUT, ...MIGRATIONS_DIR },
-    exitCodes: '0 no finding, 1 a finding or an error',
+    options: {
+      ...JSON_OUTPUT,
+      ...MIGRATIONS_DIR,
+      'fail-on': {
+        type: 'string',
+        value: 'LEVEL',
+        description: "the lowest level of finding that fails: warning (every finding) or error (squawk's errors only)",
+        choices: ['warning', 'error'],
+        default: 'warning',
+      },
+    },
+    exitCodes: '0 nothing that fails, 1 a finding at --fail-on or above, or a change migrate up would refuse, 3 the linter itself failed',
     handler: async () => (await import('./commands/migrate/lint.js')).run,
   },
   {
@@ -218,6 +249,12 @@ export const COMMANDS: CommandSpec[] = [
         value: 'REF',
         description: 'the git ref to compare with',
         otherwise: 'the merge base with origin/main, else main',
+      },
+      junit: {
+        type: 'string',
+        kind: 'path',
+        value: 'FILE',
+        description: 'also write the checks (lint, what migrate up would refuse, drift) as a JUnit report for CI',
       },
       ...LOCK_TIMEOUT(5, 'a lock while judging drift'),
     },

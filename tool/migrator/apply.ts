@@ -41,6 +41,8 @@ export class MigrationFailedError extends UserError {
     readonly direction: Direction,
     cause: string,
     readonly rolledBack: boolean,
+    /** A lock wait ran out and nothing of the migration stayed behind: it may be tried again. */
+    readonly retryable = false,
   ) {
     super(`migration ${migration} (${direction}) failed${rolledBack ? ' and was rolled back' : ''}: ${cause}`);
   }
@@ -109,7 +111,7 @@ export interface StepOptions {
 export async function runSteps(db: Queryable, steps: string[], options: StepOptions = {}): Promise<void> {
   const { watch } = options;
   const batches = options.oneByOne || steps.length < 2 ? steps.map((step) => [step]) : [steps];
-  for (const batch of batches) {
+  for (const [done, batch] of batches.entries()) {
     const sql = batch.join(STATEMENT_SEPARATOR);
     try {
       if (!watch) await db.query(sql);
@@ -132,7 +134,13 @@ export async function runSteps(db: Queryable, steps: string[], options: StepOpti
         statement = at.sql;
         failed.position = String(at.position);
       }
-      throw Object.assign(new Error(describeStepError(error, statement)), { sqlFailed: true });
+      // The SQLSTATE, and how many batches had run: a retry must know whether anything of the
+      // migration stayed behind (outside a transaction, what ran before is committed).
+      throw Object.assign(new Error(describeStepError(error, statement)), {
+        sqlFailed: true,
+        code: (error as { code?: string }).code,
+        done,
+      });
     }
   }
 }
@@ -160,11 +168,14 @@ export async function applyMigration(
   // applied, even if the server crashes right after. Round trips add up over a long history:
   // BEGIN and the bounds go together, and so do the bookkeeping and the COMMIT below.
   let inTransaction = false;
+  let transactional = true;
   try {
     await db.query(`BEGIN; ${boundsSql('LOCAL ')}`);
     inTransaction = true;
     // Built inside the transaction: a migration's function may read the database (pgm.db).
-    const { steps, transactional } = await buildSql(db, migration, direction, options.shorthands);
+    const built = await buildSql(db, migration, direction, options.shorthands);
+    const { steps } = built;
+    transactional = built.transactional;
     if (transactional) {
       await runSteps(db, steps, { watch: options.watch });
     } else {
@@ -184,7 +195,54 @@ export async function applyMigration(
   } catch (error) {
     if (options.progress) options.progress.committing = false;
     if (inTransaction) await db.query('ROLLBACK').catch(() => {});
-    throw new MigrationFailedError(name, direction, failureCause(error), inTransaction);
+    else if (!transactional) await db.query('RESET lock_timeout; RESET statement_timeout').catch(() => {});
+    const failed = error as { code?: string; done?: number };
+    // Outside a transaction, only a failure of the first statement leaves nothing behind.
+    const retryable = failed.code === '55P03' && (transactional || failed.done === 0);
+    throw new MigrationFailedError(name, direction, failureCause(error), inTransaction || (retryable && !transactional), retryable);
   }
   return performance.now() - started;
+}
+
+/** How often, and after how long, a migration that lost a lock race is tried again. */
+export interface Retries {
+  /** Tries after the first (--lock-retries). */
+  count: number;
+  /** Pause before the first retry, doubled before each next one, each jittered by ±50% so that
+   * several runs (or the application's own retries) do not come back in step. */
+  firstDelayMs: number;
+  warn: Say;
+}
+
+export const FIRST_RETRY_DELAY_MS = 500;
+
+/**
+ * applyMigration, tried again when a lock wait ran out (lock_timeout: an application transaction
+ * held the table) and nothing of the migration stayed behind. Each retry is said on stderr. The
+ * whole stays bounded: at most count + 1 tries, each waiting at most lock_timeout for each lock,
+ * and the pauses between them.
+ */
+export async function applyWithRetries(
+  db: Queryable,
+  migration: LoadedMigration,
+  direction: Direction,
+  options: ApplyOptions,
+  retries: Retries,
+): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await applyMigration(db, migration, direction, options);
+    } catch (error) {
+      if (!(error instanceof MigrationFailedError) || !error.retryable) throw error;
+      if (attempt >= retries.count) {
+        error.message = `${error.message} (${attempt === 0 ? 'not tried again: --lock-retries 0' : `tried ${attempt + 1} times`})`;
+        throw error;
+      }
+      const delay = Math.round(retries.firstDelayMs * 2 ** attempt * (0.5 + Math.random()));
+      retries.warn(
+        `${migration.file.name}: a lock wait ran out (lock_timeout), rolled back; trying again in ${formatSeconds(delay)} (retry ${attempt + 1} of ${retries.count})`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }

@@ -5,7 +5,7 @@
 import { interruptible } from '../base/interruption';
 import { UserError } from '../base/errors';
 import type { DatabaseTarget } from '../db';
-import { applyMigration } from './apply';
+import { applyWithRetries, FIRST_RETRY_DELAY_MS } from './apply';
 import { ensureBookkeeping } from './bookkeeping';
 import type { MigrationsDirectory } from './directory';
 import { inspect } from './inspect';
@@ -23,6 +23,8 @@ export interface DownOptions {
   /** How many to revert; 'all' reverts every applied migration. */
   count: number | 'all';
   lockTimeoutMs: number;
+  /** How many times a migration that lost a lock race is tried again (apply.ts). */
+  lockRetries: number;
   allowEdited: boolean;
   /** Resolves when the user agrees to revert what the question says; throws otherwise. */
   confirm?: (question: string) => Promise<void>;
@@ -76,10 +78,16 @@ export async function migrateDown(options: DownOptions): Promise<{ reverted: str
           run.current = toRevert[0];
           for await (const { migration } of migrationsInOrder(toRevert.map((name) => files.get(name)!))) {
             run.current = migration.file.name;
-            const ms = await applyMigration(client, migration, 'down', {
-              watch: { target, client, warn: options.warn },
-              progress: run.progress,
-            });
+            const ms = await applyWithRetries(
+              client,
+              migration,
+              'down',
+              {
+                watch: { target, client, warn: options.warn },
+                progress: run.progress,
+              },
+              { count: options.lockRetries, firstDelayMs: FIRST_RETRY_DELAY_MS, warn: options.warn },
+            );
             reverted.push(migration.file.name);
             run.current = undefined;
             say(`reverted ${migration.file.name} (${formatDuration(ms)})`);

@@ -65,7 +65,9 @@ export async function driftOf(options: DriftOptions): Promise<DriftReport> {
           differences: [
             ...missingFrom(built, live),
             ...extraIn(live, built, BOOKKEEPING),
-            ...state.invalidIndexes.map((index) => `index ${index} is invalid (a CREATE INDEX CONCURRENTLY failed or was stopped): drop it and build it again`),
+            ...state.invalidIndexes.map(
+              (index) => `index ${index} is invalid (a CREATE INDEX CONCURRENTLY failed or was stopped): drop it and build it again`,
+            ),
           ],
         };
       });

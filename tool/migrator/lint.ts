@@ -51,8 +51,12 @@ export interface LintResult {
 
 export const LINT_BASELINE_FILE = 'migrations-lint.json';
 
+/** Exit status when squawk itself could not run or answer: not a finding, so CI can tell. */
+export const EXIT_LINTER_FAILED = 3;
+
 /** How to follow squawk's advice in this project's migrations. */
-const CONCURRENTLY = 'Here: call pgm.noTransaction() first; each statement then runs on its own, outside a transaction (docs/migrations.md, Writing a migration).';
+const CONCURRENTLY =
+  'Here: call pgm.noTransaction() first; each statement then runs on its own, outside a transaction (docs/migrations.md, Writing a migration).';
 const PROJECT_ADVICE: Record<string, string> = {
   'require-concurrent-index-creation': CONCURRENTLY,
   'require-concurrent-index-deletion': CONCURRENTLY,
@@ -112,7 +116,7 @@ function squawkBin(): string {
   try {
     return path.join(path.dirname(require.resolve('squawk-cli/package.json')), 'js', 'bin', 'squawk');
   } catch {
-    throw new UserError('squawk-cli is not installed (a devDependency of this project): run npm ci');
+    throw new UserError('squawk-cli is not installed (a devDependency of this project): run npm ci', EXIT_LINTER_FAILED);
   }
 }
 
@@ -139,11 +143,21 @@ function squawk(config: string, inTransaction: boolean, files: string[]): Squawk
     ...files,
   ];
   const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.error) throw new UserError(`cannot run squawk: ${run.error.message}`);
+  if (run.error) throw new UserError(`cannot run squawk: ${run.error.message}`, EXIT_LINTER_FAILED);
+  // squawk exits 0 with no findings and 1 with some, their JSON on stdout; anything else (a bad
+  // configuration exits 1 with nothing on stdout) is squawk failing, never "no finding".
+  const failed = () =>
+    new UserError(
+      `squawk failed (exit ${run.status}): ${oneLine(run.stderr || run.stdout || 'no output').slice(0, 300)}`,
+      EXIT_LINTER_FAILED,
+    );
+  if ((run.status !== 0 && run.status !== 1) || (run.status === 1 && run.stdout.trim() === '')) throw failed();
   try {
-    return JSON.parse(run.stdout || '[]') as SquawkViolation[];
+    const violations = JSON.parse(run.stdout || '[]') as unknown;
+    if (!Array.isArray(violations)) throw new Error('not a list');
+    return violations as SquawkViolation[];
   } catch {
-    throw new UserError(`squawk failed (exit ${run.status}): ${oneLine(run.stderr || run.stdout).slice(0, 300)}`);
+    throw failed();
   }
 }
 

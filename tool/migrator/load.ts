@@ -228,6 +228,8 @@ export async function buildSql(
   const transactional = pgm.isUsingTransaction();
   // Outside a transaction every statement must be a query of its own (a query of several is one
   // implicit transaction, which CREATE INDEX CONCURRENTLY refuses), however pgm.sql() was given them.
-  const steps = transactional ? pgm.getSqlSteps() : pgm.getSqlSteps().flatMap((step) => splitStatements(step).map((statement) => `${statement};`));
+  const steps = transactional
+    ? pgm.getSqlSteps()
+    : pgm.getSqlSteps().flatMap((step) => splitStatements(step).map((statement) => `${statement};`));
   return { steps, transactional };
 }

@@ -81,7 +81,9 @@ async function waitForLock(client: Client, attempt: () => Promise<boolean>, wait
       const key = holders.map((holder) => holder.pid).join(',');
       if (holders.length > 0 && key !== seen) {
         seen = key;
-        wait.warn(`waiting for the migration lock on ${wait.target.label} (up to ${formatSeconds(wait.timeoutMs)}), held by ${describeLockHolders(holders)}`);
+        wait.warn(
+          `waiting for the migration lock on ${wait.target.label} (up to ${formatSeconds(wait.timeoutMs)}), held by ${describeLockHolders(holders)}`,
+        );
       }
     }
     await sleep(Math.max(1, Math.min(delay * (0.5 + Math.random()), wait.timeoutMs - elapsed)));

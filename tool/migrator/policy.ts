@@ -46,7 +46,8 @@ export function judge(action: PolicyAction, state: MigrationState, context: Poli
   // A soda database not adopted has every migration pending: running them would re-run its
   // history (failing on the first table that exists).
   if (state.unadoptedSoda > 0) {
-    return refuse('unadopted', 
+    return refuse(
+      'unadopted',
       `${context.where} was migrated by soda (schema_migration holds ${plural(state.unadoptedSoda, 'version')}) and is not adopted yet; run \`./usualstore-db migrate adopt\` first (see README); nothing was changed`,
     );
   }
@@ -54,13 +55,15 @@ export function judge(action: PolicyAction, state: MigrationState, context: Poli
   // "up to date" (or applying another project's files) would hide the mistake.
   if (state.applied.length > 0 && state.missing.length === state.applied.length) {
     const found = state.files.length === 0 ? 'has no migration files' : `has none of them (${state.files.length} other files)`;
-    return refuse('foreign-directory', 
+    return refuse(
+      'foreign-directory',
       `${context.where} has ${state.applied.length} applied migrations (newest ${state.applied.at(-1)!.name}), but ${context.migrationsDir} ${found}; is --migrations-dir right? nothing was changed`,
     );
   }
   const missing = concerned(state.missing);
   if (action === 'down' && missing.length > 0) {
-    return refuse('missing', 
+    return refuse(
+      'missing',
       `cannot revert ${missing.join(', ')}: no such file in ${context.migrationsDir} (its down is in the file); restore it, pass --migrations-dir, or drop its record with migrate forget`,
     );
   }
@@ -71,7 +74,8 @@ export function judge(action: PolicyAction, state: MigrationState, context: Poli
   // Running (or reverting) past an edit: the database no longer matches what the files say.
   const edited = concerned(state.edited);
   if (edited.length > 0 && !context.allowEdited) {
-    return refuse('edited', 
+    return refuse(
+      'edited',
       `refusing to migrate: applied ${them(edited, 'migration', 'migrations')} ${list(edited)} changed since applied (checksum differs); restore the ${them(edited, 'file', 'files')} and put changes in a new migration (migrate create); or, after review, record the edit with migrate accept (--allow-edited passes this run only)`,
     );
   }
@@ -80,14 +84,16 @@ export function judge(action: PolicyAction, state: MigrationState, context: Poli
   // skip it, and the index would stay unusable for good.
   if (action === 'up' && state.pending.length > 0 && state.invalidIndexes.length > 0) {
     const [first] = state.invalidIndexes;
-    return refuse('invalid-index', 
+    return refuse(
+      'invalid-index',
       `refusing to migrate: index ${list(state.invalidIndexes)} ${them(state.invalidIndexes, 'is', 'are')} invalid (left by a CREATE INDEX CONCURRENTLY that failed or was stopped; IF NOT EXISTS would skip ${them(state.invalidIndexes, 'it', 'them')}); drop ${them(state.invalidIndexes, 'it', 'them')} (DROP INDEX CONCURRENTLY ${first.split(' on ')[0]}), then migrate up again builds ${them(state.invalidIndexes, 'it', 'them')} anew`,
     );
   }
   // Pending migrations older than the newest applied one would run history out of order.
   if (action === 'up' && state.outOfOrder.length > 0) {
     const names = state.outOfOrder.map((m) => m.name);
-    return refuse('out-of-order', 
+    return refuse(
+      'out-of-order',
       `refusing to migrate: pending ${list(names)} ${them(names, 'is', 'are')} older than the applied ${state.outOfOrder[0].newestApplied}; give ${them(names, 'it', 'them')} a newer version (migrate create makes one)`,
     );
   }

@@ -52,7 +52,8 @@ export async function inTransaction<T>(
       await beginWithMigrationLock(client, begin, { target, timeoutMs: options.lockTimeoutMs ?? 0, warn: options.migrationLock.warn });
     } else {
       await client.query(begin);
-      if (options.lockTimeoutMs !== undefined) await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(options.lockTimeoutMs))}`);
+      if (options.lockTimeoutMs !== undefined)
+        await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(options.lockTimeoutMs))}`);
     }
     return await work();
   } finally {

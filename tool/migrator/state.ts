@@ -72,7 +72,17 @@ export function compareState(
   const outOfOrder = latest
     ? pending.filter((file) => compareMigrations(file, latest) < 0).map((file) => ({ name: file.name, newestApplied: latest.name }))
     : [];
-  return { files, applied, pending, edited, missing, unrecorded, outOfOrder, unadoptedSoda: facts.unadoptedSoda ?? 0, invalidIndexes: facts.invalidIndexes ?? [] };
+  return {
+    files,
+    applied,
+    pending,
+    edited,
+    missing,
+    unrecorded,
+    outOfOrder,
+    unadoptedSoda: facts.unadoptedSoda ?? 0,
+    invalidIndexes: facts.invalidIndexes ?? [],
+  };
 }
 
 /** The newest applied migration's name (what "where the database is" means in messages). */

@@ -88,6 +88,7 @@ export function inTransactionForm(statement: string): string | undefined {
   const bare = withoutComments(statement).trim();
   if (/^(vacuum|reindex|cluster|checkpoint)\b/i.test(bare)) return undefined;
   if (/^(create\s+(unique\s+)?index|drop\s+index)\s+concurrently\b/i.test(bare)) return bare.replace(/\s+concurrently\b/i, '');
-  if (/^alter\s+table\b[\s\S]*\bdetach\s+partition\b[\s\S]*\bconcurrently\b/i.test(bare)) return bare.replace(/\s+concurrently\b(?![\s\S]*\bconcurrently\b)/i, '');
+  if (/^alter\s+table\b[\s\S]*\bdetach\s+partition\b[\s\S]*\bconcurrently\b/i.test(bare))
+    return bare.replace(/\s+concurrently\b(?![\s\S]*\bconcurrently\b)/i, '');
   return statement;
 }

@@ -8,7 +8,7 @@
  */
 import type { DatabaseTarget } from '../db';
 import { interruptible } from '../base/interruption';
-import { applyMigration } from './apply';
+import { applyWithRetries, FIRST_RETRY_DELAY_MS } from './apply';
 import { ensureBookkeeping } from './bookkeeping';
 import type { MigrationsDirectory } from './directory';
 import { inspect, upToDateQuickly } from './inspect';
@@ -26,6 +26,8 @@ export interface UpOptions {
   /** --wait: how long to wait for the server to accept connections; undefined = not at all. */
   waitMs?: number;
   lockTimeoutMs: number;
+  /** How many times a migration that lost a lock race is tried again (apply.ts). */
+  lockRetries: number;
   allowEdited: boolean;
   say: Say;
   warn: Say;
@@ -95,11 +97,17 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
           run.current = current.pending[0].name;
           for await (const { migration, shorthands } of migrationsInOrder(current.pending)) {
             run.current = migration.file.name;
-            const ms = await applyMigration(client, migration, 'up', {
-              shorthands,
-              watch: { target, client, warn: options.warn },
-              progress: run.progress,
-            });
+            const ms = await applyWithRetries(
+              client,
+              migration,
+              'up',
+              {
+                shorthands,
+                watch: { target, client, warn: options.warn },
+                progress: run.progress,
+              },
+              { count: options.lockRetries, firstDelayMs: FIRST_RETRY_DELAY_MS, warn: options.warn },
+            );
             applied.push(migration.file.name);
             run.current = undefined;
             say(`applied ${migration.file.name} (${formatDuration(ms)})`);

@@ -41,7 +41,9 @@ export function statusWarnings(facts: WarningFacts): string[] {
   warnings.push(...verdict.warnings.map((warning) => warning.replace(/^warning: /, '')));
   if (verdict.refusedFor !== 'invalid-index') {
     for (const index of facts.invalidIndexes) {
-      warnings.push(`index ${index} is invalid (a CREATE INDEX CONCURRENTLY failed or was stopped): drop it (DROP INDEX CONCURRENTLY ${index.split(' on ')[0]}) and build it again`);
+      warnings.push(
+        `index ${index} is invalid (a CREATE INDEX CONCURRENTLY failed or was stopped): drop it (DROP INDEX CONCURRENTLY ${index.split(' on ')[0]}) and build it again`,
+      );
     }
   }
   return warnings;

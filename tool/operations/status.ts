@@ -118,7 +118,13 @@ export async function collectStatus(target: DatabaseTarget, migrations: Migratio
                 description: describeLockHolders(holders),
               },
         warnings: [
-          ...statusWarnings({ shippedHashUsers: users, connections, pending: state.pending.map((m) => m.name), verdict, invalidIndexes: state.invalidIndexes }),
+          ...statusWarnings({
+            shippedHashUsers: users,
+            connections,
+            pending: state.pending.map((m) => m.name),
+            verdict,
+            invalidIndexes: state.invalidIndexes,
+          }),
           ...problems,
         ],
       };

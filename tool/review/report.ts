@@ -17,6 +17,7 @@ import { describeDrift, driftOf } from '../migrator/drift';
 import type { MigrationFile, MigrationsDirectory } from '../migrator/directory';
 import { historyAtBase } from '../migrator/history';
 import { lintMigrations, offlineSql } from '../migrator/lint';
+import type { Check } from './junit';
 
 export interface ReviewOptions {
   projectDir: string;
@@ -77,7 +78,14 @@ function resourceChanges(before: Map<string, StackResources>, after: Map<string,
   return lines;
 }
 
-export async function reviewReport(options: ReviewOptions): Promise<string> {
+export interface Review {
+  /** The Markdown report. */
+  markdown: string;
+  /** Its checks, for a JUnit report (junit.ts). */
+  checks: Check[];
+}
+
+export async function reviewReport(options: ReviewOptions): Promise<Review> {
   const { projectDir, migrations } = options;
   const history = historyAtBase(migrations, options.base);
   if ('unavailable' in history) throw new UserError(`nothing to compare with: ${history.unavailable}; pass --base REF`);
@@ -101,6 +109,7 @@ export async function reviewReport(options: ReviewOptions): Promise<string> {
     const deleted = state.missing;
     const recorded = new Map(state.applied.map((m) => [m.name, m.checksum]));
 
+    const checks: Check[] = [];
     const lines = [
       `# usualstore-db review`,
       '',
@@ -116,6 +125,11 @@ export async function reviewReport(options: ReviewOptions): Promise<string> {
     const changed = state.files.filter((file) => recorded.has(file.name) && recorded.get(file.name) !== migrations.checksum(file));
     if (added.length + changed.length + deleted.length === 0) lines.push('No migration added, edited or deleted.', '');
     if (verdict.refusal) lines.push(`**migrate up would refuse this change** on a database at \`${ref}\`: ${verdict.refusal}`, '');
+    checks.push({
+      suite: 'history',
+      name: `migrate up on a database at ${ref}`,
+      ...(verdict.refusal ? { failure: { message: verdict.refusal } } : {}),
+    });
     if (added.length) {
       lines.push(`${plural(added.length, 'migration')} will run on the next deploy, in this order:`, '');
       for (const sql of await offlineSql(added)) {
@@ -151,6 +165,19 @@ export async function reviewReport(options: ReviewOptions): Promise<string> {
       const lint = await lintMigrations({ migrations, projectDir, names: linted.map((file: MigrationFile) => file.name) });
       if (lint.findings.length === 0) lines.push(`No findings in ${plural(linted.length, 'migration')}.`, '');
       else lines.push(...lint.findings.map((f) => `- \`${f.migration}\`: **${f.rule}**: ${f.message} (in \`${f.statement}\`)`), '');
+      for (const name of lint.linted) {
+        const found = lint.findings.filter((f) => f.migration === name);
+        const failure =
+          found.length === 0
+            ? {}
+            : {
+                failure: {
+                  message: found.map((f) => `${f.rule} (${f.level})`).join(', '),
+                  detail: found.map((f) => `${f.rule}: ${f.message} in ${f.statement}`).join('\n'),
+                },
+              };
+        checks.push({ suite: 'lint', name, ...failure });
+      }
     }
 
     if (options.target) {
@@ -159,12 +186,18 @@ export async function reviewReport(options: ReviewOptions): Promise<string> {
       try {
         const drift = await driftOf({ target: options.target, migrations, lockTimeoutMs: options.lockTimeoutMs, warn: () => {} });
         lines.push(...describeDrift(drift).map((line) => `- ${line}`), '');
+        const failure =
+          drift.differences.length === 0
+            ? {}
+            : { failure: { message: plural(drift.differences.length, 'difference'), detail: drift.differences.join('\n') } };
+        checks.push({ suite: 'drift', name: drift.database, ...failure });
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
         lines.push(`- not judged: ${error.message}`, '');
+        checks.push({ suite: 'drift', name: options.target.label, skipped: error.message });
       }
     }
-    return lines.join('\n').replace(/\n+$/, '\n');
+    return { markdown: lines.join('\n').replace(/\n+$/, '\n'), checks };
   } finally {
     spawnSync('git', ['worktree', 'remove', '--force', baseTree], { cwd: projectDir });
     fs.rmSync(work, { recursive: true, force: true });

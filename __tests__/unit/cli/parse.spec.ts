@@ -10,8 +10,10 @@ import { COMMANDS, CONNECTION_OPTIONS } from '../../../tool/cli/table';
 const name = (words: string[]) => words.join(' ');
 
 /** What the parser hands over for the value "1", by the option's kind. */
+/** A value each option takes ("1", or its first choice), and what the parser makes of it. */
+const sample = (o: OptionSpec) => o.choices?.[0] ?? '1';
 const parsedOne = (o: OptionSpec) =>
-  o.type === 'boolean' ? true : { seconds: 1000, count: 1, path: path.resolve('1'), text: '1' }[o.kind ?? 'text'];
+  o.type === 'boolean' ? true : { seconds: 1000, count: 1, whole: 1, path: path.resolve('1'), text: sample(o) }[o.kind ?? 'text'];
 
 describe('the command table', () => {
   it.each(COMMANDS.map((spec) => [name(spec.words), spec] as const))(
@@ -25,7 +27,7 @@ describe('the command table', () => {
         if (o.default ?? o.otherwise) expect(help).toContain(`(default: ${o.default ?? o.otherwise})`);
         // ...and the parser takes it (a value where it wants one).
         const positionals = (spec.positionals ?? []).filter((p) => p.required).map(() => 'x');
-        const args = o.type === 'string' ? [`--${option}`, '1'] : [`--${option}`];
+        const args = o.type === 'string' ? [`--${option}`, sample(o)] : [`--${option}`];
         const parsed = parseCommandLine([...spec.words, ...positionals, ...args]);
         expect(parsed.kind).toBe('run');
         if (parsed.kind === 'run') expect(parsed.input.values[option]).toBe(parsedOne(o));
@@ -58,6 +60,8 @@ describe('the command table', () => {
     );
     expect(() => parseCommandLine(['migrate', 'down', '--count', '0'])).toThrow('--count takes a positive whole number (got "0")');
     expect(() => parseCommandLine(['migrate', 'status', '--migrations-dir', ' '])).toThrow('--migrations-dir is empty');
+    expect(() => parseCommandLine(['migrate', 'lint', '--fail-on', 'info'])).toThrow('--fail-on takes one of: warning, error (got "info")');
+    expect(() => parseCommandLine(['migrate', 'up', '--lock-retries', '-1'])).toThrow(/--lock-retries/);
   });
 
   it('takes global options before or after the command', () => {

@@ -3,14 +3,26 @@ import { inTransactionForm, splitStatements } from '../../../tool/migrator/state
 
 describe('splitStatements', () => {
   it.each<[string, string, string[]]>([
-    ['two statements', 'ALTER TABLE t ADD COLUMN x int; CREATE INDEX CONCURRENTLY t_x ON t (x);', ['ALTER TABLE t ADD COLUMN x int', 'CREATE INDEX CONCURRENTLY t_x ON t (x)']],
+    [
+      'two statements',
+      'ALTER TABLE t ADD COLUMN x int; CREATE INDEX CONCURRENTLY t_x ON t (x);',
+      ['ALTER TABLE t ADD COLUMN x int', 'CREATE INDEX CONCURRENTLY t_x ON t (x)'],
+    ],
     ['no semicolon at the end', 'SELECT 1', ['SELECT 1']],
     ['a ; in a string', "INSERT INTO t VALUES ('a;b'); SELECT 2", ["INSERT INTO t VALUES ('a;b')", 'SELECT 2']],
     ["a doubled '' in a string", "SELECT 'it''s; fine'; SELECT 3", ["SELECT 'it''s; fine'", 'SELECT 3']],
     ['an escape string', "SELECT E'a\\'; b'; SELECT 4", ["SELECT E'a\\'; b'", 'SELECT 4']],
     ['a quoted identifier', 'CREATE TABLE "a;b" (x int); SELECT 5', ['CREATE TABLE "a;b" (x int)', 'SELECT 5']],
-    ['a dollar-quoted body', 'CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql; SELECT 6', ['CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql', 'SELECT 6']],
-    ['a tagged dollar quote holding $$', 'DO $body$ BEGIN PERFORM $$x;$$; END $body$; SELECT 7', ['DO $body$ BEGIN PERFORM $$x;$$; END $body$', 'SELECT 7']],
+    [
+      'a dollar-quoted body',
+      'CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql; SELECT 6',
+      ['CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql', 'SELECT 6'],
+    ],
+    [
+      'a tagged dollar quote holding $$',
+      'DO $body$ BEGIN PERFORM $$x;$$; END $body$; SELECT 7',
+      ['DO $body$ BEGIN PERFORM $$x;$$; END $body$', 'SELECT 7'],
+    ],
     ['a parameter is not a quote', 'PREPARE p AS SELECT $1; EXECUTE p(1)', ['PREPARE p AS SELECT $1', 'EXECUTE p(1)']],
     ['line comments', '-- first; still a comment\nSELECT 8; -- trailing; comment\n', ['-- first; still a comment\nSELECT 8']],
     ['nested block comments', 'SELECT /* a /* b; */ c; */ 9; SELECT 10', ['SELECT /* a /* b; */ c; */ 9', 'SELECT 10']],
@@ -18,7 +30,10 @@ describe('splitStatements', () => {
     [
       'a BEGIN ATOMIC body with CASE',
       'CREATE FUNCTION g(i int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN i > 0 THEN 1 ELSE 0 END; SELECT 2; END; SELECT 12',
-      ['CREATE FUNCTION g(i int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN i > 0 THEN 1 ELSE 0 END; SELECT 2; END', 'SELECT 12'],
+      [
+        'CREATE FUNCTION g(i int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN i > 0 THEN 1 ELSE 0 END; SELECT 2; END',
+        'SELECT 12',
+      ],
     ],
     ['a word ending in e before a quote is not an escape string', "SELECT 'x' AS name; SELECT 13", ["SELECT 'x' AS name", 'SELECT 13']],
   ])('%s', (_what, sql, expected) => {

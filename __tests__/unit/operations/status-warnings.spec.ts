@@ -36,7 +36,12 @@ describe('statusWarnings', () => {
     expect(statusWarnings({ ...quiet, invalidIndexes: ['public.things_label on things'] })).toEqual([
       'index public.things_label on things is invalid (a CREATE INDEX CONCURRENTLY failed or was stopped): drop it (DROP INDEX CONCURRENTLY public.things_label) and build it again',
     ]);
-    const refused = statusWarnings({ ...quiet, pending: ['a'], invalidIndexes: ['public.x on t'], verdict: { refusal: 'refusing to migrate: index public.x on t is invalid …', refusedFor: 'invalid-index', warnings: [] } });
+    const refused = statusWarnings({
+      ...quiet,
+      pending: ['a'],
+      invalidIndexes: ['public.x on t'],
+      verdict: { refusal: 'refusing to migrate: index public.x on t is invalid …', refusedFor: 'invalid-index', warnings: [] },
+    });
     expect(refused).toEqual(['migrate up would refuse: index public.x on t is invalid …']);
   });
 

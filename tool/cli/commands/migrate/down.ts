@@ -15,6 +15,7 @@ export async function run(input: CommandInput): Promise<number> {
   await migrateDown({
     count: count ?? 'all',
     lockTimeoutMs: ms(input, 'lock-timeout'),
+    lockRetries: ms(input, 'lock-retries'),
     migrations: migrations(input),
     target: database(input),
     allowEdited: flag(input, 'allow-edited'),

@@ -5,11 +5,16 @@ import { plural } from '../../../base/text';
 import { lintMigrations } from '../../../migrator/lint';
 import type { CommandInput } from '../../command';
 import { paint, say, warn } from '../../output';
-import { flag, migrations } from '../../values';
+import { flag, migrations, text } from '../../values';
+
+/** squawk's levels, lowest first: --fail-on names the lowest that fails. */
+const LEVELS = ['warning', 'error'];
 
 export async function run(input: CommandInput): Promise<number> {
   const result = await lintMigrations({ migrations: migrations(input), projectDir: projectRoot(), names: input.positionals });
-  const failed = result.findings.length > 0 || result.history.refusal !== null;
+  const failOn = LEVELS.indexOf(text(input, 'fail-on')!);
+  const failing = result.findings.filter((finding) => LEVELS.indexOf(finding.level) >= failOn || !LEVELS.includes(finding.level));
+  const failed = failing.length > 0 || result.history.refusal !== null;
   if (flag(input, 'json')) {
     say(JSON.stringify(result, null, 2));
     return failed ? 1 : 0;
@@ -28,6 +33,10 @@ export async function run(input: CommandInput): Promise<number> {
   const judged = history.not_judged
     ? `history not judged (${history.not_judged})`
     : `history judged against ${history.base}${history.refusal ? ': refused' : ''}`;
-  say(`lint: ${plural(result.findings.length, 'finding')} in ${linted}; ${judged}; rules: squawk, as .squawk.toml configures it`);
+  const failingNote =
+    failing.length === result.findings.length ? '' : ` (${failing.length} at --fail-on ${text(input, 'fail-on')} or above)`;
+  say(
+    `lint: ${plural(result.findings.length, 'finding')}${failingNote} in ${linted}; ${judged}; rules: squawk, as .squawk.toml configures it`,
+  );
   return failed ? 1 : 0;
 }

@@ -8,6 +8,7 @@ export async function run(input: CommandInput): Promise<number> {
   await migrateUp({
     waitMs: numberOf(input, 'wait'),
     lockTimeoutMs: ms(input, 'lock-timeout'),
+    lockRetries: ms(input, 'lock-retries'),
     migrations: migrations(input),
     target: database(input),
     allowEdited: flag(input, 'allow-edited'),
