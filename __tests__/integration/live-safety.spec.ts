@@ -140,3 +140,90 @@ describe('a migration that loses the lock race to a short application transactio
     );
   });
 });
+
+describe('migrate plan: what each statement locks, measured, beside squawk', () => {
+  let db: TestDatabase;
+  let dir: string;
+  beforeAll(async () => {
+    db = await createTestDatabase('live_locks');
+    dir = makeMigrationsDir([
+      ...BASIC,
+      {
+        name: '20240101000004_more_tables',
+        up: 'CREATE TABLE retyped (id serial PRIMARY KEY); CREATE TABLE indexed (label text); CREATE TABLE widened (id int)',
+      },
+    ]);
+    expect((await runCli(['migrate', 'up', '--migrations-dir', dir], { env: { DATABASE_URL: db.url } })).code).toBe(0);
+    // One statement per table: in one transaction, a lock an earlier statement holds hides the next one's.
+    writeMigration(dir, {
+      name: '20240101000005_known_answers',
+      up: 'ALTER TABLE retyped ALTER COLUMN id TYPE bigint; CREATE INDEX indexed_label ON indexed (label); ALTER TABLE widened ADD COLUMN note text',
+    });
+    writeOutsideTransaction(dir, '20240101000006_concurrently', 'CREATE INDEX CONCURRENTLY things_colour ON things (colour)');
+  });
+  afterAll(async () => {
+    await db.drop();
+    removeDir(dir);
+  });
+
+  it("gives PostgreSQL 15's known answers, beside squawk's", async () => {
+    const before = await query(db.url, "SELECT relname, relfilenode FROM pg_class WHERE relname IN ('retyped', 'things') ORDER BY 1");
+    const plan = await runCli(['migrate', 'plan', '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
+    expect(plan.stderr).toBe('');
+    expect(plan.code).toBe(2);
+    const out = plan.stdout;
+    // ALTER COLUMN TYPE: ACCESS EXCLUSIVE, and the table rewritten (its index too).
+    expect(out).toContain(
+      'ALTER TABLE retyped ALTER COLUMN id TYPE bigint;\n--   locks: ACCESS EXCLUSIVE on retyped (blocks reads and writes), ACCESS EXCLUSIVE on retyped_pkey (blocks reads and writes); rewrote retyped\n--   squawk: changing-column-type (warning)\n',
+    );
+    // CREATE INDEX: SHARE (writes wait).
+    expect(out).toContain(
+      'CREATE INDEX indexed_label ON indexed (label);\n--   locks: SHARE on indexed (blocks writes); no rewrite\n--   squawk: require-concurrent-index-creation (warning)\n',
+    );
+    // ADD COLUMN without a default: ACCESS EXCLUSIVE, briefly: no rewrite.
+    expect(out).toContain(
+      'ALTER TABLE widened ADD COLUMN note text;\n--   locks: ACCESS EXCLUSIVE on widened (blocks reads and writes); no rewrite\n',
+    );
+    // CREATE INDEX CONCURRENTLY: SHARE UPDATE EXCLUSIVE, measured on a scratch copy.
+    expect(out).toContain(
+      'CREATE INDEX CONCURRENTLY things_colour ON things (colour);\n--   locks: SHARE UPDATE EXCLUSIVE on things (reads and writes go on), measured on a scratch copy\n',
+    );
+    // Nothing left behind: the tables' files, the scratch schema, the indexes.
+    expect(await query(db.url, "SELECT relname, relfilenode FROM pg_class WHERE relname IN ('retyped', 'things') ORDER BY 1")).toEqual(
+      before,
+    );
+    expect(await query(db.url, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'usualstore_%'")).toEqual([]);
+    expect(await query(db.url, "SELECT relname FROM pg_class WHERE relname IN ('indexed_label', 'things_colour')")).toEqual([]);
+  });
+
+  it('says what the transaction already holds when a statement asks for nothing new', async () => {
+    const other = makeMigrationsDir(BASIC);
+    try {
+      writeMigration(other, {
+        name: '20240101000009_two_on_one_table',
+        up: 'ALTER TABLE things ADD COLUMN a int; ALTER TABLE things ADD COLUMN b int',
+      });
+      const plan = await runCli(['migrate', 'plan', '--migrations-dir', other], { env: { DATABASE_URL: db.url } });
+      expect(plan.stdout).toContain(
+        'ALTER TABLE things ADD COLUMN b int;\n--   locks: none new (this transaction already holds ACCESS EXCLUSIVE on things)\n',
+      );
+    } finally {
+      removeDir(other);
+    }
+  });
+
+  it('flags a rewrite squawk expects and PostgreSQL does not do (a varchar made longer)', async () => {
+    const other = makeMigrationsDir(BASIC);
+    try {
+      writeMigration(other, { name: '20240101000009_longer_label', up: 'ALTER TABLE things ALTER COLUMN label TYPE varchar(100)' });
+      await query(db.url, 'ALTER TABLE things ALTER COLUMN label TYPE varchar(50)');
+      const plan = await runCli(['migrate', 'plan', '--migrations-dir', other], { env: { DATABASE_URL: db.url } });
+      expect(plan.stdout).toContain(
+        "--   locks: ACCESS EXCLUSIVE on things (blocks reads and writes); no rewrite\n--   squawk: changing-column-type (warning)\n--   DISAGREE: squawk's changing-column-type expects a table rewrite; PostgreSQL rewrote nothing here\n",
+      );
+    } finally {
+      removeDir(other);
+      await query(db.url, 'ALTER TABLE things ALTER COLUMN label TYPE text');
+    }
+  });
+});

@@ -243,7 +243,15 @@ describe('migrate up, down and status', () => {
     const plan = await cli('plan');
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain(
-      '-- 1/1 20240101000004_column_and_index (NOT verified: it runs outside a transaction, pgm.noTransaction())\nALTER TABLE things ADD COLUMN code text;\n-- a comment; with a semicolon\nCREATE INDEX CONCURRENTLY things_code ON things (code);\n',
+      [
+        '-- 1/1 20240101000004_column_and_index (NOT verified: it runs outside a transaction, pgm.noTransaction())',
+        'ALTER TABLE things ADD COLUMN code text;',
+        '--   locks: ACCESS EXCLUSIVE on things (blocks reads and writes), measured on a scratch copy',
+        '-- a comment; with a semicolon',
+        'CREATE INDEX CONCURRENTLY things_code ON things (code);',
+        '--   locks: SHARE UPDATE EXCLUSIVE on things (reads and writes go on), measured on a scratch copy',
+        '',
+      ].join('\n'),
     );
     const lint = await runCli(['migrate', 'lint', '20240101000004_column_and_index', '--migrations-dir', dir]);
     expect(lint.stdout).toMatch(/^lint: 0 findings in 1 migration \(named\)/m);

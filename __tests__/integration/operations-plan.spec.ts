@@ -92,7 +92,7 @@ describe('migrate plan on the project migrations', () => {
       const before = await everything(fresh.url);
       const result = await plan(fresh.url);
       expect(result.code).toBe(2);
-      const headers = result.stdout.split('\n').filter((l) => l.startsWith('-- '));
+      const headers = result.stdout.split('\n').filter((l) => /^-- \d+\//.test(l));
       expect(headers).toEqual(NAMES.map((name, i) => `-- ${i + 1}/${NAMES.length} ${name}`));
       expect(await everything(fresh.url)).toEqual(before);
       expect(before.bookkeeping).toEqual({ m: null, c: null });
@@ -146,7 +146,9 @@ describe('migrate plan with fixture migrations', () => {
       'usualstore-db: pending migration 20240101000005_broken fails: column "colour" of relation "things" already exists; SQLSTATE 42701; nothing was changed',
     );
     // The one before it was verified and shown, then rolled back with the rest.
-    expect(result.stdout).toBe('-- 1/2 20240101000004_add_size\nALTER TABLE things ADD COLUMN size integer;\n\n');
+    expect(result.stdout).toBe(
+      '-- 1/2 20240101000004_add_size\nALTER TABLE things ADD COLUMN size integer;\n--   locks: ACCESS EXCLUSIVE on things (blocks reads and writes); no rewrite\n\n',
+    );
     expect(await everything(db.url)).toEqual(before);
     expect(await leftovers(db.url)).toEqual({ locks: [], prepared: [] });
   });

@@ -76,6 +76,14 @@ describe('usualstore-db review', () => {
       const result = await review({ DATABASE_URL: db.url });
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('## Drift\n\n- drift: column users.hotfix (integer) is not made by any migration\n');
+      // What the pending migrations lock there, measured by migrate plan, and the same on every run.
+      expect(result.stdout).toContain(
+        '```sql\n-- 1/2 29990101000001_add_nickname\nALTER TABLE users ADD COLUMN nickname varchar(50);\n--   locks: ACCESS EXCLUSIVE on users (blocks reads and writes); no rewrite\n',
+      );
+      expect(result.stdout).toContain(
+        'CREATE INDEX users_nickname ON users (nickname);\n--   locks: SHARE on users (blocks writes); no rewrite\n--   squawk: require-concurrent-index-creation (warning)\n```\n',
+      );
+      expect((await review({ DATABASE_URL: db.url })).stdout).toBe(result.stdout);
       expect(result.stdout).not.toContain(new URL(db.url).password);
     } finally {
       await db.drop();

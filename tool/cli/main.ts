@@ -71,6 +71,9 @@ exitOnSignals((line) => process.stderr.write(`usualstore-db: ${line}\n`));
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // A pipe's reader that stopped early is found out when what is buffered is written: wait for
+    // it here, so that the 141 above is the outcome rather than a status after lost output.
+    if (!process.stdout.isTTY) process.stdout.write('');
   },
   (error: unknown) => {
     if (error instanceof UserError) {

@@ -168,39 +168,55 @@ function judgeHistory(migrations: MigrationsDirectory): LintResult['history'] {
   return { base: history.ref, refusal: history.verdict.refusal ?? null, warnings: history.verdict.warnings, not_judged: null };
 }
 
-export async function lintMigrations(options: LintOptions): Promise<LintResult> {
-  const baseline = readBaseline(options.projectDir);
-  const selected = selectFiles(options.migrations.files(), options, baseline);
-  const history = judgeHistory(options.migrations);
-  if (selected.length === 0) return { linted: [], baseline, findings: [], history };
+/** What squawk is given: a migration's statements, as the migrator runs them. */
+export interface SqlToLint {
+  name: string;
+  steps: string[];
+  transactional: boolean;
+}
+
+/** A finding, with the index (in `steps`) of the statement it is about. */
+export type StepFinding = LintFinding & { step: number };
+
+/**
+ * squawk's findings on each migration's SQL, prefixed with the bounds the migrator sets for it
+ * (SET LOCAL lock_timeout and statement_timeout: per transaction, or per session for a
+ * pgm.noTransaction() migration), so that squawk sees what really runs. `projectDir` holds
+ * .squawk.toml. Each finding says which of the migration's steps it is about.
+ */
+export function squawkFindings(sqls: SqlToLint[], projectDir: string): StepFinding[] {
+  if (sqls.length === 0) return [];
   const work = tempDir('lint');
   try {
-    const sqlFiles = new Map<string, { migration: string; text: string; transactional: boolean }>();
-    for (const sql of await offlineSql(selected)) {
-      // What the migrator runs: its bounds first (per transaction, or per session for a
-      // pgm.noTransaction() migration), then the migration's statements.
+    const sqlFiles = new Map<string, { migration: string; text: string; transactional: boolean; starts: number[] }>();
+    for (const sql of sqls) {
       const scope = sql.transactional ? 'LOCAL ' : '';
-      const text =
-        [
-          `SET ${scope}lock_timeout = ${MIGRATION_LOCK_TIMEOUT_MS};`,
-          `SET ${scope}statement_timeout = ${MIGRATION_STATEMENT_TIMEOUT_MS};`,
-          ...sql.steps,
-        ].join('\n') + '\n';
+      const lines = [
+        `SET ${scope}lock_timeout = ${MIGRATION_LOCK_TIMEOUT_MS};`,
+        `SET ${scope}statement_timeout = ${MIGRATION_STATEMENT_TIMEOUT_MS};`,
+      ];
+      const starts: number[] = [];
+      for (const step of sql.steps) {
+        starts.push(lines.length);
+        lines.push(...step.split('\n'));
+      }
+      const text = lines.join('\n') + '\n';
       const file = path.join(work, `${sql.name}.sql`);
       fs.writeFileSync(file, text);
-      sqlFiles.set(file, { migration: sql.name, text, transactional: sql.transactional });
+      sqlFiles.set(file, { migration: sql.name, text, transactional: sql.transactional, starts });
     }
-    const config = path.join(options.projectDir, SQUAWK_CONFIG_FILE);
+    const config = path.join(projectDir, SQUAWK_CONFIG_FILE);
     const violations: SquawkViolation[] = [];
     for (const transactional of [true, false]) {
       const files = [...sqlFiles].filter(([, source]) => source.transactional === transactional).map(([file]) => file);
       if (files.length > 0) violations.push(...squawk(config, transactional, files));
     }
-    const findings = violations.map((v) => {
+    return violations.map((v) => {
       const source = sqlFiles.get(v.file);
       const lines = (source?.text ?? '').split('\n');
       const statement =
         v.line === v.line_end ? lines[v.line]?.slice(v.column, v.column_end) : lines.slice(v.line, v.line_end + 1).join(' ');
+      const step = (source?.starts ?? []).filter((start) => start <= v.line).length - 1;
       return {
         migration: source?.migration ?? path.basename(v.file, '.sql'),
         rule: v.rule_name,
@@ -208,10 +224,19 @@ export async function lintMigrations(options: LintOptions): Promise<LintResult> 
         message: v.message,
         help: [v.help, PROJECT_ADVICE[v.rule_name]].filter(Boolean).join(' ') || null,
         statement: oneLine(statement ?? ''),
+        step,
       };
     });
-    return { linted: selected.map((file) => file.name), baseline, findings, history };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+export async function lintMigrations(options: LintOptions): Promise<LintResult> {
+  const baseline = readBaseline(options.projectDir);
+  const selected = selectFiles(options.migrations.files(), options, baseline);
+  const history = judgeHistory(options.migrations);
+  if (selected.length === 0) return { linted: [], baseline, findings: [], history };
+  const findings = squawkFindings(await offlineSql(selected), options.projectDir).map(({ step: _step, ...finding }) => finding);
+  return { linted: selected.map((file) => file.name), baseline, findings, history };
 }

@@ -11,14 +11,18 @@
 import { UserError } from '../base/errors';
 import type { Client } from 'pg';
 import type { DatabaseTarget } from '../db';
-import { formatSeconds, type Say, formatDuration, plural } from '../base/text';
+import { formatSeconds, type Say, formatDuration, plural, shortList } from '../base/text';
 import { failureCause, runSteps } from './apply';
 import type { MigrationFile, MigrationsDirectory } from './directory';
 import { inspect } from './inspect';
 import { buildSql, migrationsInOrder } from './load';
 import { enforce } from './policy';
 import { position } from './report';
+import { projectRoot } from '../base/project';
+import { squawkFindings } from './lint';
+import { measureInTransaction, measureOnScratchCopy, modeEffect, type StatementLocks } from './locks';
 import { advancedSequences, readSequencePositions } from './sequences';
+import { splitStatements } from './statements';
 import { inTransaction, withSession } from './session';
 
 export interface PlanOptions {
@@ -33,6 +37,9 @@ export interface PlanOptions {
   say: Say;
   /** Notes about it (stderr). */
   warn: Say;
+  /** The closing line with the time taken. @default true (the review report, which must be the
+   * same on every run, leaves it out) */
+  summary?: boolean;
 }
 
 const LOCK_TIMEOUT = /SQLSTATE 55P03/;
@@ -51,8 +58,7 @@ export async function planMigrations(options: PlanOptions): Promise<{ pending: s
     }
     if (options.printOnly) return printOnly(client, state.pending, options, started);
     const sequencesBefore = await readSequencePositions(client);
-    const unverified: string[] = [];
-    const pending = await inTransaction(
+    const reports = await inTransaction(
       client,
       target,
       { lockTimeoutMs: options.lockTimeoutMs, migrationLock: { warn: options.warn } },
@@ -66,41 +72,79 @@ export async function planMigrations(options: PlanOptions): Promise<{ pending: s
           );
           return [];
         }
-        await verify(client, current.pending, options, unverified);
-        return current.pending;
+        return verify(client, current.pending, options);
       },
     );
-    if (pending.length === 0) return { pending: [] };
+    if (reports.length === 0) return { pending: [] };
+    // Outside the rolled-back transaction, on a scratch copy: what cannot run in one.
+    for (const report of reports.filter((r) => !r.transactional)) {
+      const measured = await measureOnScratchCopy(
+        target,
+        report.statements.map((s) => s.sql),
+      );
+      report.statements.forEach((statement, i) => (statement.locks = measured[i]));
+    }
+    printReports(reports, options);
+    const unverified = reports.filter((r) => !r.transactional).map((r) => r.name);
     const moved = advancedSequences(sequencesBefore, await readSequencePositions(client));
     if (moved.length > 0) {
       options.warn(
         `note: sequences moved while verifying (PostgreSQL never rolls back nextval; numbers are skipped, never reused): ${moved.join(', ')}`,
       );
     }
-    say(
-      `${plural(pending.length, 'pending migration')} verified against ${target.label} in ${formatDuration(performance.now() - started)}: every statement ran in one transaction, then rolled back${unverified.length ? ` (except those of ${unverified.join(', ')}: not verified)` : ''}; migrate up would apply ${pending.length === 1 ? 'it' : 'them'}`,
-    );
-    return { pending: pending.map((file) => file.name) };
+    if (options.summary !== false) {
+      say(
+        `${plural(reports.length, 'pending migration')} verified against ${target.label} in ${formatDuration(performance.now() - started)}: every statement ran in one transaction, then rolled back${unverified.length ? ` (except those of ${unverified.join(', ')}: not verified)` : ''}; migrate up would apply ${reports.length === 1 ? 'it' : 'them'}`,
+      );
+    }
+    return { pending: reports.map((report) => report.name) };
   });
 }
 
-/** Runs each pending migration's statements in the caller's transaction, printing them. */
-async function verify(client: Client, pending: MigrationFile[], options: PlanOptions, unverified: string[]): Promise<void> {
-  const { say } = options;
-  let index = 0;
+/** One pending migration as verified: each statement with what it locked. */
+interface MigrationReport {
+  name: string;
+  transactional: boolean;
+  statements: { sql: string; locks: StatementLocks }[];
+}
+
+/** Runs each pending migration's statements in the caller's transaction, one by one, measuring
+ * what each locks (locks.ts). */
+async function verify(client: Client, pending: MigrationFile[], options: PlanOptions): Promise<MigrationReport[]> {
+  const reports: MigrationReport[] = [];
+  try {
+    return await verifyInto(reports, client, pending, options);
+  } catch (error) {
+    // What was verified before the failure is shown, as the failure's context.
+    printReports(reports, options, pending.length);
+    throw error;
+  }
+}
+
+async function verifyInto(
+  reports: MigrationReport[],
+  client: Client,
+  pending: MigrationFile[],
+  options: PlanOptions,
+): Promise<MigrationReport[]> {
   for await (const { migration, shorthands } of migrationsInOrder(pending)) {
     const file = migration.file;
-    let steps: string[];
-    let verified = true;
     try {
       // Built inside the transaction, as `up` does: a migration may read the database.
       const sql = await buildSql(client, migration, 'up', shorthands);
-      steps = sql.steps;
-      // pgm.noTransaction() (CREATE INDEX CONCURRENTLY...): its statements refuse to run in
-      // a transaction block, so they are shown but cannot be verified here.
-      verified = sql.transactional;
-      if (verified) await runSteps(client, steps);
-      else unverified.push(file.name);
+      const report: MigrationReport = { name: file.name, transactional: sql.transactional, statements: [] };
+      // pgm.noTransaction() (CREATE INDEX CONCURRENTLY...): its statements refuse to run in a
+      // transaction block: shown here, measured on a scratch copy afterwards.
+      const statements = sql.transactional
+        ? sql.steps.flatMap((step) => splitStatements(step).map((statement) => `${statement};`))
+        : sql.steps;
+      for (const statement of statements) {
+        const locks = sql.transactional
+          ? await measureInTransaction(client, () => runSteps(client, [statement]))
+          : { locks: [], rewrote: [], measured: { not: 'the plan stopped before it was measured' } };
+        report.statements.push({ sql: statement, locks });
+      }
+      reports.push(report);
     } catch (error) {
       const cause = failureCause(error);
       if (LOCK_TIMEOUT.test(cause)) {
@@ -110,12 +154,57 @@ async function verify(client: Client, pending: MigrationFile[], options: PlanOpt
       }
       throw new UserError(`pending migration ${file.name} fails: ${cause}; nothing was changed`);
     }
+  }
+  return reports;
+}
+
+/** squawk's rules that expect a table rewrite: where PostgreSQL measured otherwise, the two disagree. */
+const REWRITE_RULES = new Set(['changing-column-type', 'adding-field-with-default']);
+
+/** Each migration's statements, each followed by what it locked, squawk's verdict, and where the
+ * two disagree, as SQL comments (the plan stays SQL). */
+function printReports(reports: MigrationReport[], options: PlanOptions, total = reports.length): void {
+  const { say } = options;
+  const findings = squawkFindings(
+    reports.map((report) => ({ name: report.name, steps: report.statements.map((s) => s.sql), transactional: report.transactional })),
+    projectRoot(),
+  );
+  for (const [index, report] of reports.entries()) {
     say(
-      `-- ${++index}/${pending.length} ${file.name}${verified ? '' : ' (NOT verified: it runs outside a transaction, pgm.noTransaction())'}`,
+      `-- ${index + 1}/${total} ${report.name}${report.transactional ? '' : ' (NOT verified: it runs outside a transaction, pgm.noTransaction())'}`,
     );
-    for (const step of steps) say(step);
+    for (const [step, { sql, locks }] of report.statements.entries()) {
+      say(sql);
+      say(`--   ${describeLocks(locks)}`);
+      const found = findings.filter((f) => f.migration === report.name && f.step === step);
+      if (found.length > 0) say(`--   squawk: ${found.map((f) => `${f.rule} (${f.level})`).join(', ')}`);
+      const expectsRewrite = found.find((f) => REWRITE_RULES.has(f.rule));
+      if (locks.measured === 'in its transaction' && locks.rewrote.length > 0 && !expectsRewrite) {
+        say(`--   DISAGREE: PostgreSQL rewrote ${locks.rewrote.join(', ')} here; squawk flagged no rewrite`);
+      }
+      if (locks.measured === 'in its transaction' && locks.rewrote.length === 0 && expectsRewrite) {
+        say(`--   DISAGREE: squawk's ${expectsRewrite.rule} expects a table rewrite; PostgreSQL rewrote nothing here`);
+      }
+    }
     say('');
   }
+}
+
+/** "locks: ACCESS EXCLUSIVE on users (blocks reads and writes), rewrote users", measured how. */
+export function describeLocks(locks: StatementLocks): string {
+  if (typeof locks.measured === 'object') return `locks: not measured (${locks.measured.not})`;
+  const taken = locks.locks.map((l) => `${l.mode} on ${l.relation} (${modeEffect(l.mode)})`);
+  const rewrite =
+    locks.rewrote.length > 0
+      ? `; rewrote ${locks.rewrote.join(', ')}`
+      : locks.measured === 'in its transaction' && taken.length > 0
+        ? '; no rewrite'
+        : '';
+  const how = locks.measured === 'on a scratch copy' ? ', measured on a scratch copy' : '';
+  // What the statement asks for again is not seen; what the transaction holds is what counts.
+  const held = (locks.held ?? []).map((l) => `${l.mode} on ${l.relation}`);
+  const none = held.length > 0 ? `none new (this transaction already holds ${shortList(held, 3)})` : 'none on an existing relation';
+  return `locks: ${taken.length > 0 ? taken.join(', ') : none}${rewrite}${how}`;
 }
 
 /**

@@ -16,6 +16,7 @@ import type { DatabaseTarget } from '../db';
 import { describeDrift, driftOf } from '../migrator/drift';
 import type { MigrationFile, MigrationsDirectory } from '../migrator/directory';
 import { historyAtBase } from '../migrator/history';
+import { planMigrations } from '../migrator/plan';
 import { lintMigrations, offlineSql } from '../migrator/lint';
 import type { Check } from './junit';
 
@@ -181,6 +182,29 @@ export async function reviewReport(options: ReviewOptions): Promise<Review> {
     }
 
     if (options.target) {
+      // What migrate plan measures on that database: each pending statement's locks (locks.ts).
+      lines.push(
+        '## Locks',
+        '',
+        `What each migration pending on \`${options.target.label}\` locks there, measured by \`migrate plan\` (rolled back), beside squawk:`,
+        '',
+      );
+      try {
+        const plan: string[] = [];
+        await planMigrations({
+          target: options.target,
+          migrations,
+          lockTimeoutMs: options.lockTimeoutMs,
+          allowEdited: false,
+          say: (line) => plan.push(line),
+          warn: () => {},
+          summary: false,
+        });
+        lines.push('```sql', ...plan.filter((line, i, all) => line !== '' || i < all.length - 1), '```', '');
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        lines.push(`- not measured: ${error.message}`, '');
+      }
       lines.push('## Drift', '');
       // The report is written whatever drift can judge: what it could not is said in it.
       try {
