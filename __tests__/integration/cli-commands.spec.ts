@@ -105,7 +105,11 @@ describe('repairs, destructive commands, screens', () => {
     const file = path.join(dir, '20240101000002_add_colour.ts');
     fs.appendFileSync(file, '// reviewed: a comment only\n');
     expect((await cli('migrate', 'up')).code).toBe(1);
-    const refusedAccept = await cli('migrate', 'accept', '20240101000001_create_things');
+    // A repair always says why.
+    const noReason = await cli('migrate', 'accept', '20240101000002_add_colour');
+    expect(noReason.code).toBe(1);
+    expect(expectOneLine(noReason.stderr)).toBe('usualstore-db: migrate accept needs --reason TEXT (why, for the audit trail)');
+    const refusedAccept = await cli('migrate', 'accept', '20240101000001_create_things', '--reason', 'x');
     expect(refusedAccept.code).toBe(1);
     expect(expectOneLine(refusedAccept.stderr)).toMatch(
       /^usualstore-db: migrate accept takes only edited applied migrations \(see migrate status\); not one: 20240101000001_create_things; nothing was changed$/,
@@ -142,7 +146,7 @@ describe('repairs, destructive commands, screens', () => {
     expect(expectOneLine(stuck.stderr)).toMatch(
       /cannot revert 20240101000003_seed_things: no such file .*or drop its record with migrate forget$/,
     );
-    const forgot = await cli('migrate', 'forget', '20240101000003_seed_things');
+    const forgot = await cli('migrate', 'forget', '20240101000003_seed_things', '--reason', 'folded into 0002');
     expect(forgot.code).toBe(0);
     expect(forgot.stdout).toMatch(/^forgot the record of 20240101000003_seed_things \(the schema it built is unchanged\)$/m);
     expect(await appliedNames(db.url)).toEqual(BASIC.slice(0, 2).map((m) => m.name));
@@ -317,7 +321,7 @@ describe('SQL migrations', () => {
     expect(await query(db.url, "select to_regclass('public.things') is null as gone")).toEqual([{ gone: true }]);
   });
 
-  it('migrate create --sql writes one that applies and reverts as it is', async () => {
+  it('migrate create --sql writes one that is refused until filled in, then applies and reverts', async () => {
     const created = await cli('migrate', 'create', 'add_things', '--sql');
     expect(created.code).toBe(0);
     const file = path.join(
@@ -325,6 +329,17 @@ describe('SQL migrations', () => {
       fs.readdirSync(dir).find((f) => f.endsWith('_add_things.sql'))!,
     );
     expect(fs.readFileSync(file, 'utf8')).toMatch(/^-- add_things: .*\n-- Up Migration\n\n-- Down Migration\n/);
+    expect(await cli('migrate', 'up')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/is still the template migrate create wrote \(an empty migration\)/),
+    });
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync(file, 'utf8')
+        .replace('-- Up Migration\n', '-- Up Migration\nCREATE TABLE gizmos (id int);\n')
+        .replace(/-- Down Migration\n/, '-- Down Migration\nDROP TABLE gizmos;\n'),
+    );
     expect((await cli('migrate', 'up')).code).toBe(0);
     expect((await cli('migrate', 'down', '--all', '--yes')).code).toBe(0);
   });

@@ -1,5 +1,6 @@
 /**
- * migrate create: a new .ts migration that sorts after every existing one and runs as is.
+ * migrate create: a new .ts migration that sorts after every existing one, refused by plan and up
+ * while it is still the template (an empty migration), and run once filled in.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,7 +17,7 @@ describe('migrate create', () => {
 
   const created = (stdout: string) => /^created (.+)\n$/.exec(stdout)![1];
 
-  it('writes <14-digit UTC version>_<name>.ts, after the existing ones, that applies and reverts as is', async () => {
+  it('writes <14-digit UTC version>_<name>.ts, after the existing ones, refused until filled in, then applied and reverted', async () => {
     const before = new Date()
       .toISOString()
       .replace(/\.\d+Z$/, '')
@@ -35,6 +36,18 @@ describe('migrate create', () => {
     const db = await createTestDatabase('migrator_create');
     try {
       const env = { env: { DATABASE_URL: db.url } };
+      // Never filled in: refused by plan and up alike, in one line, before anything runs.
+      const empty = `usualstore-db: refusing to migrate: ${version}_add_index_to_things is still the template migrate create wrote (an empty migration): write its up and down, or delete the file\n`;
+      for (const command of ['up', 'plan']) {
+        const refused = await runCli(['migrate', command, '--migrations-dir', dir], env);
+        expect(refused).toMatchObject({ code: 1, stderr: empty });
+      }
+      const template = fs.readFileSync(file, 'utf8');
+      const filled = template
+        .replace(/pgm\.sql\(`\s*`\)/, "pgm.sql('CREATE TABLE gizmos (id int)')")
+        .replace(/pgm\.sql\(`\s*`\)/, "pgm.sql('DROP TABLE gizmos')");
+      expect(filled).not.toBe(template);
+      fs.writeFileSync(file, filled);
       expect((await runCli(['migrate', 'up', '--migrations-dir', dir], env)).code).toBe(0);
       expect((await appliedNames(db.url)).at(-1)).toBe(`${version}_add_index_to_things`);
       expect((await runCli(['migrate', 'down', '--count', '1', '--yes', '--migrations-dir', dir], env)).code).toBe(0);

@@ -24,6 +24,8 @@ export interface OptionSpec {
   default?: string;
   /** What happens without the option when that is not a value (the help says it). */
   otherwise?: string;
+  /** The command refuses to run without it (the parser says so in one line). */
+  required?: boolean;
 }
 
 export interface PositionalSpec {

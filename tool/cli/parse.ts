@@ -82,7 +82,7 @@ function splitWords(argv: string[]): { words: string[]; rest: string[] } {
 function formatOption(option: string, spec: OptionSpec): [string, string] {
   const flag = `${spec.short ? `-${spec.short}, ` : ''}--${option}${spec.value ? ` ${spec.value}` : ''}`;
   const otherwise = spec.default ?? spec.otherwise;
-  return [flag, `${spec.description}${otherwise ? ` (default: ${otherwise})` : ''}`];
+  return [flag, `${spec.description}${spec.required ? ' (required)' : ''}${otherwise ? ` (default: ${otherwise})` : ''}`];
 }
 
 function table(rows: [string, string][]): string[] {
@@ -230,6 +230,13 @@ function parseInput(spec: CommandSpec, args: string[]): CommandInput {
   }
   const missing = specs.find((p, index) => p.required && (positionals[index] === undefined || positionals[index].trim() === ''));
   if (missing) throw new UserError(`${command} needs ${missing.name}; usage: ${usageLine(spec)}`);
+  const missingOption = Object.entries(options).find(
+    ([option, o]) => o.required && (parsed.values[option] === undefined || String(parsed.values[option]).trim() === ''),
+  );
+  if (missingOption) {
+    const [option, o] = missingOption;
+    throw new UserError(`${command} needs --${option}${o.value ? ` ${o.value}` : ''} (${o.description})`);
+  }
   const values = Object.fromEntries(
     Object.entries(parsed.values).map(([option, value]) => [
       option,

@@ -34,6 +34,10 @@ const LOCK_RETRIES: Record<string, OptionSpec> = {
     default: '3',
   },
 };
+/** A repair of the bookkeeping always says why (the audit trail keeps it). */
+const REASON: Record<string, OptionSpec> = {
+  reason: { type: 'string', value: 'TEXT', description: 'why, for the audit trail', required: true },
+};
 const JSON_OUTPUT: Record<string, OptionSpec> = { json: { type: 'boolean', description: 'print JSON (snake_case keys) instead of text' } };
 const YES: Record<string, OptionSpec> = {
   yes: { type: 'boolean', short: 'y', description: 'do not ask (scripts); without a terminal to ask at, it is required' },
@@ -167,7 +171,7 @@ export const COMMANDS: CommandSpec[] = [
       'For an edit that changes nothing the database must redo (a comment, a fix to down). Kept in the audit trail (migrate status shows it).',
     connects: true,
     positionals: [{ name: 'NAME', required: true, many: true }],
-    options: { reason: { type: 'string', value: 'TEXT', description: 'why, for the audit trail' }, ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(60) },
+    options: { ...REASON, ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(60) },
     handler: async () => (await import('./commands/migrate/repair.js')).accept,
   },
   {
@@ -176,7 +180,7 @@ export const COMMANDS: CommandSpec[] = [
     details: 'Changes only the bookkeeping (not the schema). Kept in the audit trail (migrate status shows it).',
     connects: true,
     positionals: [{ name: 'NAME', required: true, many: true }],
-    options: { reason: { type: 'string', value: 'TEXT', description: 'why, for the audit trail' }, ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(60) },
+    options: { ...REASON, ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(60) },
     handler: async () => (await import('./commands/migrate/repair.js')).forget,
   },
   {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../base/errors';
-import type { MigrationsDirectory } from './directory';
+import type { MigrationFile, MigrationsDirectory } from './directory';
 
 /** Lower-case words joined by underscores, like every existing migration name. The length
  * keeps `<version>_<name>` well inside pgmigrations.name (varchar(255)). */
@@ -88,4 +88,26 @@ export function createMigration(name: string, migrations: MigrationsDirectory, o
     throw new UserError(`cannot write ${file}: ${(error as Error).message}`);
   }
   return file;
+}
+
+/** The text without comments and white space: what a template says once its prose is gone. */
+function code(text: string, sql: boolean): string {
+  const withoutComments = sql ? text.replace(/--[^\n]*/g, '') : text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
+  return withoutComments.replace(/\s+/g, '');
+}
+
+/**
+ * Whether a migration file is still the template `migrate create` wrote (comments and spacing
+ * aside, so an older template counts too): an empty migration, which would be recorded as applied
+ * having done nothing. Reads the file.
+ */
+export function isUnfilledTemplate(file: MigrationFile): boolean {
+  const sql = file.path.endsWith('.sql');
+  let text: string;
+  try {
+    text = fs.readFileSync(file.path, 'utf8');
+  } catch {
+    return false; // the listing or the loading says what is wrong with it
+  }
+  return code(text, sql) === code((sql ? SQL_TEMPLATE : TEMPLATE)(file.name), sql);
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { git, gitBytes, mergeBase, workTreeOf } from '../base/git';
 import type { AppliedMigration } from './bookkeeping';
 import { checksumOf, compareMigrations, MIGRATION_EXTENSIONS, versionOf, type MigrationsDirectory } from './directory';
+import { isUnfilledTemplate } from './create';
 import { judge, type Verdict } from './policy';
 import { compareState, type MigrationState } from './state';
 
@@ -62,7 +63,10 @@ export function historyAtBase(migrations: MigrationsDirectory, base?: string): H
     });
   }
   applied.sort((a, b) => compareMigrations({ name: a.name, version: versionOf(a.name)! }, { name: b.name, version: versionOf(b.name)! }));
-  const state = compareState(files, applied, (file) => migrations.checksum(file), { superseded: migrations.superseded() });
+  const state = compareState(files, applied, (file) => migrations.checksum(file), {
+    superseded: migrations.superseded(),
+    isUnfilled: isUnfilledTemplate,
+  });
   return {
     ref: found.ref,
     commit: found.commit,

@@ -7,6 +7,7 @@
 import { CHECKSUMS_TABLE, existingTables, MIGRATIONS_TABLE, readBookkeeping, type Queryable } from './bookkeeping';
 import type { MigrationsDirectory } from './directory';
 import { unadoptedSodaVersions } from './soda';
+import { isUnfilledTemplate } from './create';
 import { compareState, type MigrationState } from './state';
 
 /** Invalid indexes outside the system schemas, but those being built right now (a CREATE INDEX
@@ -33,6 +34,7 @@ export async function inspect(db: Queryable, migrations: MigrationsDirectory): P
   const state = compareState(migrations.files(), books.applied, (file) => migrations.checksum(file), {
     unadoptedSoda: await unadoptedSodaVersions(db, books),
     invalidIndexes: await invalidIndexes(db),
+    isUnfilled: isUnfilledTemplate,
     superseded: migrations.superseded(),
   });
   migrations.save();

@@ -24,7 +24,7 @@ export interface PolicyContext {
 }
 
 /** What stopped it. */
-export type RefusalKind = 'unadopted' | 'foreign-directory' | 'missing' | 'edited' | 'invalid-index' | 'out-of-order';
+export type RefusalKind = 'unadopted' | 'foreign-directory' | 'missing' | 'edited' | 'invalid-index' | 'out-of-order' | 'empty';
 
 export interface Verdict {
   /** Why nothing may run (one line), if anything stops it. */
@@ -87,6 +87,13 @@ export function judge(action: PolicyAction, state: MigrationState, context: Poli
     return refuse(
       'invalid-index',
       `refusing to migrate: index ${list(state.invalidIndexes)} ${them(state.invalidIndexes, 'is', 'are')} invalid (left by a CREATE INDEX CONCURRENTLY that failed or was stopped; IF NOT EXISTS would skip ${them(state.invalidIndexes, 'it', 'them')}); drop ${them(state.invalidIndexes, 'it', 'them')} (DROP INDEX CONCURRENTLY ${first.split(' on ')[0]}), then migrate up again builds ${them(state.invalidIndexes, 'it', 'them')} anew`,
+    );
+  }
+  // A migration created and never filled in would be recorded as applied having done nothing.
+  if (action === 'up' && state.unfilled.length > 0) {
+    return refuse(
+      'empty',
+      `refusing to migrate: ${list(state.unfilled)} ${them(state.unfilled, 'is', 'are')} still the template migrate create wrote (an empty migration): write ${them(state.unfilled, 'its', 'their')} up and down, or delete ${them(state.unfilled, 'the file', 'the files')}`,
     );
   }
   // Pending migrations older than the newest applied one would run history out of order.

@@ -21,7 +21,8 @@ export interface RepairOptions {
   target: DatabaseTarget;
   migrations: MigrationsDirectory;
   names: string[];
-  reason?: string;
+  /** Why (required: the audit trail keeps it). */
+  reason: string;
   lockTimeoutMs: number;
   say: Say;
   warn: Say;
@@ -73,7 +74,7 @@ async function repair(options: RepairOptions, action: 'accept' | 'forget'): Prom
       });
       for (const line of lines) options.say(line);
       options.say(
-        `repaired ${plural(options.names.length, 'migration')} of ${target.label}; kept in ${AUDIT_TABLE.replace(/"/g, '')} (migrate status lists it)${options.reason ? '' : '; next time, say why with --reason'}`,
+        `repaired ${plural(options.names.length, 'migration')} of ${target.label}; kept in ${AUDIT_TABLE.replace(/"/g, '')} (migrate status lists it)`,
       );
     }),
   );

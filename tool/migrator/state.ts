@@ -27,12 +27,16 @@ export interface MigrationState {
   /** Indexes left invalid ("schema.index on table") by a CREATE INDEX CONCURRENTLY that failed or
    * was stopped, and not being built now: IF NOT EXISTS would skip them and leave them unusable. */
   invalidIndexes: string[];
+  /** Pending migrations still the template migrate create wrote: empty. */
+  unfilled: string[];
 }
 
 /** What the database says beside its bookkeeping, and the reviewed superseded checksums. */
 export interface StateFacts {
   unadoptedSoda?: number;
   invalidIndexes?: string[];
+  /** Which pending files are still a template (create.ts), asked only of pending ones. */
+  isUnfilled?: (file: MigrationFile) => boolean;
   superseded?: SupersededChecksums;
 }
 
@@ -82,6 +86,7 @@ export function compareState(
     outOfOrder,
     unadoptedSoda: facts.unadoptedSoda ?? 0,
     invalidIndexes: facts.invalidIndexes ?? [],
+    unfilled: pending.filter((file) => facts.isUnfilled?.(file)).map((file) => file.name),
   };
 }
 

@@ -7,7 +7,7 @@ import { database, migrations, ms, text } from '../../values';
 function options(input: CommandInput): RepairOptions {
   return {
     names: input.positionals,
-    reason: text(input, 'reason'),
+    reason: text(input, 'reason')!,
     lockTimeoutMs: ms(input, 'lock-timeout'),
     migrations: migrations(input),
     target: database(input),
