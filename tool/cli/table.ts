@@ -38,6 +38,16 @@ const LOCK_RETRIES: Record<string, OptionSpec> = {
 const REASON: Record<string, OptionSpec> = {
   reason: { type: 'string', value: 'TEXT', description: 'why, for the audit trail', required: true },
 };
+const CONFIRM_DATABASE: Record<string, OptionSpec> = {
+  'confirm-database': {
+    type: 'string',
+    value: 'NAME',
+    description: "the target's database name, typed out: allows one that is not clearly a development database",
+  },
+};
+const SEEDS_DIR: Record<string, OptionSpec> = {
+  'seeds-dir': { type: 'string', kind: 'path', value: 'DIR', description: 'the seeds directory', otherwise: "this project's seeds/" },
+};
 const JSON_OUTPUT: Record<string, OptionSpec> = { json: { type: 'boolean', description: 'print JSON (snake_case keys) instead of text' } };
 const YES: Record<string, OptionSpec> = {
   yes: { type: 'boolean', short: 'y', description: 'do not ask (scripts); without a terminal to ask at, it is required' },
@@ -64,6 +74,12 @@ export const COMMANDS: CommandSpec[] = [
         description: 'wait this long for the server to accept connections',
         otherwise: 'do not wait',
       },
+      to: {
+        type: 'string',
+        value: 'VERSION',
+        description: 'apply the pending migrations up to and including this one (its version or name)',
+        otherwise: 'every pending one',
+      },
       ...LOCK_TIMEOUT(60),
       ...LOCK_RETRIES,
       ...ALLOW_EDITED,
@@ -77,6 +93,11 @@ export const COMMANDS: CommandSpec[] = [
     connects: true,
     options: {
       count: { type: 'string', kind: 'count', value: 'N', description: 'revert the newest N (at most the number applied)' },
+      to: {
+        type: 'string',
+        value: 'VERSION',
+        description: 'revert every migration applied after this one (its version or name), which stays applied',
+      },
       all: { type: 'boolean', description: 'revert every applied migration' },
       ...YES,
       ...MIGRATIONS_DIR,
@@ -165,6 +186,25 @@ export const COMMANDS: CommandSpec[] = [
     handler: async () => (await import('./commands/migrate/adopt.js')).run,
   },
   {
+    words: ['migrate', 'baseline'],
+    summary: 'take over a database built by hand or by another tool: check its schema, record the migrations up to VERSION as applied',
+    details:
+      'The schema must hold what those migrations build (compared in a rolled-back scratch schema); nothing is run. For a database with no migration history (a soda one: migrate adopt). Kept in the audit trail.',
+    connects: true,
+    options: {
+      to: {
+        type: 'string',
+        value: 'VERSION',
+        description: 'the newest migration the database already holds (its version or name)',
+        required: true,
+      },
+      ...REASON,
+      ...MIGRATIONS_DIR,
+      ...LOCK_TIMEOUT(60),
+    },
+    handler: async () => (await import('./commands/migrate/adopt.js')).baseline,
+  },
+  {
     words: ['migrate', 'accept'],
     summary: 'accept a reviewed edit of an applied migration: record its new checksum',
     details:
@@ -182,6 +222,31 @@ export const COMMANDS: CommandSpec[] = [
     positionals: [{ name: 'NAME', required: true, many: true }],
     options: { ...REASON, ...MIGRATIONS_DIR, ...LOCK_TIMEOUT(60) },
     handler: async () => (await import('./commands/migrate/repair.js')).forget,
+  },
+  {
+    words: ['reset'],
+    summary:
+      'a development database made anew: drop the public schema, apply every migration from zero, then the seeds, in one transaction',
+    details:
+      'Refuses a database that is not clearly a development one (on this machine, not named like production) unless --confirm-database names it. Shows what goes and asks; --yes in scripts.',
+    connects: true,
+    options: {
+      ...CONFIRM_DATABASE,
+      ...YES,
+      ...MIGRATIONS_DIR,
+      ...SEEDS_DIR,
+      ...LOCK_TIMEOUT(60, 'each lock (an application holding a table)'),
+    },
+    handler: async () => (await import('./commands/reset.js')).reset,
+  },
+  {
+    words: ['seed'],
+    summary: 'apply the seeds (seeds/*.sql: development and demo data) in one transaction; twice changes nothing',
+    details:
+      'Never run by migrate up or a deploy. Refuses a database that is not clearly a development one unless --confirm-database names it.',
+    connects: true,
+    options: { ...CONFIRM_DATABASE, ...MIGRATIONS_DIR, ...SEEDS_DIR, ...LOCK_TIMEOUT(60, 'each lock') },
+    handler: async () => (await import('./commands/reset.js')).seed,
   },
   {
     words: ['status'],

@@ -8,7 +8,7 @@
  * All of them throw UserError with a one-line message that never contains the password;
  * describeQueryError() turns a failed statement into one line quoting PostgreSQL's error.
  */
-export { resolveDatabase, isDeployedDatabase, pointsAtContainer, type DatabaseRequest } from './resolve';
+export { resolveDatabase, isDeployedDatabase, isDevelopmentDatabase, pointsAtContainer, type DatabaseRequest } from './resolve';
 export { passwordlessUrl, type DatabaseTarget, type PasswordSource } from './target';
 export {
   ConnectionError,

@@ -42,6 +42,17 @@ export function pointsAtContainer(target: Pick<DatabaseTarget, 'host' | 'port'>,
   return LOOPBACK.test(target.host) && target.port === config.hostPort;
 }
 
+/**
+ * Whether `target` is clearly a development database, for the commands that destroy or fill one
+ * (reset, seed): on this machine (loopback or a Unix socket) and not named like production.
+ * true, or what makes it unclear.
+ */
+export function isDevelopmentDatabase(target: Pick<DatabaseTarget, 'host' | 'database'>): true | string {
+  if (!LOOPBACK.test(target.host) && !target.host.startsWith('/')) return `${target.host} is not this machine`;
+  if (/prod|live/i.test(target.database)) return `its name, ${target.database}, says production`;
+  return true;
+}
+
 /** Whether `target` is the database this project deploys, as its superuser: then the deploy's
  * password applies. */
 export function isDeployedDatabase(

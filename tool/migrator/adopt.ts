@@ -1,5 +1,7 @@
 /**
- * `migrate adopt`: takes over a database that soda migrated. Every migration whose version is in
+ * Taking over a database built without usualstore-db. `migrate baseline --to VERSION`: one built
+ * by hand or by another tool, whose schema must hold what the migrations up to VERSION build.
+ * `migrate adopt`: one that soda migrated. Every migration whose version is in
  * soda's schema_migration is recorded as applied (pgmigrations, with its checksum, exactly as
  * `migrate up` records it) without being run, after checking that the schema really holds what
  * those migrations create. soda's table stays: the applications' tooling may still read it.
@@ -12,8 +14,8 @@
 import type { Client } from 'pg';
 import { UserError } from '../base/errors';
 import type { DatabaseTarget } from '../db';
-import { ensureBookkeepingInTransaction, readBookkeeping, recordApplied } from './bookkeeping';
-import type { MigrationFile, MigrationsDirectory } from './directory';
+import { AUDIT_TABLE, CREATE_AUDIT_SQL, ensureBookkeepingInTransaction, readBookkeeping, recordApplied } from './bookkeeping';
+import { compareMigrations, isNamed, type MigrationFile, type MigrationsDirectory } from './directory';
 import { inspect } from './inspect';
 import { position } from './report';
 import { type Say, shortList, plural } from '../base/text';
@@ -56,13 +58,77 @@ function filesForVersions(versions: string[], migrations: MigrationsDirectory): 
 }
 
 /** Runs the migrations in a scratch schema and lists what public lacks of what they made. */
-async function checkSchema(client: Client, files: MigrationFile[]): Promise<string[]> {
+async function checkSchema(client: Client, files: MigrationFile[], verb: string): Promise<string[]> {
   const built = await shapeBuiltBy(
     client,
     files,
-    (name, cause) => `refusing to adopt: cannot tell what ${name} creates (it fails in a scratch schema: ${cause}); nothing was changed`,
+    (name, cause) => `refusing to ${verb}: cannot tell what ${name} creates (it fails in a scratch schema: ${cause}); nothing was changed`,
   );
   return missingFrom(built, await readShape(client, 'public'));
+}
+
+/** Records `files` as applied (not run), oldest first, in the caller's transaction. */
+async function recordAsApplied(client: Client, files: MigrationFile[], migrations: MigrationsDirectory): Promise<void> {
+  await ensureBookkeepingInTransaction(client);
+  // One statement each: run_on is the same for all, and the serial id keeps their order
+  // (node-pg-migrate orders by run_on, then id).
+  for (const file of files) await recordApplied(client, file.name, migrations.checksum(file));
+}
+
+export interface BaselineOptions extends AdoptOptions {
+  /** The newest migration the database already holds (its version or name). */
+  to: string;
+  /** Why, for the audit trail. */
+  reason: string;
+}
+
+/**
+ * `migrate baseline --to VERSION`: records the migrations up to VERSION as applied, without
+ * running them, once the schema is shown to hold what they build (as adopt checks it); each is
+ * kept in the audit trail. Only for a database with no migration history: one that has some is
+ * migrated (up) or repaired (accept, forget), one that soda migrated is adopted.
+ */
+export async function baseline(options: BaselineOptions): Promise<{ recorded: string[] }> {
+  const { target, say } = options;
+  const files = options.migrations.files();
+  const last = files.find((file) => isNamed(file.name, options.to));
+  if (!last) throw new UserError(`--to ${options.to}: no such migration in ${options.migrations.path} (give its version or its name)`);
+  const through = files.filter((file) => compareMigrations(file, last) <= 0);
+  return withSession(target, {}, async (client) => {
+    await inTransaction(client, target, { lockTimeoutMs: options.lockTimeoutMs, migrationLock: { warn: options.warn } }, async () => {
+      const books = await readBookkeeping(client);
+      if (books.applied.length > 0) {
+        throw new UserError(
+          `refusing to baseline ${target.label}: it already records ${plural(books.applied.length, 'applied migration')} (newest ${books.applied.at(-1)!.name}); baseline is for a database with no migration history (migrate status shows it)`,
+        );
+      }
+      if (books.soda)
+        throw new UserError(
+          `refusing to baseline ${target.label}: soda migrated it (public.schema_migration); run migrate adopt, which reads soda's history`,
+        );
+      const problems = await checkSchema(client, through, 'baseline');
+      if (problems.length > 0) {
+        throw new UserError(
+          `refusing to baseline ${target.label} at ${last.name}: the schema lacks what the migrations up to it build: ${list(problems)}; nothing was changed`,
+        );
+      }
+      await recordAsApplied(client, through, options.migrations);
+      await client.query(CREATE_AUDIT_SQL);
+      for (const file of through) {
+        await client.query(`INSERT INTO ${AUDIT_TABLE} (action, name, new_sha256, reason) VALUES ('baseline', $1, $2, $3)`, [
+          file.name,
+          options.migrations.checksum(file),
+          options.reason,
+        ]);
+      }
+      await client.query('COMMIT');
+    });
+    const state = await inspect(client, options.migrations);
+    say(
+      `baselined ${target.label} at ${last.name}: recorded ${plural(through.length, 'migration')} as applied (not run; schema checked against what they build; kept in ${AUDIT_TABLE.replace(/"/g, '')}); now ${position(state)}, ${state.pending.length} pending${state.pending.length ? ': run migrate plan, then migrate up' : ''}`,
+    );
+    return { recorded: through.map((file) => file.name) };
+  });
 }
 
 export async function adopt(options: AdoptOptions): Promise<{ adopted: string[] }> {
@@ -95,16 +161,13 @@ export async function adopt(options: AdoptOptions): Promise<{ adopted: string[] 
           );
           return undefined;
         }
-        const problems = await checkSchema(client, sodaFiles);
+        const problems = await checkSchema(client, sodaFiles, 'adopt');
         if (problems.length > 0) {
           throw new UserError(
             `refusing to adopt ${target.label}: the schema lacks what the migrations soda applied create: ${list(problems)}; nothing was changed`,
           );
         }
-        await ensureBookkeepingInTransaction(client);
-        // Oldest first, in one statement each: run_on is the same for all, and the serial id keeps
-        // their order (node-pg-migrate orders by run_on, then id).
-        for (const file of toRecord) await recordApplied(client, file.name, options.migrations.checksum(file));
+        await recordAsApplied(client, toRecord, options.migrations);
         await client.query('COMMIT');
         return toRecord;
       },

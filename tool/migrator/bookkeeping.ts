@@ -83,7 +83,7 @@ export const AUDIT_TABLE = '"public"."pgmigrations_audit"';
 
 export interface Repair {
   at: Date;
-  action: 'accept' | 'forget';
+  action: 'accept' | 'forget' | 'baseline';
   name: string;
   by: string;
   old_sha256: string | null;

@@ -7,7 +7,7 @@ import { UserError } from '../base/errors';
 import type { DatabaseTarget } from '../db';
 import { applyWithRetries, FIRST_RETRY_DELAY_MS } from './apply';
 import { ensureBookkeeping } from './bookkeeping';
-import type { MigrationsDirectory } from './directory';
+import { isNamed, type MigrationsDirectory } from './directory';
 import { inspect } from './inspect';
 import { migrationsInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
@@ -21,7 +21,8 @@ export interface DownOptions {
   target: DatabaseTarget;
   migrations: MigrationsDirectory;
   /** How many to revert; 'all' reverts every applied migration. */
-  count: number | 'all';
+  /** How many to revert ('all': every one), or down to which migration (it stays applied). */
+  count: number | 'all' | { to: string };
   lockTimeoutMs: number;
   /** How many times a migration that lost a lock race is tried again (apply.ts). */
   lockRetries: number;
@@ -56,7 +57,12 @@ export async function migrateDown(options: DownOptions): Promise<{ reverted: str
       // and must be the same.
       const chosen = chooseReverts(await inspect(client, options.migrations), options, options.warn);
       if (chosen.length === 0) {
-        say(`${target.label} has no applied migration; nothing to revert`);
+        const { count } = options;
+        say(
+          typeof count === 'object'
+            ? `${target.label} is at ${count.to} already; nothing to revert`
+            : `${target.label} has no applied migration; nothing to revert`,
+        );
         return { reverted: [] };
       }
       await options.confirm?.(
@@ -110,16 +116,28 @@ export async function migrateDown(options: DownOptions): Promise<{ reverted: str
 /** The names to revert, newest first, after every refusal (so a refused run changes nothing). */
 function chooseReverts(state: MigrationState, options: DownOptions, warn?: Say): string[] {
   const newestFirst = [...state.applied].reverse().map((m) => m.name);
-  const toRevert = options.count === 'all' ? newestFirst : newestFirst.slice(0, options.count);
+  const { count } = options;
+  let toRevert: string[];
+  if (count === 'all') toRevert = newestFirst;
+  else if (typeof count === 'number') toRevert = newestFirst.slice(0, count);
+  else {
+    const at = newestFirst.findIndex((name) => isNamed(name, count.to));
+    if (at < 0) {
+      throw new UserError(
+        `${count.to} is not an applied migration of ${options.target.label}; migrate down --to takes one that stays applied (migrate status lists them)`,
+      );
+    }
+    toRevert = newestFirst.slice(0, at);
+  }
   enforce(
     'down',
     state,
     { where: options.target.label, migrationsDir: options.migrations.path, allowEdited: options.allowEdited, reverting: toRevert },
     warn,
   );
-  if (options.count !== 'all' && options.count > newestFirst.length) {
+  if (typeof count === 'number' && count > newestFirst.length) {
     throw new UserError(
-      `--count ${options.count} is more than the ${plural(newestFirst.length, 'applied migration')} of ${options.target.label}; nothing was reverted (--all reverts every one)`,
+      `--count ${count} is more than the ${plural(newestFirst.length, 'applied migration')} of ${options.target.label}; nothing was reverted (--all reverts every one)`,
     );
   }
   return toRevert;

@@ -10,7 +10,8 @@ import type { DatabaseTarget } from '../db';
 import { interruptible } from '../base/interruption';
 import { applyWithRetries, FIRST_RETRY_DELAY_MS } from './apply';
 import { ensureBookkeeping } from './bookkeeping';
-import type { MigrationsDirectory } from './directory';
+import { compareMigrations, isNamed, type MigrationFile, type MigrationsDirectory } from './directory';
+import { UserError } from '../base/errors';
 import { inspect, upToDateQuickly } from './inspect';
 import { migrationsInOrder, preloadLibrary } from './load';
 import { withMigrationLock } from './lock';
@@ -28,6 +29,8 @@ export interface UpOptions {
   lockTimeoutMs: number;
   /** How many times a migration that lost a lock race is tried again (apply.ts). */
   lockRetries: number;
+  /** --to: apply the pending migrations up to and including this one (a version or a name). */
+  to?: string;
   allowEdited: boolean;
   say: Say;
   warn: Say;
@@ -36,6 +39,14 @@ export interface UpOptions {
 export interface UpResult {
   /** Names of the migrations this run applied, in order. */
   applied: string[];
+}
+
+/** The pending migrations this run applies: all, or with --to those up to and including it. */
+function toApply(state: MigrationState, options: UpOptions): MigrationFile[] {
+  if (options.to === undefined) return state.pending;
+  const last = state.files.find((file) => isNamed(file.name, options.to!));
+  if (!last) throw new UserError(`--to ${options.to}: no such migration in ${options.migrations.path} (give its version or its name)`);
+  return state.pending.filter((file) => compareMigrations(file, last) <= 0);
 }
 
 /** The policy's judgement of `up` in this run's terms (refusals before any bookkeeping is made). */
@@ -77,8 +88,10 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
       }
       state = await inspect(client, options.migrations);
       enforce('up', state, context(options), options.warn);
-      if (state.pending.length === 0) {
-        say(`${target.label} is up to date, ${position(state)}; nothing to migrate`);
+      if (toApply(state, options).length === 0) {
+        say(
+          `${target.label} is ${options.to === undefined ? 'up to date' : `at or past ${options.to}`}, ${position(state)}; nothing to migrate`,
+        );
         return { applied: [] };
       }
 
@@ -89,13 +102,14 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
         const current = (state = await inspect(client, options.migrations));
         // Judged again (its warnings were said already).
         enforce('up', current, context(options));
-        if (current.pending.length === 0) {
+        const selected = toApply(current, options);
+        if (selected.length === 0) {
           say(`${target.label} is up to date, ${position(current)} (applied by another run while this one waited); nothing to migrate`);
           return { applied: [] };
         }
         try {
-          run.current = current.pending[0].name;
-          for await (const { migration, shorthands } of migrationsInOrder(current.pending)) {
+          run.current = selected[0].name;
+          for await (const { migration, shorthands } of migrationsInOrder(selected)) {
             run.current = migration.file.name;
             const ms = await applyWithRetries(
               client,
@@ -116,7 +130,7 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
           // Whatever stopped the run (a migration, a lost connection, a refused statement),
           // say where the database is: every migration reported as applied is committed.
           say(
-            `stopped after ${plural(applied.length, 'migration')} of ${current.pending.length} pending; ${target.label} is ${positionAfter(current, applied)}`,
+            `stopped after ${plural(applied.length, 'migration')} of ${selected.length} pending; ${target.label} is ${positionAfter(current, applied)}`,
           );
           throw error;
         }

@@ -23,7 +23,7 @@ import {
 } from './checksums';
 import { migrationFiles, readEntries, SUPERSEDED_CHECKSUMS_FILE, type MigrationFile } from './listing';
 
-export { compareMigrations, versionOf, MIGRATION_EXTENSIONS, SUPERSEDED_CHECKSUMS_FILE, type MigrationFile } from './listing';
+export { compareMigrations, isNamed, versionOf, MIGRATION_EXTENSIONS, SUPERSEDED_CHECKSUMS_FILE, type MigrationFile } from './listing';
 export { checksumOf, type DirectoryDigest } from './checksums';
 
 /** Checksums that a reviewed edit of an applied migration superseded, by migration name: a

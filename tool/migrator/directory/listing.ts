@@ -39,6 +39,12 @@ export function versionOf(name: string): bigint | undefined {
   return match ? BigInt(match[1]) : undefined;
 }
 
+/** Whether a migration `name` is the one a user `wanted`: its whole name, or its version. */
+export function isNamed(name: string, wanted: string): boolean {
+  const trimmed = wanted.trim();
+  return name === trimmed || (/^\d+$/.test(trimmed) && versionOf(name) === BigInt(trimmed));
+}
+
 /** The directory's entries, or one line saying why it cannot be read. */
 export function readEntries(dir: string): fs.Dirent[] {
   try {

@@ -1,19 +1,23 @@
-/** `usualstore-db migrate down (--count N | --all)`: destructive, so it shows what goes and asks. */
+/** `usualstore-db migrate down (--count N | --to VERSION | --all)`: destructive, so it shows what goes and asks. */
 import { UserError } from '../../../base/errors';
 import { migrateDown } from '../../../migrator/down';
 import { confirm } from '../../confirm';
 import { say, warn } from '../../output';
 import type { CommandInput } from '../../command';
-import { database, flag, migrations, ms, numberOf } from '../../values';
+import { database, flag, migrations, ms, numberOf, text } from '../../values';
 
 export async function run(input: CommandInput): Promise<number> {
   const count = numberOf(input, 'count');
+  const to = text(input, 'to');
   // Reverting drops data: how much must be said explicitly, never defaulted.
-  if (count !== undefined && flag(input, 'all')) throw new UserError('migrate down takes either --count N or --all, not both');
-  if (count === undefined && !flag(input, 'all'))
-    throw new UserError('migrate down needs --count N (revert the newest N) or --all (revert everything)');
+  const given = [count !== undefined, to !== undefined, flag(input, 'all')].filter(Boolean).length;
+  if (given > 1) throw new UserError('migrate down takes one of --count N, --to VERSION or --all');
+  if (given === 0)
+    throw new UserError(
+      'migrate down needs --count N (revert the newest N), --to VERSION (revert those after it) or --all (revert everything)',
+    );
   await migrateDown({
-    count: count ?? 'all',
+    count: to !== undefined ? { to } : (count ?? 'all'),
     lockTimeoutMs: ms(input, 'lock-timeout'),
     lockRetries: ms(input, 'lock-retries'),
     migrations: migrations(input),
