@@ -249,6 +249,15 @@ export const COMMANDS: CommandSpec[] = [
     handler: async () => (await import('./commands/reset.js')).seed,
   },
   {
+    words: ['schema', 'dump'],
+    summary: "write the database's schema as SQL (schema.sql: what a reviewer reads; the tests check it is what the migrations build)",
+    details: "pg_dump of the public schema, structure only, without owners, privileges, the migration bookkeeping and pg_dump's version noise; then the applied migrations by name.",
+    connects: true,
+    positionals: [{ name: 'FILE', required: false }],
+    options: { ...MIGRATIONS_DIR },
+    handler: async () => (await import('./commands/schema.js')).dump,
+  },
+  {
     words: ['status'],
     summary: 'health, connections, sizes, migrations and warnings of the database',
     connects: true,
