@@ -251,7 +251,8 @@ export const COMMANDS: CommandSpec[] = [
   {
     words: ['schema', 'dump'],
     summary: "write the database's schema as SQL (schema.sql: what a reviewer reads; the tests check it is what the migrations build)",
-    details: "pg_dump of the public schema, structure only, without owners, privileges, the migration bookkeeping and pg_dump's version noise; then the applied migrations by name.",
+    details:
+      "pg_dump of the public schema, structure only, without owners, privileges, the migration bookkeeping and pg_dump's version noise; then the applied migrations by name.",
     connects: true,
     positionals: [{ name: 'FILE', required: false }],
     options: { ...MIGRATIONS_DIR },
@@ -272,19 +273,25 @@ export const COMMANDS: CommandSpec[] = [
     positionals: [{ name: 'FILE', required: true }],
     options: {
       force: { type: 'boolean', description: 'replace an existing FILE (only once the new one is complete)' },
+      table: { type: 'string', kind: 'text', value: 'NAME', description: 'only this table (pg_dump --table), e.g. users' },
+      verify: {
+        type: 'boolean',
+        description: "restore the archive into a scratch database and compare every table's rows with the source before FILE is written",
+      },
       ...LOCK_TIMEOUT(60, 'each table'),
     },
     handler: async () => (await import('./commands/backup.js')).run,
   },
   {
     words: ['restore'],
-    summary: 'restore a backup (custom format, or a plain SQL dump) in one transaction',
+    summary: "restore a backup (custom format, or a plain SQL dump; gzip or not; '-': from stdin) in one transaction",
     details:
       "Only into a database with no tables, unless --force: then the archive's objects are dropped and re-created (it shows what and asks; --yes in scripts).",
     connects: true,
     positionals: [{ name: 'FILE', required: true }],
     options: {
       force: { type: 'boolean', description: "replace the archive's objects in a database that has tables" },
+      create: { type: 'boolean', description: 'create the database first (it must not exist; dropped again if the restore fails)' },
       ...YES,
       ...LOCK_TIMEOUT(60, 'each table'),
     },

@@ -9,7 +9,7 @@
  * describeQueryError() turns a failed statement into one line quoting PostgreSQL's error.
  */
 export { resolveDatabase, isDeployedDatabase, isDevelopmentDatabase, pointsAtContainer, type DatabaseRequest } from './resolve';
-export { passwordlessUrl, type DatabaseTarget, type PasswordSource } from './target';
+export { passwordlessUrl, withDatabase, type DatabaseTarget, type PasswordSource } from './target';
 export {
   ConnectionError,
   connect,

@@ -94,6 +94,14 @@ export function withPassword(target: DatabaseTarget, password: string, source: P
   return { ...target, connectionString: url.toString(), password, passwordSource: source };
 }
 
+/** The same server and credentials, another database on it (a scratch database, `postgres`). */
+export function withDatabase(target: DatabaseTarget, database: string): DatabaseTarget {
+  const url = new URL(target.connectionString);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+  return { ...target, connectionString: url.toString(), database, label: `${target.user}@${host}:${target.port}/${database}` };
+}
+
 /** The target's URL without its password (to print, to copy). */
 export function passwordlessUrl(target: DatabaseTarget): string {
   const url = new URL(target.connectionString);

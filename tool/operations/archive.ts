@@ -32,24 +32,30 @@ function readHead(file: string): Buffer {
 }
 
 /** The backup's size and format; throws UserError when `file` is missing or not a backup. */
-export function checkArchive(file: string): { size: number; format: BackupFormat } {
+/** `file`'s stat, or one line: missing, unreadable, not a file. */
+export function statBackup(file: string, label = file): fs.Stats {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `${file} does not exist` : `cannot read ${file}: ${(error as Error).message}`);
+    throw new UserError(code === 'ENOENT' ? `${label} does not exist` : `cannot read ${label}: ${(error as Error).message}`);
   }
-  if (!stat.isFile()) throw new UserError(`${file} is not a file`);
+  if (!stat.isFile()) throw new UserError(`${label} is not a file`);
+  return stat;
+}
+
+export function checkArchive(file: string, label = file): { size: number; format: BackupFormat } {
+  const stat = statBackup(file, label);
   let head: Buffer;
   try {
     head = readHead(file);
   } catch (error) {
-    throw new UserError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new UserError(`cannot read ${label}: ${(error as Error).message}`);
   }
   if (isCustomArchiveHeader(head)) return { size: stat.size, format: 'custom' };
   if (isPlainDumpHeader(head)) return { size: stat.size, format: 'plain' };
   throw new UserError(
-    `${file} is neither a pg_dump custom-format archive (usualstore-db backup makes them) nor a plain SQL dump (pg_dump > file.sql); nothing was changed`,
+    `${label} is neither a pg_dump custom-format archive (usualstore-db backup makes them) nor a plain SQL dump (pg_dump > file.sql); nothing was changed`,
   );
 }

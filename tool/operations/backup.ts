@@ -13,9 +13,18 @@ import { interruptible } from '../base/interruption';
 import { invocation, lockHint, runTool, toolErrorLine } from './client-tools';
 import { checkReachable } from '../db/connect';
 import type { ClientRoute } from './route';
+import { verifyArchive, withExportedSnapshot } from './verify';
+import type { DatabaseTarget } from '../db';
 
 export interface BackupOptions {
   route: ClientRoute;
+  /** The database the route reaches (the snapshot and the checksums of --verify read it). */
+  target: DatabaseTarget;
+  /** Only this table (pg_dump --table): the seed's `pg_dump -t users`. */
+  table?: string;
+  /** Restore the archive into a scratch database and compare every table with the source before
+   * FILE is written (verify.ts). */
+  verify?: boolean;
   file: string;
   /** Replace an existing FILE (atomically: the old one stays until the new one is complete). */
   force: boolean;
@@ -68,16 +77,26 @@ function removeAbandonedPartials(file: string): void {
   }
 }
 
-/** pg_dump's custom format into `fd`; a failure is one line. */
-async function dump(options: BackupOptions, fd: number): Promise<void> {
+/** pg_dump's custom format into `fd` (or onto stdout, counted); a failure is one line. */
+async function dump(options: BackupOptions, to: number | 'stdout', snapshot?: string): Promise<number> {
   // --no-password: fail at once rather than wait for a password prompt nobody answers.
-  const args = ['--format=custom', '--no-password', `--lock-wait-timeout=${Math.max(1, Math.round(options.lockTimeoutMs))}`];
-  const result = await runTool(invocation(options.route, 'pg_dump', args), { stdout: fd });
+  const args = [
+    '--format=custom',
+    '--no-password',
+    `--lock-wait-timeout=${Math.max(1, Math.round(options.lockTimeoutMs))}`,
+    ...(options.table ? [`--table=${options.table}`] : []),
+    ...(snapshot ? [`--snapshot=${snapshot}`] : []),
+  ];
+  const result = await runTool(
+    invocation(options.route, 'pg_dump', args),
+    to === 'stdout' ? { pipeStdoutTo: process.stdout } : { stdout: to },
+  );
   if (result.code !== 0) {
     throw new UserError(
       `pg_dump of ${options.route.label} failed: ${toolErrorLine('pg_dump', result.stderr)}${lockHint(result.stderr, options.lockTimeoutMs)}; nothing was written`,
     );
   }
+  return result.stdoutBytes ?? 0;
 }
 
 /** `backup -`: the archive on stdout (to pipe into ssh, gzip, aws s3 cp -), never to a terminal. */
@@ -86,12 +105,15 @@ async function backupToStdout(options: BackupOptions, started: number): Promise<
     throw new UserError(
       'backup - writes the archive to stdout, which is a terminal here; redirect it (backup - > usualstore.dump) or pipe it',
     );
+  if (options.verify)
+    throw new UserError('backup --verify needs a FILE: the archive is checked before it is written, and stdout cannot be taken back');
   if (options.route.kind === 'local') await checkReachable(options.route.target);
-  await interruptible({ describe: () => `backup of ${options.route.label} to stdout stopped; what was written is incomplete` }, () =>
-    dump(options, 1),
+  const bytes = await interruptible(
+    { describe: () => `backup of ${options.route.label} to stdout stopped; what was written is incomplete` },
+    () => dump(options, 'stdout'),
   );
   options.say(
-    `backed up ${options.route.label} to stdout in ${formatDuration(performance.now() - started)} (pg_dump custom format, ${options.route.why})`,
+    `backed up ${options.route.label}${options.table ? ` (table ${options.table})` : ''} to stdout: ${formatBytes(bytes)} in ${formatDuration(performance.now() - started)} (pg_dump custom format, ${options.route.why})`,
   );
 }
 
@@ -117,11 +139,25 @@ export async function backup(options: BackupOptions): Promise<void> {
   };
   // Interrupted (Ctrl-C, kill, a CI timeout): pg_dump stops with us and no partial file stays.
   const step = { describe: () => `backup of ${route.label} stopped; nothing was written to ${file}`, cleanup: removeTemp };
+  let verified = '';
   await interruptible(step, async () => {
     try {
-      await dump(options, fd);
-      fs.fsyncSync(fd);
-      checkArchive(temp);
+      if (options.verify) {
+        // Dumped from a snapshot this command holds, so the source's checksums are the archive's.
+        const { sums } = await withExportedSnapshot(options.target, (snapshot) => dump(options, fd, snapshot));
+        fs.fsyncSync(fd);
+        checkArchive(temp);
+        try {
+          verified = await verifyArchive({ route, target: options.target, archive: temp, sums, partial: options.table !== undefined });
+        } catch (error) {
+          if (!(error instanceof UserError)) throw error;
+          throw new UserError(`backup of ${route.label} failed verification, so ${file} was not written: ${error.message}`);
+        }
+      } else {
+        await dump(options, fd);
+        fs.fsyncSync(fd);
+        checkArchive(temp);
+      }
       fs.renameSync(temp, file);
       complete = true;
       syncDirectory(path.dirname(file));
@@ -132,6 +168,6 @@ export async function backup(options: BackupOptions): Promise<void> {
   });
   const size = fs.statSync(file).size;
   options.say(
-    `backed up ${route.label} to ${file}: ${formatBytes(size)} in ${formatDuration(performance.now() - started)} (pg_dump custom format, ${route.why})`,
+    `backed up ${route.label}${options.table ? ` (table ${options.table})` : ''} to ${file}: ${formatBytes(size)} in ${formatDuration(performance.now() - started)} (pg_dump custom format, ${route.why})${verified ? `; ${verified}` : ''}`,
   );
 }

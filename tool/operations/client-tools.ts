@@ -94,6 +94,8 @@ export interface ToolResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** Bytes written to `pipeStdoutTo`. */
+  stdoutBytes?: number;
 }
 
 /**
@@ -103,7 +105,7 @@ export interface ToolResult {
  */
 export function runTool(
   command: ToolInvocation,
-  io: { stdin?: Stdio; stdout?: Stdio; stderr?: 'inherit' | 'pipe' } = {},
+  io: { stdin?: Stdio; stdout?: Stdio; stderr?: 'inherit' | 'pipe'; pipeStdoutTo?: NodeJS.WritableStream } = {},
 ): Promise<ToolResult> {
   const [file, args] = PDEATHSIG
     ? [PDEATHSIG, ['--pdeathsig', 'SIGTERM', '--', command.file, ...command.args]]
@@ -116,7 +118,12 @@ export function runTool(
       new Promise<ToolResult>((resolve, reject) => {
         let stdout = '';
         let stderr = '';
-        child.stdout?.on('data', (d) => (stdout += d));
+        let stdoutBytes = 0;
+        if (io.pipeStdoutTo) {
+          // Streamed on, with backpressure, and counted (backup -: its size), never kept.
+          child.stdout?.on('data', (d: Buffer) => (stdoutBytes += d.length));
+          child.stdout?.pipe(io.pipeStdoutTo, { end: false });
+        } else child.stdout?.on('data', (d) => (stdout += d));
         child.stderr?.on('data', (d) => (stderr += d));
         child.on('error', (error: NodeJS.ErrnoException) => {
           if (error.code === 'ENOENT') reject(new UserError(missingToolMessage(command)));
@@ -125,7 +132,7 @@ export function runTool(
         child.on('close', (code, signal) => {
           // setpriv reports a tool it cannot find with 127 (what a shell does too).
           if (PDEATHSIG && code === 127 && /failed to execute/.test(stderr)) reject(new UserError(missingToolMessage(command)));
-          else resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+          else resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, stdoutBytes });
         });
       }),
   );

@@ -15,8 +15,11 @@ import type { ClientRoute } from './route';
 import { queryValue } from './route-query';
 import { USER_TABLE_COUNT_SQL } from './user-tables';
 import { tempDir } from '../base/temp';
+import type { DatabaseTarget } from '../db';
 
 export interface CopyOptions {
+  /** The database `from` reaches. */
+  source: DatabaseTarget;
   from: ClientRoute;
   to: ClientRoute;
   lockTimeoutMs: number;
@@ -47,7 +50,7 @@ export async function copyDatabase(options: CopyOptions): Promise<void> {
   const work = tempDir('copy');
   const archive = path.join(work, 'copy.dump');
   try {
-    await backup({ route: from, file: archive, force: false, lockTimeoutMs: options.lockTimeoutMs, say: () => {} });
+    await backup({ route: from, target: options.source, file: archive, force: false, lockTimeoutMs: options.lockTimeoutMs, say: () => {} });
     await restore({ route: to, file: archive, force: false, lockTimeoutMs: options.lockTimeoutMs, say: () => {} });
     const [source, target] = await Promise.all([rowCounts(from), rowCounts(to)]);
     const tables = [...new Set([...Object.keys(source), ...Object.keys(target)])].sort();

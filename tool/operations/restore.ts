@@ -6,15 +6,18 @@
  * would mix two states. --force adds --clean --if-exists: every object the archive holds is
  * dropped (with its data) and re-created from the archive; objects the archive does not hold are
  * left alone.
+ *
+ * FILE may be `-` (stdin) and either may be gzip-compressed (backup-input.ts). --create makes
+ * the target database first (refusing one that exists) and drops it again if the restore fails.
  */
 import fs from 'node:fs';
 import { UserError } from '../base/errors';
 import { type Say, formatDuration, formatBytes } from '../base/text';
-import { checkArchive } from './archive';
+import { withBackupInput, type BackupInput } from './backup-input';
 import { interruptible } from '../base/interruption';
 import { invocation, runTool, toolErrorLine } from './client-tools';
 import { boundLockWaits, cancelledWaitMessage } from './lock-bound';
-import type { ClientRoute } from './route';
+import { routeToDatabase, type ClientRoute } from './route';
 import { queryValue } from './route-query';
 import { USER_TABLE_COUNT_SQL } from './user-tables';
 
@@ -22,6 +25,8 @@ export interface RestoreOptions {
   route: ClientRoute;
   file: string;
   force: boolean;
+  /** Create the route's database first (it must not exist). */
+  create?: boolean;
   /** How long each of pg_restore's statements may wait for a lock (--force drops tables that
    * an application may be reading): see lock-bound.ts. */
   lockTimeoutMs: number;
@@ -34,11 +39,44 @@ function databaseOf(route: ClientRoute): string {
   return route.kind === 'local' ? route.target.database : route.database;
 }
 
+/** A SQL literal / identifier for a database name (names come from the user's URL). */
+const literal = (name: string) => `'${name.replace(/'/g, "''")}'`;
+const identifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** --create: the route's database made on the same server (through its `postgres` database). */
+async function createDatabase(route: ClientRoute): Promise<() => Promise<void>> {
+  const name = databaseOf(route);
+  const maintenance = routeToDatabase(route, 'postgres');
+  if ((await queryValue(maintenance, `SELECT count(*) AS value FROM pg_database WHERE datname = ${literal(name)}`)) !== '0') {
+    throw new UserError(
+      `database ${name} already exists; restore --create makes a new one (without --create, restore writes into ${name} if it has no tables); nothing was changed`,
+    );
+  }
+  await queryValue(maintenance, `CREATE DATABASE ${identifier(name)}`);
+  return async () => {
+    await queryValue(maintenance, `DROP DATABASE IF EXISTS ${identifier(name)} WITH (FORCE)`);
+  };
+}
+
 export async function restore(options: RestoreOptions): Promise<void> {
-  const started = performance.now();
-  const { route, file, force } = options;
   // The file first: a bad file is refused before the database is even contacted.
-  const { size, format } = checkArchive(file);
+  await withBackupInput(options.file, async (input) => {
+    const dropCreated = options.create ? await createDatabase(options.route) : undefined;
+    try {
+      await restoreInto(input, options, dropCreated !== undefined);
+    } catch (error) {
+      if (!dropCreated) throw error;
+      // As before: the database --create made goes again (it holds nothing: the restore rolled back).
+      await dropCreated().catch(() => {});
+      throw error instanceof UserError ? new UserError(`${error.message}; the database --create made was dropped again`) : error;
+    }
+  });
+}
+
+async function restoreInto(input: BackupInput, options: RestoreOptions, created: boolean): Promise<void> {
+  const started = performance.now();
+  const { route, force } = options;
+  const { label, size, format } = input;
   const tables = Number(await queryValue(route, USER_TABLE_COUNT_SQL));
   if (tables > 0 && !force) {
     throw new UserError(
@@ -48,8 +86,8 @@ export async function restore(options: RestoreOptions): Promise<void> {
   if (tables > 0) {
     await options.confirm?.(
       format === 'custom'
-        ? `replace the objects of ${file} in ${route.label}, which has ${tables} tables: each table the archive holds is dropped with its data and restored from the archive`
-        : `run the plain SQL dump ${file} in ${route.label}, which has ${tables} tables (what the dump drops, if made with --clean, goes with its data)`,
+        ? `replace the objects of ${label} in ${route.label}, which has ${tables} tables: each table the archive holds is dropped with its data and restored from the archive`
+        : `run the plain SQL dump ${label} in ${route.label}, which has ${tables} tables (what the dump drops, if made with --clean, goes with its data)`,
     );
   }
   // A plain dump is SQL: psql runs it, in one transaction, stopping at the first error.
@@ -64,14 +102,17 @@ export async function restore(options: RestoreOptions): Promise<void> {
           `--dbname=${databaseOf(route)}`,
         ]
       : ['-X', '-q', '--single-transaction', '-v', 'ON_ERROR_STOP=1', '--no-password', '-f', '-'];
-  const fd = fs.openSync(file, 'r');
+  const fd = fs.openSync(input.file, 'r');
   if (process.stderr.isTTY)
     process.stderr.write(
-      `usualstore-db: restoring ${file} into ${route.label} with ${tool} (${route.why}); Ctrl-C stops it and restores nothing\n`,
+      `usualstore-db: restoring ${label} into ${route.label} with ${tool} (${route.why}); Ctrl-C stops it and restores nothing\n`,
     );
   // Interrupted: pg_restore stops with us, and its one transaction rolls back.
   const step = {
-    describe: () => `restore of ${file} into ${route.label} stopped; ${tool}'s single transaction is rolled back, nothing was restored`,
+    describe: () =>
+      `restore of ${label} into ${route.label} stopped; ${tool}'s single transaction is rolled back, nothing was restored${
+        created ? ` (the database --create made stays, empty: drop it, or restore into it without --create)` : ''
+      }`,
   };
   // Its own application name: how the lock bound finds its session.
   const applicationName = `usualstore-db restore ${process.pid}`;
@@ -91,6 +132,8 @@ export async function restore(options: RestoreOptions): Promise<void> {
     throw new UserError(`${tool} into ${route.label} failed and was rolled back (nothing was restored): ${why}`);
   }
   options.say(
-    `restored ${file} (${formatBytes(size)}) into ${route.label} in ${formatDuration(performance.now() - started)}${force && tables > 0 ? `, replacing the archive's objects (--force; it had ${tables} tables)` : ''} (${route.why})`,
+    `restored ${label} (${formatBytes(size)}${input.gzip ? ' gzip' : ''}) into ${route.label}${created ? ' (created by --create)' : ''} in ${formatDuration(performance.now() - started)}${
+      force && tables > 0 ? `, replacing the archive's objects (--force; it had ${tables} tables)` : ''
+    } (${route.why})`,
   );
 }

@@ -5,7 +5,7 @@
  * container is used when the target is its published port and it runs. Pure but for the probe, so
  * it is unit-tested in full although no Docker daemon runs there.
  */
-import { pointsAtContainer, type DatabaseTarget } from '../db';
+import { pointsAtContainer, withDatabase, type DatabaseTarget } from '../db';
 import { type DatabaseConfig, loadConfig } from '../../config/database';
 import { describeContainerState, probeContainer, type ContainerState } from './container';
 
@@ -45,6 +45,15 @@ export function chooseRoute({ target, config, probe }: RouteInput): ClientRoute 
     };
   }
   return { kind: 'local', target, label: target.label, why: `local client tools: ${describeContainerState(name, state)}` };
+}
+
+/** The same route to another database of the same server (a scratch database, `postgres`). */
+export function routeToDatabase(route: ClientRoute, database: string): ClientRoute {
+  if (route.kind === 'local') {
+    const target = withDatabase(route.target, database);
+    return { ...route, target, label: target.label };
+  }
+  return { ...route, database, label: `${route.user}@${route.container}/${database}` };
 }
 
 /** The route to `target` with this machine's configuration and container. */

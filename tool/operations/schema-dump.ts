@@ -26,7 +26,10 @@ export function normalizedDump(dump: string): string {
     .filter((line) => !/^-- Dumped (from database|by pg_dump) version /.test(line))
     .filter((line) => !/^\\(un)?restrict /.test(line))
     .filter((line) => !/^SET [a-z_]+ = /.test(line) && !/^SELECT pg_catalog\.set_config\('search_path'/.test(line));
-  return `${kept.join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+  return `${kept
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
 }
 
 export interface SchemaDumpOptions {
@@ -41,7 +44,14 @@ export interface SchemaDumpOptions {
 /** The schema.sql text of the database at `route`. */
 export async function schemaSql(options: Omit<SchemaDumpOptions, 'file' | 'say'>): Promise<string> {
   const state = await withSession(options.target, {}, (client) => inspect(client, options.migrations));
-  const args = ['--schema-only', '--no-owner', '--no-privileges', '--schema=public', '--exclude-table=public.pgmigrations*', '--no-password'];
+  const args = [
+    '--schema-only',
+    '--no-owner',
+    '--no-privileges',
+    '--schema=public',
+    '--exclude-table=public.pgmigrations*',
+    '--no-password',
+  ];
   const result = await runTool(invocation(options.route, 'pg_dump', args));
   if (result.code !== 0) throw new UserError(`pg_dump of ${options.route.label} failed: ${toolErrorLine('pg_dump', result.stderr)}`);
   const migrations = state.applied.map((m) => `--   ${m.name}`);
@@ -63,5 +73,7 @@ export async function schemaDump(options: SchemaDumpOptions): Promise<void> {
     fs.rmSync(temp, { force: true });
     throw new UserError(`cannot write ${file}: ${(error as Error).message}`);
   }
-  options.say(`wrote the schema of ${options.route.label} to ${path.relative(process.cwd(), file) || file} (${formatBytes(Buffer.byteLength(text))})`);
+  options.say(
+    `wrote the schema of ${options.route.label} to ${path.relative(process.cwd(), file) || file} (${formatBytes(Buffer.byteLength(text))})`,
+  );
 }

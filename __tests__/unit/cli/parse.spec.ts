@@ -3,7 +3,7 @@
  * every option in its help is accepted. Help can no longer drift from the parser.
  */
 import path from 'node:path';
-import type { OptionSpec } from '../../../tool/cli/command';
+import type { CommandSpec, OptionSpec } from '../../../tool/cli/command';
 import { commandHelp, parseCommandLine, suggestion } from '../../../tool/cli/parse';
 import { COMMANDS, CONNECTION_OPTIONS } from '../../../tool/cli/table';
 
@@ -14,6 +14,14 @@ const name = (words: string[]) => words.join(' ');
 const sample = (o: OptionSpec) => o.choices?.[0] ?? '1';
 const parsedOne = (o: OptionSpec) =>
   o.type === 'boolean' ? true : { seconds: 1000, count: 1, whole: 1, path: path.resolve('1'), text: sample(o) }[o.kind ?? 'text'];
+
+/** What a command needs to run at all: its required positionals and options (sample values). */
+const needed = (spec: CommandSpec, except?: string) => [
+  ...(spec.positionals ?? []).filter((p) => p.required).map(() => 'x'),
+  ...Object.entries(spec.options ?? {})
+    .filter(([option, o]) => o.required && option !== except)
+    .flatMap(([option, o]) => [`--${option}`, sample(o)]),
+];
 
 describe('the command table', () => {
   it.each(COMMANDS.map((spec) => [name(spec.words), spec] as const))(
@@ -26,9 +34,8 @@ describe('the command table', () => {
         expect(help).toContain(`--${option}${o.value ? ` ${o.value}` : ''}`);
         if (o.default ?? o.otherwise) expect(help).toContain(`(default: ${o.default ?? o.otherwise})`);
         // ...and the parser takes it (a value where it wants one).
-        const positionals = (spec.positionals ?? []).filter((p) => p.required).map(() => 'x');
         const args = o.type === 'string' ? [`--${option}`, sample(o)] : [`--${option}`];
-        const parsed = parseCommandLine([...spec.words, ...positionals, ...args]);
+        const parsed = parseCommandLine([...spec.words, ...needed(spec, option), ...args]);
         expect(parsed.kind).toBe('run');
         if (parsed.kind === 'run') expect(parsed.input.values[option]).toBe(parsedOne(o));
       }
@@ -39,7 +46,7 @@ describe('the command table', () => {
   it.each(COMMANDS.map((spec) => [name(spec.words), spec] as const))(
     "%s: without an option, the handler gets the table's default, read as the option is",
     (_, spec) => {
-      const positionals = (spec.positionals ?? []).filter((p) => p.required).map(() => 'x');
+      const positionals = needed(spec);
       const parsed = parseCommandLine([...spec.words, ...positionals]);
       expect(parsed.kind).toBe('run');
       if (parsed.kind !== 'run') return;
@@ -118,7 +125,12 @@ describe('the command table', () => {
     expect(() => parseCommandLine(['restore', 'a', 'b'])).toThrow(
       'unexpected argument "b" for "restore"; run usualstore-db restore --help',
     );
-    expect(parseCommandLine(['migrate', 'forget', 'a', 'b'])).toMatchObject({ kind: 'run', input: { positionals: ['a', 'b'] } });
+    expect(parseCommandLine(['migrate', 'forget', 'a', 'b', '--reason', 'x'])).toMatchObject({
+      kind: 'run',
+      input: { positionals: ['a', 'b'] },
+    });
+    expect(() => parseCommandLine(['migrate', 'forget', 'a'])).toThrow('migrate forget needs --reason TEXT (why, for the audit trail)');
+    expect(() => parseCommandLine(['migrate', 'accept', 'a', '--reason', ' '])).toThrow('migrate accept needs --reason TEXT');
     for (const odd of ['constructor', '__proto__', 'toString']) expect(() => parseCommandLine([odd])).toThrow(`unknown command "${odd}"`);
   });
 });

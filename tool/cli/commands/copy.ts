@@ -13,6 +13,7 @@ export async function run(input: CommandInput): Promise<number> {
     throw new UserError('copy needs --to URL: the database to copy into (it must have no tables)');
   // The target through the same resolver as every database (its password: the URL, PGPASSWORD, ...).
   const to = resolveDatabase({ url: toUrl, option: '--to', fallback: 'none' })!;
-  await copyDatabase({ from: routeTo(database(input)), to: routeTo(to), lockTimeoutMs: ms(input, 'lock-timeout'), say });
+  const source = database(input);
+  await copyDatabase({ source, from: routeTo(source), to: routeTo(to), lockTimeoutMs: ms(input, 'lock-timeout'), say });
   return 0;
 }

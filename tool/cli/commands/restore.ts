@@ -1,4 +1,4 @@
-/** `usualstore-db restore FILE [--force]`: a backup, in one transaction. */
+/** `usualstore-db restore FILE|- [--force] [--create]`: a backup (gzip or not), in one transaction. */
 import { routeTo } from '../../operations/route';
 import { restore } from '../../operations/restore';
 import { confirm } from '../confirm';
@@ -11,6 +11,7 @@ export async function run(input: CommandInput): Promise<number> {
     route: routeTo(database(input)),
     file: input.positionals[0],
     force: flag(input, 'force'),
+    create: flag(input, 'create'),
     lockTimeoutMs: ms(input, 'lock-timeout'),
     confirm: (question) => confirm(question, flag(input, 'yes')),
     say,
