@@ -257,7 +257,9 @@ describe('shell, backup and restore forms', () => {
       env: { ...process.env, DATABASE_URL: db.url },
     });
     expect(result.code).toBe(0);
-    expect(expectOneLine(result.stderr)).toMatch(/^usualstore-db: backed up postgres@\S+ to stdout: \d+ (bytes|kB) in \d+ ms \(pg_dump custom format, /);
+    expect(expectOneLine(result.stderr)).toMatch(
+      /^usualstore-db: backed up postgres@\S+ to stdout: \d+ (bytes|kB) in \d+ ms \(pg_dump custom format, /,
+    );
     expect(fs.readFileSync(path.join(dir, 'piped.dump')).subarray(0, 5).toString()).toBe('PGDMP');
     expect(fs.existsSync(path.join(PROJECT_ROOT, '-'))).toBe(false);
   });

@@ -132,6 +132,27 @@ describe('reset and seed', () => {
     expect(await withClient(db.url, (c) => dataSnapshot(c, { ignoreClock: true }))).toEqual(once);
   });
 
+  it("production/remove-demo-rows.sql, through shell as documented, removes the historical migrations' demo rows; twice changes nothing", async () => {
+    const sql = fs.readFileSync(path.join(__dirname, '..', '..', 'production', 'remove-demo-rows.sql'), 'utf8');
+    const shell = () => runCli(['shell'], { env: { DATABASE_URL: db.url }, input: sql });
+    const demo = () =>
+      query<{ what: string }>(
+        db.url,
+        `SELECT 'admin' AS what FROM users WHERE email = 'admin@example.com' UNION ALL SELECT 'payment' FROM transactions WHERE payment_intent = 'intent123' ORDER BY 1`,
+      );
+    expect(await demo()).toEqual([{ what: 'admin' }, { what: 'payment' }]);
+    // The demo admin is the only user: it stays (nobody could administer the shop otherwise).
+    expect((await shell()).code).toBe(0);
+    expect(await demo()).toEqual([{ what: 'admin' }]);
+    await query(db.url, `INSERT INTO users (first_name, last_name, email, password) VALUES ('Real', 'Admin', 'ops@usualstore.test', 'x')`);
+    expect((await shell()).code).toBe(0);
+    expect(await demo()).toEqual([]);
+    const after = await withClient(db.url, (c) => dataSnapshot(c, { ignoreClock: true }));
+    expect(after.widgets).toHaveLength(2);
+    expect((await shell()).code).toBe(0);
+    expect(await withClient(db.url, (c) => dataSnapshot(c, { ignoreClock: true }))).toEqual(after);
+  });
+
   it('reset drops everything, applies every migration from zero and seeds, in one transaction; asks first', async () => {
     await query(
       db.url,

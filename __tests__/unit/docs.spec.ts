@@ -72,3 +72,11 @@ it('the README is short enough to read in ten minutes (at most 3,500 words), and
   expect(readme).toMatch(/^## Contents$/m);
   expect(readme).toMatch(/^## Where to make the five common changes$/m);
 });
+
+it("the README's command table lists every command of the command table", () => {
+  const readme = text('README.md');
+  const section = readme.slice(readme.indexOf('## The usualstore-db command'));
+  const firstCells = [...section.matchAll(/^\| (`[^|]*) \|/gm)].map((m) => m[1]).join(' ');
+  const missing = COMMANDS.map((c) => c.words.join(' ')).filter((name) => !firstCells.includes(`\`${name}`));
+  expect(missing).toEqual([]);
+});
