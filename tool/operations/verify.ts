@@ -12,6 +12,7 @@ import type { Client } from 'pg';
 import { UserError } from '../base/errors';
 import { plural } from '../base/text';
 import { connect, describeQueryError, disconnect, withDatabase, type DatabaseTarget } from '../db';
+import { interruptible } from '../base/interruption';
 import { invocation, runTool, toolErrorLine } from './client-tools';
 import { routeToDatabase, type ClientRoute } from './route';
 
@@ -74,6 +75,35 @@ export interface VerifyOptions {
   partial: boolean;
 }
 
+/** The archive restored into `scratch` (already created), compared with the source's sums. */
+async function restoreAndCompare(options: VerifyOptions, scratch: string): Promise<string> {
+  const route = routeToDatabase(options.route, scratch);
+  // On stdin: the same command works inside the container, where the file is not.
+  const fd = fs.openSync(options.archive, 'r');
+  let restored;
+  try {
+    const args = ['--single-transaction', '--exit-on-error', '--no-owner', '--no-password', `--dbname=${scratch}`];
+    restored = await runTool(invocation(route, 'pg_restore', args), { stdin: fd });
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (restored.code !== 0) throw new UserError(`the archive does not restore: ${toolErrorLine('pg_restore', restored.stderr)}`);
+  const client = await connect(withDatabase(options.target, scratch));
+  let sums: TableSums;
+  try {
+    sums = await tableSums(client);
+  } finally {
+    await disconnect(client);
+  }
+  const found = differences(options.sums, sums, options.partial);
+  if (found.length > 0)
+    throw new UserError(
+      `the archive restores, but ${found.slice(0, 3).join('; ')}${found.length > 3 ? `; and ${found.length - 3} more` : ''}`,
+    );
+  const rows = [...sums.values()].reduce((total, table) => total + table.rows, 0);
+  return `verified: restored into a scratch database, ${plural(sums.size, 'table')} and ${plural(rows, 'row')}, each table's row count and checksum equal to the source's`;
+}
+
 /** Restores `archive` into a scratch database and compares; a summary, or one line saying what differs. */
 export async function verifyArchive(options: VerifyOptions): Promise<string> {
   const scratch = `usualstore_verify_${randomBytes(4).toString('hex')}`;
@@ -86,40 +116,13 @@ export async function verifyArchive(options: VerifyOptions): Promise<string> {
         `cannot verify the archive: no scratch database to restore it into (${describeQueryError(error)}); the user needs CREATEDB`,
       );
     }
+    // A signal cannot wait for a DROP DATABASE: the line names the scratch database instead.
+    const step = {
+      describe: () =>
+        `backup of ${options.route.label} stopped while verifying; nothing was written; the scratch database ${scratch} may remain: drop it (DROP DATABASE ${scratch})`,
+    };
     try {
-      const route = routeToDatabase(options.route, scratch);
-      // On stdin: the same command works inside the container, where the file is not.
-      const fd = fs.openSync(options.archive, 'r');
-      let restored;
-      try {
-        restored = await runTool(
-          invocation(route, 'pg_restore', [
-            '--single-transaction',
-            '--exit-on-error',
-            '--no-owner',
-            '--no-password',
-            `--dbname=${scratch}`,
-          ]),
-          { stdin: fd },
-        );
-      } finally {
-        fs.closeSync(fd);
-      }
-      if (restored.code !== 0) throw new UserError(`the archive does not restore: ${toolErrorLine('pg_restore', restored.stderr)}`);
-      const client = await connect(withDatabase(options.target, scratch));
-      let sums: TableSums;
-      try {
-        sums = await tableSums(client);
-      } finally {
-        await disconnect(client);
-      }
-      const found = differences(options.sums, sums, options.partial);
-      if (found.length > 0)
-        throw new UserError(
-          `the archive restores, but ${found.slice(0, 3).join('; ')}${found.length > 3 ? `; and ${found.length - 3} more` : ''}`,
-        );
-      const rows = [...sums.values()].reduce((total, table) => total + table.rows, 0);
-      return `verified: restored into a scratch database, ${plural(sums.size, 'table')} and ${plural(rows, 'row')}, each table's row count and checksum equal to the source's`;
+      return await interruptible(step, () => restoreAndCompare(options, scratch));
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`).catch(() => {});
     }
