@@ -32,6 +32,12 @@ export function normalizedDump(dump: string): string {
     .trim()}\n`;
 }
 
+/** Relative when under the working directory (schema.sql), else as absolute. */
+function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
 export interface SchemaDumpOptions {
   route: ClientRoute;
   target: DatabaseTarget;
@@ -73,7 +79,5 @@ export async function schemaDump(options: SchemaDumpOptions): Promise<void> {
     fs.rmSync(temp, { force: true });
     throw new UserError(`cannot write ${file}: ${(error as Error).message}`);
   }
-  options.say(
-    `wrote the schema of ${options.route.label} to ${path.relative(process.cwd(), file) || file} (${formatBytes(Buffer.byteLength(text))})`,
-  );
+  options.say(`wrote the schema of ${options.route.label} to ${shownPath(file)} (${formatBytes(Buffer.byteLength(text))})`);
 }
