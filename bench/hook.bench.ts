@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cleanEnv } from '../__tests__/support/checkout';
 import { createTestDatabase } from '../__tests__/support/database';
-import { HOOK_ADDRESS, hookTargetOf, makeHookWorkDir, synthHookStack } from '../__tests__/support/hook-stack';
+import { HOOK_ADDRESS, hookTargetOf, makeHookWorkDir, synthHookStack, writeHookPassword } from '../__tests__/support/hook-stack';
 import { startTestServer } from '../__tests__/support/test-server';
 import { databaseUrl } from '../config/database';
 
@@ -49,12 +49,15 @@ async function main(): Promise<void> {
   // The tests' database helpers find the server through TEST_DATABASE_URL.
   process.env.TEST_DATABASE_URL = server.url;
   const work = makeHookWorkDir('bench-hook');
+  // As the deploy's preflight writes it: the hook reads the password from this file.
+  const passwordFile = path.join(work, 'postgres-password');
+  writeHookPassword(passwordFile, password);
   const freshDatabase = async () => (await createTestDatabase('bench_hook')).url;
   // The stack is re-synthesized for each target (not timed: synth happens before a deploy
   // starts); -replace makes Terraform run the hook although the migrations did not change.
   const hookApply = (url: string) => {
-    const stackDir = synthHookStack({ workDir: work, migrationsDir: MIGRATIONS, target: hookTargetOf(url), waitSeconds: 30 });
-    const env = { TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: '/dev/null', TF_VAR_postgres_password: password };
+    const stackDir = synthHookStack({ workDir: work, migrationsDir: MIGRATIONS, target: hookTargetOf(url), waitSeconds: 30, passwordFile });
+    const env = { TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: '/dev/null' };
     return time('terraform', ['apply', '-auto-approve', '-input=false', '-no-color', `-replace=${HOOK_ADDRESS}`], stackDir, env);
   };
   const bareMigrate = (url: string) =>
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
   try {
     // Untimed: terraform init, the first apply (creates the state), warm disk caches.
     const warm = await freshDatabase();
-    const stackDir = synthHookStack({ workDir: work, migrationsDir: MIGRATIONS, target: hookTargetOf(warm) });
+    const stackDir = synthHookStack({ workDir: work, migrationsDir: MIGRATIONS, target: hookTargetOf(warm), passwordFile });
     time('terraform', ['init', '-input=false', '-no-color'], stackDir, { TF_CLI_CONFIG_FILE: '/dev/null' });
     hookApply(warm);
     bareMigrate(await freshDatabase());

@@ -11,6 +11,20 @@ import { hclStringVariable } from '../tool/base/hcl';
 export const PASSWORD_VARIABLE = 'postgres_password';
 export const TFVARS_FILE = 'terraform.tfvars';
 
+/**
+ * The container's password file: written by the deploy's preflight from the setting above
+ * (owner-only, git-ignored, relative to the project), copied into the container by Terraform
+ * at creation (docker_container's upload `source`, which keeps only the path and source_hash in
+ * the state) and read by the postgres image through POSTGRES_PASSWORD_FILE. The generation file
+ * beside it holds a random id that changes whenever the password does: the upload's source_hash,
+ * so a new password replaces the container while the state learns nothing about it.
+ */
+export const SECRETS_DIR = '.secrets';
+export const PASSWORD_FILE = `${SECRETS_DIR}/postgres-password`;
+export const PASSWORD_GENERATION_FILE = `${SECRETS_DIR}/postgres-password.generation`;
+/** Where the upload lands inside the container (root-owned, 0400: the entrypoint reads it as root). */
+export const CONTAINER_PASSWORD_FILE = '/run/secrets/postgres-password';
+
 export interface DeployPasswordSetting {
   /** undefined when the file gives it in a form only Terraform evaluates (a template, a heredoc). */
   value: string | undefined;

@@ -28,4 +28,4 @@ fi
 export USUALSTORE_ALLOW_VOLUME_DESTROY="$volume" USUALSTORE_PREFLIGHT_DONE=1
 # Both stacks: the volume cannot be removed while the container still mounts it, and cdktf
 # destroys usualstore-database (which depends on usualstore-data) first.
-exec bash "$root/scripts/cdktf-with-tfvars.sh" destroy --auto-approve usualstore-database usualstore-data
+exec bash "$root/scripts/cdktf.sh" destroy --auto-approve usualstore-database usualstore-data

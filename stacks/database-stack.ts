@@ -1,15 +1,21 @@
 /**
  * Stack `usualstore-database`: network, image, container and outputs. Deployed after the data
- * stack (whose volume it mounts by name), destroyed freely: the documented reset.
+ * stack (whose volume it mounts by name), destroyed freely: the documented reset. It declares no
+ * password variable: a variable's value is written into every saved plan. The password reaches
+ * the container as a file the preflight writes, and the migration hook reads the same file.
  */
+import path from 'node:path';
 import { Construct } from 'constructs';
-import { TerraformStack, TerraformVariable } from 'cdktf';
-import { DatabaseConfig, deployedUrl, PASSWORD_PLACEHOLDER } from '../config/database';
+import { Fn, TerraformStack } from 'cdktf';
+import { DatabaseConfig, deployedUrl } from '../config/database';
+import { PASSWORD_FILE, PASSWORD_GENERATION_FILE } from '../config/deploy-password';
 import { ApplicationNetwork } from './constructs/application-network';
 import { ConnectionOutputs } from './constructs/connection-outputs';
 import { MigrationHook } from './constructs/migration-hook';
 import { PostgresContainer } from './constructs/postgres-container';
 import { DockerStack } from './docker-stack';
+import { projectFile } from './stack-paths';
+import { projectRoot } from '../tool/base/project';
 
 export const DATABASE_STACK_NAME = 'usualstore-database';
 
@@ -20,7 +26,6 @@ export interface DatabaseStackProps {
 }
 
 export class DatabaseStack extends DockerStack {
-  readonly password: TerraformVariable;
   readonly network: ApplicationNetwork;
   readonly postgres: PostgresContainer;
   readonly migrations: MigrationHook;
@@ -30,39 +35,23 @@ export class DatabaseStack extends DockerStack {
     const { config } = props;
     this.addDependency(props.dataStack);
 
-    // Sensitive and without a default: Terraform asks for it (terraform.tfvars, TF_VAR_...) at
-    // deploy time, redacts it in plans, and it never becomes a literal in cdktf.out.
-    this.password = new TerraformVariable(this, 'postgres_password', {
-      type: 'string',
-      sensitive: true,
-      nullable: false,
-      description: `Password of the PostgreSQL superuser "${config.user}" (set it in terraform.tfvars)`,
-    });
-    // Conditions must be written as "${...}" templates: in .tf.json a bare string is a literal,
-    // which Terraform rejects as a validation. (cdktf's Op helpers render '' as `undefined`.)
-    this.password.addValidation({
-      condition: '${var.postgres_password != ""}',
-      errorMessage: 'postgres_password must not be empty.',
-    });
-    this.password.addValidation({
-      // terraform.tfvars.example's placeholder: copying the example without editing it must not
-      // deploy a database with a published, well-known password.
-      condition: `\${var.postgres_password != "${PASSWORD_PLACEHOLDER}"}`,
-      errorMessage: 'postgres_password is still the placeholder from terraform.tfvars.example; set a real password in terraform.tfvars.',
-    });
-
     this.network = new ApplicationNetwork(this, 'network', { name: config.networkName, labels: config.networkLabels });
     this.postgres = new PostgresContainer(this, 'postgres', {
       config,
       networkName: this.network.network.name,
-      password: this.password.stringValue,
+      // Relative to the stack's directory (no machine path in the JSON); the generation is read
+      // by Terraform at plan time, so synthesizing needs no secret and no preflight.
+      passwordFile: {
+        source: projectFile(this, PASSWORD_FILE),
+        sourceHash: Fn.trimspace(Fn.file(projectFile(this, PASSWORD_GENERATION_FILE))),
+      },
     });
     // The deploy ends with a migrated database: once the container is healthy, the hook runs
     // the migrator against its published port (the first bind address: 127.0.0.1), the URL the
     // command itself uses for the deployed database.
     this.migrations = new MigrationHook(this, 'migrations', {
       databaseUrl: deployedUrl(config),
-      password: { expression: this.password.stringValue },
+      password: { file: path.join(projectRoot(), PASSWORD_FILE) },
       waitSeconds: config.waitTimeoutSeconds,
       dependsOn: [this.postgres.container],
     });

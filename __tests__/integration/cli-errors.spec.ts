@@ -149,7 +149,12 @@ describe('bad input', () => {
     });
     it('a flag given a value', () => fails(['migrate', 'status', '--json=yes'], env(), /option --json of "migrate status" takes no value/));
     it('down without --count or --all', () => fails(['migrate', 'down'], env(), /migrate down needs --count N .* or --all/));
-    it('down with both', () => fails(['migrate', 'down', '--count', '1', '--all'], env(), /^usualstore-db: migrate down takes one of --count N, --to VERSION or --all$/));
+    it('down with both', () =>
+      fails(
+        ['migrate', 'down', '--count', '1', '--all'],
+        env(),
+        /^usualstore-db: migrate down takes one of --count N, --to VERSION or --all$/,
+      ));
     it('down --count 0', () => fails(['migrate', 'down', '--count', '0'], env(), /--count takes a positive whole number \(got "0"\)/));
     it('create without a name', () =>
       fails(

@@ -23,6 +23,7 @@ import {
   importPostgresImage,
   postgresImageUnavailable,
   startDockerEngine,
+  uploadArchive,
 } from '../support/docker-engine';
 import { skipUnless } from '../support/skip';
 import { TEST_OUT } from '../support/checkout';
@@ -49,6 +50,7 @@ interface ContainerJson {
   volumes: { volume_name: string; container_path: string }[];
   networks_advanced: { aliases: string[] }[];
   healthcheck: { test: string[]; interval: string; timeout: string; start_period: string; start_interval?: string; retries: number };
+  upload: { file: string; source: string; source_hash: string; permissions: string }[];
   restart: string;
   stop_timeout: number;
   wait_timeout: number;
@@ -69,7 +71,7 @@ function nanoseconds(text: string): number {
 }
 
 /** The Engine API body of the provider's ContainerCreate for this JSON. */
-function createBody(container: ContainerJson, image: string, network: string, password: string) {
+function createBody(container: ContainerJson, image: string, network: string) {
   const exposed = Object.fromEntries(container.ports.map((p) => [`${p.internal}/${p.protocol}`, {}]));
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
   for (const p of container.ports) (bindings[`${p.internal}/${p.protocol}`] ??= []).push({ HostIp: p.ip, HostPort: String(p.external) });
@@ -77,7 +79,7 @@ function createBody(container: ContainerJson, image: string, network: string, pa
   return {
     Image: image,
     Cmd: container.command,
-    Env: container.env.map((e) => e.replace('${var.postgres_password}', password)),
+    Env: container.env,
     Labels: Object.fromEntries(container.labels.map((l) => [l.label, l.value])),
     StopTimeout: container.stop_timeout,
     ExposedPorts: exposed,
@@ -137,12 +139,16 @@ describeWithEngine('the container on a real Docker Engine 20.10, as the docker p
     await engine?.stop();
   });
 
-  const create = async (container: ContainerJson, name: string): Promise<string> => {
-    const created = await engine.api<{ Id: string }>(
-      'POST',
-      `/containers/create?name=${name}`,
-      createBody(container, image, NETWORK, 'a-password'),
-    );
+  /** ContainerCreate, then each upload as the provider sends it (its `source` read from disk,
+   * one archive PUT at /), before anything starts the container. */
+  const create = async (container: ContainerJson, name: string, password = 'a-password'): Promise<string> => {
+    const created = await engine.api<{ Id: string }>('POST', `/containers/create?name=${name}`, createBody(container, image, NETWORK));
+    for (const upload of container.upload) {
+      // `source` is relative to the stack's directory; the preflight's file holds `password`.
+      expect(upload.source).toBe('../../../.secrets/postgres-password');
+      const archive = uploadArchive(upload.file, Buffer.from(password), parseInt(upload.permissions, 8));
+      await engine.api('PUT', `/containers/${created.Id}/archive?path=/`, archive);
+    }
     return created.Id;
   };
   const inspect = (id: string) => engine.api<Inspect>('GET', `/containers/${id}/json`);
@@ -184,6 +190,53 @@ describeWithEngine('the container on a real Docker Engine 20.10, as the docker p
     expect(state.Config.Cmd).toEqual(container.command);
     expect(state.Config.StopTimeout).toBe(container.stop_timeout);
     expect(state.HostConfig.RestartPolicy.Name).toBe(container.restart);
+  }, 120000);
+
+  it('initializes PostgreSQL with the uploaded password file (root-owned, 0400), refuses another, and shows no password in docker inspect', async () => {
+    const container = synthesizedContainer();
+    container.ports = [];
+    // A volume of its own: the image applies the password only when it creates the database.
+    container.volumes = container.volumes.map((v) => ({ ...v, volume_name: 'usualstore_password_file_data' }));
+    const password = `uploaded ${Date.now().toString(36)} p@ss`;
+    const id = await create(container, 'usualstore-password-file', password);
+    await engine.api('POST', `/containers/${id}/start`);
+    let state = await inspect(id);
+    for (let i = 0; i < container.wait_timeout && state.State.Health?.Status !== 'healthy'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      state = await inspect(id);
+    }
+    expect(state.State.Health?.Status).toBe('healthy');
+    // Over TCP inside the container, where the server asks for the password (scram-sha-256).
+    const psql = (pw: string) => {
+      try {
+        return engine
+          .docker([
+            'exec',
+            '-e',
+            `PGPASSWORD=${pw}`,
+            id,
+            'psql',
+            '-w',
+            '-h',
+            '127.0.0.1',
+            '-U',
+            'postgres',
+            '-d',
+            'usualstore',
+            '-Atc',
+            'select 42',
+          ])
+          .trim();
+      } catch (error) {
+        return String((error as { stderr?: string }).stderr ?? error);
+      }
+    };
+    expect(psql(password)).toBe('42');
+    expect(psql('another-password')).toMatch(/password authentication failed for user "postgres"/);
+    expect(engine.docker(['exec', id, 'stat', '-c', '%a %u %g', container.upload[0].file]).trim()).toBe('400 0 0');
+    const inspected = engine.docker(['inspect', id]);
+    expect(inspected).toContain('POSTGRES_PASSWORD_FILE=/run/secrets/postgres-password');
+    expect(inspected).not.toContain(password);
   }, 120000);
 
   it('reads two bindings (127.0.0.1 and ::1) back in another order below Engine 27: why IPv6 is an opt-in the preflight refuses there', async () => {

@@ -99,13 +99,16 @@ describe("the database stack's hook", () => {
     expect(exec.working_dir).toBeUndefined();
   });
 
-  it('connects through the published port without a password in the URL; the password is an expression in the environment', () => {
+  it("connects through the published port without a password in the URL; it reads the container's password file, relative to the stack", () => {
     expect(exec.environment).toEqual({
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5433/usualstore',
-      USUALSTORE_DEPLOY_HOOK: '1',
       NODE_EXTRA_CA_CERTS: '',
-      PGPASSWORD: '${nonsensitive(var.postgres_password)}',
+      USUALSTORE_PASSWORD_COMMAND: expect.stringMatching(/^cat \S+$/),
+      PGPASSWORD: '',
     });
+    const file = exec.environment.USUALSTORE_PASSWORD_COMMAND.slice('cat '.length);
+    expect(path.isAbsolute(file)).toBe(false);
+    expect(path.resolve(stackDir, file)).toBe(path.join(PROJECT_ROOT, '.secrets', 'postgres-password'));
     expect(exec.command).not.toContain('password');
   });
 

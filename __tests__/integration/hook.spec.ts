@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import { MIGRATIONS_DIR } from '../support/cli';
 import { readTree, removeCheckout, RunResult } from '../support/checkout';
 import { serverUrl, urlFor, withClient } from '../support/database';
-import { HOOK_ADDRESS, hookTargetOf, makeHookWorkDir, synthHookStack, terraform } from '../support/hook-stack';
+import { HOOK_ADDRESS, hookTargetOf, makeHookWorkDir, synthHookStack, terraform, writeHookPassword } from '../support/hook-stack';
 import { appliedNames, writeMigration } from './migrator-fixtures';
 
 // A password that would break a URL, a shell command line or an HCL template if it went
@@ -45,13 +45,14 @@ describe('the migration hook, deployed by Terraform', () => {
   let migrationsDir: string;
   let stackDir: string;
   let url: string; // as the role, with its password: for the test's own checks only
+  let passwordFile: string;
   const outputs: RunResult[] = [];
 
   const synth = (target = hookTargetOf(url), waitSeconds?: number) => {
-    stackDir = synthHookStack({ workDir: work, migrationsDir, target, waitSeconds });
+    stackDir = synthHookStack({ workDir: work, migrationsDir, target, waitSeconds, passwordFile });
   };
   const tf = async (...args: string[]) => {
-    const result = await terraform(stackDir, args, PASSWORD);
+    const result = await terraform(stackDir, args);
     outputs.push(result);
     return result;
   };
@@ -60,6 +61,8 @@ describe('the migration hook, deployed by Terraform', () => {
   beforeAll(async () => {
     work = makeHookWorkDir('hook');
     migrationsDir = path.join(work, 'migrations');
+    passwordFile = path.join(work, 'postgres-password');
+    writeHookPassword(passwordFile, PASSWORD);
     fs.cpSync(MIGRATIONS_DIR, migrationsDir, { recursive: true });
     // A role of its own, owning its database, so the password under test is the only way in
     // (the test server requires passwords over TCP).
@@ -151,11 +154,12 @@ describe('the migration hook, deployed by Terraform', () => {
 
   it("the role's password is what let the hook in (a wrong one fails the apply, naming the server)", async () => {
     // -replace runs the hook again with the same migrations; its failure leaves it tainted.
-    const wrong = await terraform(stackDir, ['apply', '-auto-approve', `-replace=${HOOK_ADDRESS}`], 'not-the-password');
+    writeHookPassword(passwordFile, 'not-the-password');
+    const wrong = await terraform(stackDir, ['apply', '-auto-approve', `-replace=${HOOK_ADDRESS}`]);
+    writeHookPassword(passwordFile, PASSWORD);
     expect(wrong.code).not.toBe(0);
-    // In the hook, the message says why a deployed server may have another password, and what to do.
     expect((wrong.stdout + wrong.stderr).replace(/\s+/g, ' ')).toMatch(
-      /password authentication failed for user "\w+" at [\d.]+:\d+ with the password from the deploy's postgres_password: the server still has the password it was created with .* run npm run deploy again/,
+      /password authentication failed for user "\w+" at [\d.]+:\d+ with the password USUALSTORE_PASSWORD_COMMAND printed/,
     );
     const right = await apply();
     expect(right.code).toBe(0);
@@ -178,11 +182,12 @@ describe('the migration hook, deployed by Terraform', () => {
     const state = files.get(path.join('cdktf.out', 'stacks', 'hook', 'terraform.tfstate'))!.toString();
     expect(state).toContain('"type": "terraform_data"');
     const json = files.get(path.join('cdktf.out', 'stacks', 'hook', 'cdk.tf.json'))!.toString();
-    expect(JSON.parse(json).resource.terraform_data.hook.provisioner[0]['local-exec'].environment.PGPASSWORD).toBe(
-      '${nonsensitive(var.postgres_password)}',
-    );
+    expect(JSON.parse(json).resource.terraform_data.hook.provisioner[0]['local-exec'].environment).toMatchObject({
+      USUALSTORE_PASSWORD_COMMAND: 'cat ../../../postgres-password',
+      PGPASSWORD: '',
+    });
     const secret = Buffer.from(PASSWORD);
-    for (const [file, bytes] of files) expect([file, bytes.includes(secret)]).toEqual([file, false]);
+    for (const [file, bytes] of files) if (file !== 'postgres-password') expect([file, bytes.includes(secret)]).toEqual([file, false]);
     // and not its distinctive tail either (a partly escaped or truncated copy)
     const tail = PASSWORD.slice(-12);
     for (const result of outputs) expect(result.stdout + result.stderr).not.toContain(tail);

@@ -45,7 +45,8 @@ describeWithEngine('usualstore-db preflight against Docker Engine 20.10', () => 
   });
 
   afterEach(() => {
-    for (const file of fs.readdirSync(dir)) if (/^terraform\..*tfstate|^terraform\.tfvars$/.test(file)) fs.rmSync(path.join(dir, file));
+    for (const file of fs.readdirSync(dir))
+      if (/^terraform\..*tfstate|^terraform\.tfvars$|^\.secrets$/.test(file)) fs.rmSync(path.join(dir, file), { recursive: true });
     engine.docker(['rm', '-f', CONTAINER]);
     if (engine.docker(['volume', 'ls', '-q']).includes(VOLUME)) engine.docker(['volume', 'rm', VOLUME]);
   });
@@ -72,11 +73,34 @@ describeWithEngine('usualstore-db preflight against Docker Engine 20.10', () => 
       }),
     );
 
+  it("writes the container's password file from the deploy's password; a new one says the container is replaced", async () => {
+    const file = path.join(dir, '.secrets', 'postgres-password');
+    fs.rmSync(path.join(dir, '.secrets'), { recursive: true, force: true });
+    expect((await preflight('destroy')).code).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toBe(PASSWORD);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const rotated = await preflight('destroy', { TF_VAR_postgres_password: `${PASSWORD}-rotated` });
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toContain(
+      'preflight: wrote the new password to .secrets/postgres-password; the container is replaced with it (its data volume stays)\n',
+    );
+    expect(fs.readFileSync(file, 'utf8')).toBe(`${PASSWORD}-rotated`);
+    expect(rotated.stdout + rotated.stderr).not.toContain(PASSWORD);
+  });
+
+  it('refuses a password only Terraform could evaluate (a template or heredoc): the file needs its value', async () => {
+    fs.writeFileSync(path.join(dir, 'terraform.tfvars'), 'postgres_password = <<EOT\nx\nEOT\n', { mode: 0o600 });
+    expectOneLineRefusal(
+      await preflight('deploy'),
+      'postgres_password in terraform.tfvars is not a plain string (a template or a heredoc): the deploy writes it to the container\'s password file, so give it as postgres_password = "…"',
+    );
+  });
+
   it('passes on Engine 20.10 with the default configuration, in one summary line', async () => {
     const result = await preflight('deploy');
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(
-      /^preflight: Docker Engine 20\.10\.\S+ \(API 1\.41\), volume usualstore_db_data to be created, container usualstore-database to be created, port 5433 free: ready to deploy\n$/,
+      /^preflight: Docker Engine 20\.10\.\S+ \(API 1\.41\), \.secrets\/postgres-password written, volume usualstore_db_data to be created, container usualstore-database to be created, port 5433 free: ready to deploy\n$/,
     );
   });
 
@@ -264,7 +288,9 @@ describeWithEngine('usualstore-db preflight against Docker Engine 20.10', () => 
     fs.writeFileSync(state, '{}', { mode: 0o644 });
     fs.writeFileSync(path.join(dir, 'terraform.tfvars'), `postgres_password = "${PASSWORD}"\n`, { mode: 0o644 });
     const result = await preflight('destroy', { TF_VAR_postgres_password: undefined });
-    expect(result.stdout).toMatch(/^preflight: Docker Engine 20\.10\.\S+ \(API 1\.41\): ready to destroy\n$/);
+    expect(result.stdout).toMatch(
+      /^preflight: Docker Engine 20\.10\.\S+ \(API 1\.41\), \.secrets\/postgres-password (written|unchanged): ready to destroy\n$/,
+    );
     expect(fs.statSync(state).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.join(dir, 'terraform.tfvars')).mode & 0o777).toBe(0o600);
   });

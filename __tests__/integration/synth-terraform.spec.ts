@@ -1,52 +1,73 @@
 /**
  * The synthesized Terraform, run by the real Terraform binary as far as this machine allows: the
  * docker provider cannot be downloaded here, so its resources (and the outputs that read them)
- * are cut out and everything else runs for real: the postgres_password variable and its
- * validations, the passwordless URL outputs, the relative local backend, and the var-file that
- * `npm run deploy` hands to a stack that does not declare postgres_password.
+ * are cut out and everything else runs for real: the passwordless URL outputs, the relative
+ * local backend, and the container's password upload, whose `source` and `source_hash`
+ * expressions are evaluated by Terraform in a terraform_data standing in for the container
+ * (the docker provider keeps exactly these attributes in its state; the file's content it reads
+ * only when it creates the container: resource_docker_container_funcs.go). No plan, state or
+ * JSON holds the password, with the deploy's password in terraform.tfvars and TF_VAR_ alike.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseConnectionString } from 'pg-connection-string';
-import { makeCheckout, removeCheckout, run, RunResult } from '../support/checkout';
+import { makeCheckout, readTree, removeCheckout, run, RunResult } from '../support/checkout';
+import { writePasswordFile } from '../../tool/deploy/password-file';
+import { PASSWORD_FILE, PASSWORD_GENERATION_FILE } from '../../config/deploy-password';
 
-// Everything a URL or HCL could trip on (no "${" or "%{": those are HCL templates).
-const PASSWORD = `p@ss:w/rd%?#&+é 'q'"x"\\z`;
+// Everything a URL, HCL or a shell could trip on, and unique enough to search every file for.
+const PASSWORD = `p@ss:w/rd%?#&+é 'q'"x"\\z \${var.x} ${Date.now().toString(36)}`;
 
 function hclString(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '$${')}"`;
 }
 
-/** The stack's JSON without the docker provider, its resources and outputs that read them. */
+interface Upload {
+  file: string;
+  source: string;
+  source_hash: string;
+  permissions: string;
+}
+
+/**
+ * The stack's JSON without the docker provider, its resources and the outputs that read them;
+ * the container's upload block stands on as a terraform_data's triggers_replace (the same
+ * expressions, and a change replaces it, as the provider's ForceNew replaces the container).
+ */
 function withoutDocker(json: Record<string, any>): Record<string, any> {
   const copy = structuredClone(json);
+  const upload = json.resource?.docker_container?.database?.upload as Upload[] | undefined;
   delete copy.provider;
   delete copy.resource;
   delete copy.terraform.required_providers;
   for (const [name, output] of Object.entries<{ value: unknown }>(copy.output ?? {})) {
     if (JSON.stringify(output.value).includes('docker_')) delete copy.output[name];
   }
+  // triggers_replace: like the provider's ForceNew on every upload attribute, a change replaces it.
+  if (upload) copy.resource = { terraform_data: { container_upload: { triggers_replace: upload[0] } } };
   return copy;
 }
 
 describe('synthesized Terraform, run by Terraform', () => {
   let dir: string;
+  const synthesized: Record<string, any> = {};
   const stackDir = (stack: string) => path.join(dir, 'cdktf.out', 'stacks', stack);
+  // The deploy's password where a user puts it, in the file and in the environment.
   const terraform = (stack: string, args: string[]): Promise<RunResult> =>
-    run('terraform', args, { cwd: stackDir(stack), env: { TF_IN_AUTOMATION: '1' } });
-  const varFile = (name: string, content: string) => {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, content);
-    return `-var-file=${file}`; // absolute, as scripts/cdktf-with-tfvars.sh passes it
-  };
+    run('terraform', args, {
+      cwd: stackDir(stack),
+      env: { TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: '/dev/null', TF_VAR_postgres_password: PASSWORD },
+    });
 
   beforeAll(async () => {
     dir = makeCheckout('synth-terraform');
-    const synth = await run(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: dir });
+    fs.writeFileSync(path.join(dir, 'terraform.tfvars'), `postgres_password = ${hclString(PASSWORD)}\n`, { mode: 0o600 });
+    const synth = await run(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: dir, env: { TF_VAR_postgres_password: PASSWORD } });
     if (synth.code !== 0) throw new Error(`synth failed: ${synth.stderr}`);
     for (const stack of ['usualstore-data', 'usualstore-database']) {
       const file = path.join(stackDir(stack), 'cdk.tf.json');
-      fs.writeFileSync(file, JSON.stringify(withoutDocker(JSON.parse(fs.readFileSync(file, 'utf8'))), null, 2));
+      synthesized[stack] = JSON.parse(fs.readFileSync(file, 'utf8'));
+      fs.writeFileSync(file, JSON.stringify(withoutDocker(synthesized[stack]), null, 2));
       const init = await terraform(stack, ['init', '-input=false', '-no-color']);
       if (init.code !== 0) throw new Error(`terraform init failed: ${init.stderr}${init.stdout}`);
     }
@@ -54,19 +75,81 @@ describe('synthesized Terraform, run by Terraform', () => {
 
   afterAll(() => removeCheckout(dir));
 
-  it('applies with the password from a var-file, keeping state at the project root', async () => {
-    const result = await terraform('usualstore-database', [
-      'apply',
-      '-auto-approve',
-      '-input=false',
-      '-no-color',
-      varFile('good.tfvars', `postgres_password = ${hclString(PASSWORD)}\n`),
+  it('the container gets its password as an uploaded file: the JSON has its relative path and generation, never the password', () => {
+    const json = synthesized['usualstore-database'];
+    const container = json.resource.docker_container.database;
+    expect(container.env).toEqual([
+      'POSTGRES_USER=postgres',
+      'POSTGRES_DB=usualstore',
+      'POSTGRES_PASSWORD_FILE=/run/secrets/postgres-password',
     ]);
+    expect(container.upload).toEqual([
+      {
+        file: '/run/secrets/postgres-password',
+        source: `../../../${PASSWORD_FILE}`,
+        source_hash: `\${trimspace(file("../../../${PASSWORD_GENERATION_FILE}"))}`,
+        permissions: '0400',
+      },
+    ]);
+    expect(json.variable).toBeUndefined();
+  });
+
+  it('with no password file, the plan stops on the missing file (the preflight writes it first)', async () => {
+    const result = await terraform('usualstore-database', ['plan', '-input=false', '-no-color']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.replace(/\s+/g, ' ')).toContain(`no file exists at "../../../${PASSWORD_GENERATION_FILE}"`);
+  });
+
+  it('applies with the file the preflight writes; state and a saved plan hold its generation, never the password', async () => {
+    expect(writePasswordFile(dir, PASSWORD)).toBe('written');
+    const generation = fs.readFileSync(path.join(dir, PASSWORD_GENERATION_FILE), 'utf8').trim();
+    const saved = await terraform('usualstore-database', ['plan', '-input=false', '-no-color', '-out=saved.tfplan']);
+    expect(saved.code).toBe(0);
+    const result = await terraform('usualstore-database', ['apply', '-auto-approve', '-input=false', '-no-color', 'saved.tfplan']);
     expect(result.stderr).not.toContain('Error');
     expect(result.code).toBe(0);
     // The relative backend path resolves to the checkout root, not inside cdktf.out.
-    expect(fs.existsSync(path.join(dir, 'terraform.usualstore-database.tfstate'))).toBe(true);
+    const state = path.join(dir, 'terraform.usualstore-database.tfstate');
+    expect(fs.existsSync(state)).toBe(true);
     expect(fs.existsSync(path.join(stackDir('usualstore-database'), 'terraform.tfstate'))).toBe(false);
+    const upload = JSON.parse(fs.readFileSync(state, 'utf8')).resources.find((r: { name: string }) => r.name === 'container_upload');
+    expect(upload.instances[0].attributes.triggers_replace.value).toMatchObject({
+      source: `../../../${PASSWORD_FILE}`,
+      source_hash: generation,
+    });
+
+    // Every file Terraform wrote (state, the saved plan, .terraform/) and cdktf.out: no password.
+    const secret = Buffer.from(PASSWORD);
+    const written = [
+      ...[...readTree(path.join(dir, 'cdktf.out'))].map(([file, bytes]) => [path.join('cdktf.out', file), bytes] as const),
+      ...fs
+        .readdirSync(dir)
+        .filter((file) => file.endsWith('.tfstate'))
+        .map((file) => [file, fs.readFileSync(path.join(dir, file))] as const),
+    ];
+    expect(written.map(([file]) => file)).toEqual(
+      expect.arrayContaining([
+        'terraform.usualstore-database.tfstate',
+        path.join('cdktf.out', 'stacks', 'usualstore-database', 'saved.tfplan'),
+      ]),
+    );
+    for (const [file, bytes] of written) expect([file, bytes.includes(secret)]).toEqual([file, false]);
+    // A saved plan is a zip (compressed): what it holds, as Terraform reads it back.
+    const shown = await terraform('usualstore-database', ['show', '-json', 'saved.tfplan']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(generation);
+    expect(shown.stdout).not.toContain(PASSWORD.slice(-12));
+  });
+
+  it('a new password gives a new generation (the container is replaced); the same one changes nothing', async () => {
+    expect(writePasswordFile(dir, PASSWORD)).toBe('unchanged');
+    const same = await terraform('usualstore-database', ['plan', '-input=false', '-no-color', '-detailed-exitcode']);
+    expect(same.code).toBe(0);
+    expect(writePasswordFile(dir, `${PASSWORD}-rotated`)).toBe('changed');
+    const changed = await terraform('usualstore-database', ['plan', '-input=false', '-no-color', '-detailed-exitcode']);
+    expect(changed.code).toBe(2);
+    expect(changed.stdout).toMatch(/terraform_data\.container_upload must be replaced/);
+    expect(changed.stdout).not.toContain('rotated');
   });
 
   it('outputs URLs without the password, so that no output puts it into the state', async () => {
@@ -80,31 +163,5 @@ describe('synthesized Terraform, run by Terraform', () => {
     // an empty one, which pg treats as unset), so it comes from PGPASSWORD
     expect(parseConnectionString(raw.stdout)).toMatchObject({ user: 'postgres', host: 'localhost', port: '5433', database: 'usualstore' });
     expect(parseConnectionString(raw.stdout).password || undefined).toBeUndefined();
-    expect(fs.readFileSync(path.join(dir, 'terraform.usualstore-database.tfstate'), 'utf8')).not.toContain(PASSWORD);
-  });
-
-  it.each([
-    [
-      'the example placeholder',
-      'postgres_password = "CHANGE-ME"\n',
-      'postgres_password is still the placeholder from terraform.tfvars.example',
-    ],
-    ['an empty password', 'postgres_password = ""\n', 'postgres_password must not be empty.'],
-    ['no password', '', 'No value for required variable'],
-  ])('refuses %s', async (_name, content, message) => {
-    const result = await terraform('usualstore-database', ['plan', '-input=false', '-no-color', varFile('bad.tfvars', content)]);
-    expect(result.code).not.toBe(0);
-    expect(result.stderr.replace(/\s+/g, ' ')).toContain(message);
-  });
-
-  it('a stack without postgres_password accepts the same var-file (a warning, not an error)', async () => {
-    const result = await terraform('usualstore-data', [
-      'plan',
-      '-input=false',
-      '-no-color',
-      varFile('data.tfvars', 'postgres_password = "whatever"\n'),
-    ]);
-    expect(result.code).toBe(0);
-    expect(result.stdout + result.stderr).toMatch(/undeclared variable/i);
   });
 });

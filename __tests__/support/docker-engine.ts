@@ -98,13 +98,15 @@ export async function startDockerEngine(): Promise<DockerEngine> {
   const socketPath = path.join(dir, 'docker.sock');
   const api = <T>(method: string, apiPath: string, body?: unknown): Promise<T> =>
     new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
+      // A Buffer is an archive (PUT /containers/{id}/archive); anything else goes as JSON.
+      const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body);
+      const type = Buffer.isBuffer(body) ? 'application/x-tar' : 'application/json';
       const request = http.request(
         {
           socketPath,
           method,
           path: apiPath,
-          headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+          headers: payload ? { 'content-type': type, 'content-length': Buffer.byteLength(payload) } : {},
         },
         (response) => {
           let text = '';
@@ -119,6 +121,33 @@ export async function startDockerEngine(): Promise<DockerEngine> {
       request.end(payload);
     });
   return { host, api, docker, stop };
+}
+
+/**
+ * A one-file tar archive as the docker provider builds its uploads (archive/tar, a header with
+ * Name, Mode, Size and ModTime only, so owner root: resource_docker_container_funcs.go), for
+ * PUT /containers/{id}/archive?path=/ between create and start.
+ */
+export function uploadArchive(name: string, content: Buffer, mode: number): Buffer {
+  const header = Buffer.alloc(512);
+  const field = (offset: number, length: number, value: string) => header.write(value, offset, length, 'ascii');
+  const octal = (offset: number, length: number, value: number) =>
+    field(offset, length, `${value.toString(8).padStart(length - 1, '0')}\0`);
+  field(0, 100, name);
+  octal(100, 8, mode);
+  octal(108, 8, 0);
+  octal(116, 8, 0);
+  octal(124, 12, content.length);
+  octal(136, 12, Math.floor(Date.now() / 1000));
+  field(148, 8, '        ');
+  field(156, 1, '0');
+  field(257, 6, 'ustar\0');
+  field(263, 2, '00');
+  let sum = 0;
+  for (const byte of header) sum += byte;
+  field(148, 8, `${sum.toString(8).padStart(6, '0')}\0 `);
+  const padding = Buffer.alloc((512 - (content.length % 512)) % 512);
+  return Buffer.concat([header, content, padding, Buffer.alloc(1024)]);
 }
 
 /** The machine's static busybox, if it has one (Debian: busybox-static): the only binary an image of nothing else can run. */
@@ -162,7 +191,7 @@ function sharedLibraries(binary: string): string[] {
 
 /**
  * The postgres image's start-up, in a shell: on an empty data directory initdb with
- * POSTGRES_USER/POSTGRES_PASSWORD for the superuser, local (socket) connections trusted and TCP
+ * POSTGRES_USER/POSTGRES_PASSWORD (or POSTGRES_PASSWORD_FILE, read as root) for the superuser, local (socket) connections trusted and TCP
  * ones by scram-sha-256, and POSTGRES_DB created, as docker-library/postgres does; then the
  * command (postgres and its flags) as the postgres user. LOCAL_AUTH replaces the socket rule (to
  * test a server that does not trust it).
@@ -170,6 +199,11 @@ function sharedLibraries(binary: string): string[] {
 const ENTRYPOINT = `#!/bin/sh
 set -e
 export PGDATA=/var/lib/postgresql/data PATH=/usr/local/pgsql/bin:/bin
+# The image's file_env: POSTGRES_PASSWORD_FILE read as root, before privileges are dropped.
+if [ -n "$POSTGRES_PASSWORD_FILE" ]; then
+  POSTGRES_PASSWORD="$(cat "$POSTGRES_PASSWORD_FILE")"
+  unset POSTGRES_PASSWORD_FILE
+fi
 mkdir -p "$PGDATA" /var/run/postgresql
 chown postgres "$PGDATA" /var/run/postgresql
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
@@ -226,7 +260,7 @@ export function importPostgresImage(engine: DockerEngine, tag = 'usualstore-test
       fs.copyFileSync(from, path.join(rootfs, to));
     };
     put(busybox, '/bin/busybox');
-    for (const applet of ['sh', 'su', 'mkdir', 'chown', 'cat', 'rm']) fs.symlinkSync('busybox', path.join(rootfs, 'bin', applet));
+    for (const applet of ['sh', 'su', 'mkdir', 'chown', 'cat', 'rm', 'stat']) fs.symlinkSync('busybox', path.join(rootfs, 'bin', applet));
     fs.cpSync(native, path.join(rootfs, 'usr/local/pgsql'), { recursive: true, verbatimSymlinks: true });
     put(psql, '/usr/local/pgsql/bin/psql');
     const pgIsReady = path.join(path.dirname(psql), 'pg_isready');

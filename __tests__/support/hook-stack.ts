@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { App, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
+import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { databaseUrl } from '../../config/database';
 import { MigrationHook } from '../../stacks/constructs/migration-hook';
 import { MigrationsDirectory } from '../../tool/migrator/directory';
@@ -28,6 +28,8 @@ export interface HookStackOptions {
   workDir: string;
   migrationsDir: string;
   target: HookTarget;
+  /** The file holding the password (as the deploy's preflight writes .secrets/postgres-password). */
+  passwordFile: string;
   waitSeconds?: number;
 }
 
@@ -54,10 +56,9 @@ export function synthHookStack(options: HookStackOptions): string {
   const stack = new TerraformStack(app, HOOK_STACK);
   // Relative: cdktf's default local backend path is absolute. State stays in the stack dir.
   new LocalBackend(stack, { path: 'terraform.tfstate' });
-  const password = new TerraformVariable(stack, 'postgres_password', { type: 'string', sensitive: true, nullable: false });
   const hook = new MigrationHook(stack, 'migrations', {
     databaseUrl: databaseUrl(options.target),
-    password: { expression: password.stringValue },
+    password: { file: options.passwordFile },
     waitSeconds: options.waitSeconds ?? 10,
     migrations: new MigrationsDirectory(options.migrationsDir),
   });
@@ -66,13 +67,18 @@ export function synthHookStack(options: HookStackOptions): string {
   return path.join(options.workDir, 'cdktf.out', 'stacks', HOOK_STACK);
 }
 
-/** Terraform in the stack directory, non-interactive, with the password in TF_VAR_. */
-export function terraform(stackDir: string, args: string[], password: string, timeoutMs = 110000): Promise<RunResult> {
+/** A password file as the deploy's preflight writes it: the password alone, owner-only. */
+export function writeHookPassword(file: string, password: string): void {
+  fs.writeFileSync(file, password, { mode: 0o600 });
+}
+
+/** Terraform in the stack directory, non-interactive. */
+export function terraform(stackDir: string, args: string[], timeoutMs = 110000): Promise<RunResult> {
   return run('terraform', [...args, '-input=false', '-no-color'], {
     cwd: stackDir,
     // An empty CLI configuration: the hook stack needs only Terraform's built-in provider, and a
     // TF_CLI_CONFIG_FILE naming a missing file would add a warning to stderr.
-    env: { TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: '/dev/null', TF_VAR_postgres_password: password },
+    env: { TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: '/dev/null' },
     timeoutMs,
   });
 }

@@ -17,8 +17,10 @@ import { fromStackDir } from '../stack-paths';
 
 /** How the migrator gets the password: never a literal, never on its command line. */
 export type HookPassword =
-  /** A Terraform expression (var.postgres_password), handed over in PGPASSWORD. */
-  | { readonly expression: string }
+  /** A file holding the password alone (absolute; the local stack's is the one the deploy's
+   * preflight writes for the container, config/deploy-password.ts), read when the migrator
+   * connects: no Terraform file, plan or state holds the password. */
+  | { readonly file: string }
   /** A command the migrator runs when it connects (USUALSTORE_PASSWORD_COMMAND): production reads
    * the secret RDS keeps, so the password is in no Terraform file, plan or state. */
   | { readonly command: string };
@@ -69,16 +71,12 @@ export class MigrationHook extends Construct {
       '--migrations-dir',
       fromStackDir(this, migrations.path),
     ];
-    const password: Record<string, string> =
-      'expression' in props.password
-        ? // nonsensitive(): Terraform suppresses ALL output of a provisioner whose configuration
-          // references a sensitive value, which would hide the migrations' progress and errors
-          // from the deploy log. Unmarking it here is safe: the JSON holds only this expression,
-          // Terraform does not store a provisioner's configuration in the state, and the migrator
-          // never prints the password (__tests__/integration/hook.spec.ts, with Terraform 1.11).
-          { PGPASSWORD: Fn.nonsensitive(props.password.expression) }
-        : // Empty: a PGPASSWORD inherited from the shell that runs the deploy must not win over the command.
-          { USUALSTORE_PASSWORD_COMMAND: props.password.command, PGPASSWORD: '' };
+    // Empty values count as unset (resolve.ts): a PGPASSWORD or password command inherited from
+    // the shell that runs the deploy must not win over the deploy's own password.
+    // A production command may hold Terraform expressions (the secret's ARN); a path is literal.
+    const passwordCommand =
+      'file' in props.password ? terraformLiteral(`cat ${shellWord(fromStackDir(this, props.password.file))}`) : props.password.command;
+    const password = { USUALSTORE_PASSWORD_COMMAND: passwordCommand, PGPASSWORD: '' };
 
     this.resource = new DataResource(this, 'hook', {
       triggersReplace: this.migrationChecksums,
@@ -90,15 +88,13 @@ export class MigrationHook extends Construct {
           command: terraformLiteral(command.map(shellWord).join(' ')),
           environment: {
             DATABASE_URL: props.databaseUrl,
-            // Lets the migrator word its errors for a deploy (a wrong password's usual cause).
-            USUALSTORE_DEPLOY_HOOK: '1',
             // Node 20 reads NODE_EXTRA_CA_CERTS (a whole CA bundle on many machines) at every
             // start: ~40 ms of each deploy's migrate up. The migrator needs none of it: locally it
             // talks to PostgreSQL on loopback without TLS, and with TLS it verifies the server
             // against the URL's sslrootcert alone.
             NODE_EXTRA_CA_CERTS: '',
-            // The password reaches the migrator in its environment only: never on the command
-            // line (visible in ps, printed by Terraform as "Executing: ...") nor in the URL.
+            // The password never reaches the command line (visible in ps, printed by Terraform as
+            // "Executing: ...") nor the URL.
             ...password,
           },
         },

@@ -6,14 +6,17 @@ import { Construct } from 'constructs';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { DatabaseConfig } from '../../config/database';
+import { CONTAINER_PASSWORD_FILE } from '../../config/deploy-password';
 import { dockerLabels } from './docker-labels';
 
 export interface PostgresContainerProps {
   readonly config: DatabaseConfig;
   /** Name of the network to join (a reference, so the network is created first). */
   readonly networkName: string;
-  /** The password as a Terraform expression (var.postgres_password): never a literal. */
-  readonly password: string;
+  /** The password file to copy into the container at creation, as Terraform reaches it from the
+   * stack's directory, and an expression that changes with the password and reveals nothing
+   * (config/deploy-password.ts): never the password itself, which the state would keep. */
+  readonly passwordFile: { readonly source: string; readonly sourceHash: string };
 }
 
 /** The server's command line: `postgres -c name=value ...`. */
@@ -64,7 +67,21 @@ export class PostgresContainer extends Construct {
     this.container = new Container(this, 'container', {
       name: config.containerName,
       image: this.image.imageId,
-      env: [`POSTGRES_USER=${config.user}`, `POSTGRES_DB=${config.database}`, `POSTGRES_PASSWORD=${props.password}`],
+      // The password is a file, not an environment entry: the environment is a resource attribute
+      // (in the state, in docker inspect); an upload with `source` keeps only its path and hash
+      // (kreuzwerker/docker 3.6.2, resource_docker_container.go's "source"; the content is read at
+      // create time in resource_docker_container_funcs.go and copied in before start).
+      env: [`POSTGRES_USER=${config.user}`, `POSTGRES_DB=${config.database}`, `POSTGRES_PASSWORD_FILE=${CONTAINER_PASSWORD_FILE}`],
+      upload: [
+        {
+          file: CONTAINER_PASSWORD_FILE,
+          source: props.passwordFile.source,
+          sourceHash: props.passwordFile.sourceHash,
+          // Root's only: the image's entrypoint reads it as root (file_env) before it drops to the
+          // postgres user, which never needs it.
+          permissions: '0400',
+        },
+      ],
       command: postgresCommand(config),
       // One published port per loopback address (127.0.0.1 unless IPv6 is opted in): reachable
       // from this machine only, never from the LAN. Listed in the order Docker reads them back.

@@ -10,11 +10,10 @@ import { DEPLOYED_ORIGIN, type DatabaseTarget, type PasswordSource } from './tar
 /** After "password authentication failed …": the usual cause for where the password came from. */
 function wrongPasswordAdvice(source: PasswordSource): string {
   switch (source) {
-    case 'the deploy':
     case 'terraform.tfvars':
     case 'TF_VAR_postgres_password':
       // The postgres image applies the password only when it creates the database.
-      return ` with the password from ${source === 'the deploy' ? "the deploy's postgres_password" : source}: the server still has the password it was created with (the postgres image applies postgres_password only to a new, empty volume); run npm run deploy again: with the container running, its preflight sets the new password on the server`;
+      return ` with the password from ${source}: the server still has the password it was created with (the postgres image applies postgres_password only to a new, empty volume); run npm run deploy again: with the container running, its preflight sets the new password on the server`;
     case 'PGPASSWORD':
       return '; check PGPASSWORD';
     case 'the URL':

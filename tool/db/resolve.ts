@@ -89,8 +89,7 @@ export function resolveDatabase(request: DatabaseRequest = {}): DatabaseTarget |
   checkCaFile(target);
   if (target.password !== undefined) return target;
   const pgpassword = given(env.PGPASSWORD);
-  // The deploy hook hands the stack's postgres_password over in PGPASSWORD.
-  if (pgpassword !== undefined) return withPassword(target, pgpassword, env.USUALSTORE_DEPLOY_HOOK === '1' ? 'the deploy' : 'PGPASSWORD');
+  if (pgpassword !== undefined) return withPassword(target, pgpassword, 'PGPASSWORD');
   const command = given(env[PASSWORD_COMMAND_VARIABLE]);
   if (command !== undefined) return withPassword(target, passwordFromCommand(command), 'USUALSTORE_PASSWORD_COMMAND');
   if (isDeployedDatabase(target, config)) {

@@ -12,8 +12,6 @@ export type PasswordSource =
   | 'USUALSTORE_PASSWORD_COMMAND'
   | 'terraform.tfvars'
   | 'TF_VAR_postgres_password'
-  /** The deploy hook: PGPASSWORD holds the stack's postgres_password. */
-  | 'the deploy'
   /** None given: pg and libpq then read ~/.pgpass, if there is one. */
   | 'none';
 

@@ -2,7 +2,8 @@
  * The checks `npm run deploy` (and destroy, wipe) makes before cdktf starts, so that what would
  * otherwise fail deep inside Terraform's output, or succeed wrongly, stops in seconds with one
  * line naming what and the fix:
- * - the password is set and not the example's placeholder;
+ * - the password is set and not the example's placeholder, and the container's password file
+ *   (.secrets/postgres-password, which Terraform uploads into a new container) holds it;
  * - the Docker daemon answers (DOCKER_HOST and contexts as the docker CLI honours them), and its
  *   API version can create the container as configured;
  * - the data volume the data stack's state knows still exists: Docker re-creates a deleted
@@ -30,6 +31,8 @@ import {
   type Engine,
 } from './docker';
 import { deployPassword, type DeployPassword } from './password';
+import { writePasswordFile } from './password-file';
+import { PASSWORD_FILE } from '../../config/deploy-password';
 import { scramVerifier } from './scram';
 import { stateFile, volumesInState } from './terraform-state';
 
@@ -159,7 +162,8 @@ async function checkPort(engine: Engine, container: ContainerInfo | undefined, o
   return `port ${port} free`;
 }
 
-/** State files and terraform.tfvars hold secrets (the container's environment): owner-only. */
+/** terraform.tfvars holds the password, and state files (of an older deploy, which put it in the
+ * container's environment) may: owner-only. */
 function restrictSecrets(projectDir: string): void {
   for (const name of fs.readdirSync(projectDir)) {
     if (!/^terraform\..*\.tfstate(\.backup)?$/.test(name) && name !== 'terraform.tfvars') continue;
@@ -168,11 +172,26 @@ function restrictSecrets(projectDir: string): void {
   }
 }
 
+/** The container's password file, written from the deploy's password (password-file.ts). */
+function passwordFile(password: DeployPassword, options: PreflightOptions): string {
+  if (password.value === undefined) {
+    throw new UserError(
+      `postgres_password in ${password.source} is not a plain string (a template or a heredoc): the deploy writes it to the container's password file, so give it as postgres_password = "…"`,
+    );
+  }
+  const change = writePasswordFile(options.projectDir, password.value);
+  if (change === 'changed')
+    options.say(`preflight: wrote the new password to ${PASSWORD_FILE}; the container is replaced with it (its data volume stays)`);
+  return `${PASSWORD_FILE} ${change}`;
+}
+
 export async function preflight(action: PreflightAction, options: PreflightOptions): Promise<void> {
   const password = deployPassword(options.projectDir, options.env);
+  // Before anything else: Terraform reads the file's generation when it plans (destroy included).
+  const written = passwordFile(password, options);
   const engine = engineInfo(options.env);
   restrictSecrets(options.projectDir);
-  const found = [`Docker Engine ${engine.version} (API ${engine.apiVersion})`];
+  const found = [`Docker Engine ${engine.version} (API ${engine.apiVersion})`, written];
   if (action === 'deploy') {
     checkEngine(engine, options.config);
     found.push(checkVolume(options));

@@ -45,7 +45,6 @@ describe('a refused password names where it came from, and its usual cause', () 
       /at h:1 with the password from terraform\.tfvars: the server still has the password it was created with .* run npm run deploy again/,
     ],
     ['TF_VAR_postgres_password', /with the password from TF_VAR_postgres_password: the server still has the password it was created with/],
-    ['the deploy', /with the password from the deploy's postgres_password: the server still has the password it was created with/],
     ['PGPASSWORD', /at h:1; check PGPASSWORD$/],
     ['USUALSTORE_PASSWORD_COMMAND', /with the password USUALSTORE_PASSWORD_COMMAND printed; check what the command reads/],
     ['none', /no password was given; ~\/\.pgpass was read, if there is one/],

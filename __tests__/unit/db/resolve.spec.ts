@@ -112,8 +112,4 @@ describe('resolveDatabase: which password', () => {
       expect(resolveDatabase({ url, env: {}, projectDir: project })).toMatchObject({ passwordSource: 'none' });
     }
   });
-
-  it("says that the deploy hook's PGPASSWORD is the deploy's password", () => {
-    expect(deployed({ PGPASSWORD: 'pw', USUALSTORE_DEPLOY_HOOK: '1' })).toMatchObject({ password: 'pw', passwordSource: 'the deploy' });
-  });
 });

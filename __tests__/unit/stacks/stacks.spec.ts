@@ -119,13 +119,20 @@ describe('stack usualstore-database', () => {
     expect(container.labels).toHaveLength(2);
   });
 
-  it('takes the password from the sensitive variable, never a literal', () => {
+  it('gives the container its password as a file uploaded at creation, never in its environment or a variable', () => {
     expect(synth).toHaveResourceWithProperties(Container, {
-      env: ['POSTGRES_USER=postgres', 'POSTGRES_DB=usualstore', 'POSTGRES_PASSWORD=${var.postgres_password}'],
+      env: ['POSTGRES_USER=postgres', 'POSTGRES_DB=usualstore', 'POSTGRES_PASSWORD_FILE=/run/secrets/postgres-password'],
     });
-    const variable = json.variable?.postgres_password;
-    expect(variable).toMatchObject({ type: 'string', sensitive: true, nullable: false });
-    expect(variable).not.toHaveProperty('default');
+    expect(container.upload).toEqual([
+      {
+        file: '/run/secrets/postgres-password',
+        source: '../../../.secrets/postgres-password',
+        source_hash: '${trimspace(file("../../../.secrets/postgres-password.generation"))}',
+        permissions: '0400',
+      },
+    ]);
+    // A variable's value is written into every saved plan.
+    expect(json.variable).toBeUndefined();
   });
 
   it('publishes 5432 on 5433 bound to 127.0.0.1 only', () => {
