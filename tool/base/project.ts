@@ -41,7 +41,7 @@ export function cacheDir(...parts: string[]): string {
 
 /** Writes a file of that cache atomically (a reader never sees half of it), best effort: in a
  * read-only tree the command runs without the cache and computes again next time. */
-export function writeCacheFile(cacheFile: string, text: string): void {
+export function writeCacheFile(cacheFile: string, text: string | Uint8Array): void {
   try {
     fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
     const temp = `${cacheFile}.${process.pid}`;

@@ -97,6 +97,9 @@ function statementAt(batch: string[], position: number): { sql: string; position
 
 export interface StepOptions {
   watch?: StepWatch;
+  /** Statements sent in front of the first batch, in the same query (the transaction's BEGIN and
+   * bounds: one round trip fewer per migration). */
+  prefix?: string;
   /** Statements that refuse a transaction block (pgm.noTransaction()): one query each, since a
    * query of several statements is one implicit transaction. */
   oneByOne?: boolean;
@@ -111,6 +114,7 @@ export interface StepOptions {
 export async function runSteps(db: Queryable, steps: string[], options: StepOptions = {}): Promise<void> {
   const { watch } = options;
   const batches = options.oneByOne || steps.length < 2 ? steps.map((step) => [step]) : [steps];
+  if (options.prefix !== undefined && batches.length > 0) batches[0] = [options.prefix, ...batches[0]];
   for (const [done, batch] of batches.entries()) {
     const sql = batch.join(STATEMENT_SEPARATOR);
     try {
@@ -165,31 +169,47 @@ export async function applyMigration(
   const started = performance.now();
   const name = migration.file.name;
   // Every commit is durable (waits for the WAL flush): a migration reported as applied is
-  // applied, even if the server crashes right after. Round trips add up over a long history:
-  // BEGIN and the bounds go together, and so do the bookkeeping and the COMMIT below.
+  // applied, even if the server crashes right after. Round trips add up over a long history, so
+  // a migration takes two: BEGIN and the bounds go with its statements, the bookkeeping with
+  // the COMMIT. BEGIN is sent first on its own only when the migration's function itself
+  // queries the database (pgm.db), which it does inside the transaction.
+  let opening: string | undefined = `BEGIN; ${boundsSql('LOCAL ')}`;
+  const open = (): string | undefined => {
+    const sql = opening;
+    opening = undefined;
+    if (sql) inTransaction = true;
+    return sql;
+  };
   let inTransaction = false;
   let transactional = true;
   try {
-    await db.query(`BEGIN; ${boundsSql('LOCAL ')}`);
-    inTransaction = true;
-    // Built inside the transaction: a migration's function may read the database (pgm.db).
-    const built = await buildSql(db, migration, direction, options.shorthands);
+    const inside: Queryable = {
+      query: async (sql: string, values?: unknown[]) => {
+        const begin = open();
+        if (begin) await db.query(begin);
+        return db.query(sql, values);
+      },
+    } as Queryable;
+    const built = await buildSql(inside, migration, direction, options.shorthands);
     const { steps } = built;
     transactional = built.transactional;
     if (transactional) {
-      await runSteps(db, steps, { watch: options.watch });
+      await runSteps(db, steps, { watch: options.watch, prefix: steps.length > 0 ? open() : undefined });
     } else {
       // pgm.noTransaction(): statements such as CREATE INDEX CONCURRENTLY refuse to run in a
       // transaction. Only the bookkeeping is then atomic; node-pg-migrate behaves the same.
       // The same bounds, for the session while its statements run.
-      await db.query(`COMMIT; ${boundsSql('')}`);
+      const began = opening === undefined;
+      opening = undefined;
+      await db.query(`${began ? 'COMMIT; ' : ''}${boundsSql('')}`);
       inTransaction = false;
       await runSteps(db, steps, { watch: options.watch, oneByOne: true });
       await db.query('RESET lock_timeout; RESET statement_timeout; BEGIN');
       inTransaction = true;
     }
     if (options.progress) options.progress.committing = true;
-    await db.query(`${bookkeepingSql(migration, direction)}; COMMIT`);
+    const begin = open();
+    await db.query(`${begin ? `${begin}; ` : ''}${bookkeepingSql(migration, direction)}; COMMIT`);
     inTransaction = false;
     if (options.progress) options.progress.committing = false;
   } catch (error) {

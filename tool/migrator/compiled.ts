@@ -8,10 +8,15 @@
  * migration importing an ESM-only package, a syntax error) returns undefined, and the caller
  * loads the file through jiti as node-pg-migrate does, with its error messages. The checksum
  * that edited-migration detection records is always the source file's.
+ *
+ * The compiled code is evaluated as a CommonJS module (its own require, module, exports) through
+ * a vm.Script that keeps V8's code cache beside it (per V8 version): compiling a module is most
+ * of loading one, and a long history or a fresh database loads hundreds.
  */
 import fs from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
+import vm from 'node:vm';
 import { cacheDir, writeCacheFile } from '../base/project';
 
 type Loader = 'ts' | 'js';
@@ -58,13 +63,24 @@ function compiledCode(file: string, bytes: Buffer, checksum: string, loader: Loa
   return code;
 }
 
-interface CompilableModule {
-  filename: string;
-  paths: string[];
-  exports: unknown;
-  _compile(code: string, filename: string): void;
+/** Runs `code` as the CommonJS module `file`; its exports. */
+function evaluate(file: string, code: string, checksum: string): unknown {
+  const codeCache = cacheDir('compiled', `${checksum}.${process.versions.v8}.v8`);
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = fs.readFileSync(codeCache);
+  } catch {
+    // First run of this file with this V8.
+  }
+  const script = new vm.Script(Module.wrap(code), { filename: file, cachedData });
+  const module = { exports: {} as unknown, filename: file, id: file, loaded: false };
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper.call(module.exports, module.exports, Module.createRequire(file), module, file, path.dirname(file));
+  module.loaded = true;
+  // After running: the cache then holds the functions the module ran, compiled.
+  if (!cachedData || script.cachedDataRejected) writeCacheFile(codeCache, script.createCachedData());
+  return module.exports;
 }
-type ModuleInternals = { _nodeModulePaths(dir: string): string[]; new (id: string): CompilableModule };
 
 /** The module's exports, or undefined when this path cannot load it. */
 export function loadCompiled(file: string, bytes: Buffer, checksum: string): unknown {
@@ -72,16 +88,12 @@ export function loadCompiled(file: string, bytes: Buffer, checksum: string): unk
   if (!loader) return undefined;
   const code = compiledCode(file, bytes, checksum, loader);
   if (code === undefined) return undefined;
-  const Internal = Module as unknown as ModuleInternals;
-  const module = new Internal(file);
-  module.filename = file;
-  module.paths = Internal._nodeModulePaths(path.dirname(file));
+  let exports: { default?: unknown; up?: unknown; down?: unknown; shorthands?: unknown };
   try {
-    module._compile(code, file);
+    exports = evaluate(file, code, checksum) as typeof exports;
   } catch {
     return undefined; // e.g. it requires an ES module: jiti handles that
   }
   // As jiti's interopDefault: `export default { up, down }` means what the named exports mean.
-  const exports = module.exports as { default?: unknown; up?: unknown };
   return exports && exports.up === undefined && typeof exports.default === 'object' && exports.default !== null ? exports.default : exports;
 }

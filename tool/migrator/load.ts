@@ -108,7 +108,8 @@ export async function loadMigration(file: MigrationFile): Promise<LoadedMigratio
   if (typeof actions?.up !== 'function' && actions?.up !== false) {
     throw new UserError(`migration ${file.name} (${file.path}) does not export an up function`);
   }
-  return { file, checksum, actions };
+  // Read once: a compiled module's exports are getters.
+  return { file, checksum, actions: { up: actions.up, down: actions.down, shorthands: actions.shorthands } };
 }
 
 /**
