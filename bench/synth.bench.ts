@@ -1,13 +1,12 @@
 /**
  * `cdktf synth` of this app against the same CLI synthesizing an empty app (the CLI's own floor:
- * start-up, spawning the app, reading the manifest), interleaved, median of several runs each.
- * Goal: this app adds at most 0.5 s.
+ * start-up, spawning the app, reading the manifest), interleaved, minimum of several runs each
+ * (bench/measure.ts). Goal: this app adds at most 0.5 s.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { head, ROOT, row, time } from './measure';
 
-const ROOT = path.resolve(__dirname, '..');
 const CDKTF = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const GOAL_SECONDS = 0.5;
@@ -32,20 +31,7 @@ function prepare(): { app: string; empty: string; cleanup: () => void } {
   return { app, empty, cleanup: () => fs.rmSync(base, { recursive: true, force: true }) };
 }
 
-function synthSeconds(dir: string): number {
-  const env = { ...process.env, CHECKPOINT_DISABLE: '1' };
-  const start = process.hrtime.bigint();
-  const result = spawnSync(CDKTF, ['synth'], { cwd: dir, env, encoding: 'utf8' });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (result.status !== 0) throw new Error(`cdktf synth failed in ${dir}: ${result.stderr}${result.stdout}`);
-  return seconds;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+const synthSeconds = (dir: string) => time(CDKTF, ['synth'], { cwd: dir, env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
 
 function main(): void {
   fs.mkdirSync(path.join(ROOT, '.test-out'), { recursive: true });
@@ -59,15 +45,12 @@ function main(): void {
       times.empty.push(synthSeconds(empty));
       times.app.push(synthSeconds(app));
     }
-    const floor = median(times.empty);
-    const ours = median(times.app);
-    const added = ours - floor;
-    const fmt = (s: number) => `${s.toFixed(2)} s`;
-    console.log(`cdktf synth, median of ${RUNS} interleaved runs`);
-    console.log(`  empty app (floor)   ${fmt(floor)}   1.00x`);
-    console.log(`  usualstore app      ${fmt(ours)}   ${(ours / floor).toFixed(2)}x`);
     console.log(
-      `  added by this app   ${added >= 0 ? '+' : ''}${fmt(added)}   goal <= +${GOAL_SECONDS.toFixed(2)} s: ${added <= GOAL_SECONDS ? 'met' : 'NOT met'}`,
+      [
+        head(`cdktf synth, ${RUNS} interleaved runs`),
+        row('empty app', times.empty),
+        row('usualstore app', times.app, times.empty, { addedSeconds: GOAL_SECONDS }),
+      ].join('\n'),
     );
   } finally {
     cleanup();
