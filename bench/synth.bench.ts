@@ -1,6 +1,6 @@
 /**
  * `cdktf synth` of this app against the same CLI synthesizing an empty app (the CLI's own floor:
- * start-up, spawning the app, reading the manifest), interleaved, minimum of several runs each
+ * start-up, spawning the app, reading the manifest), interleaved, the fast half of several runs each
  * (bench/measure.ts). Goal: this app adds at most 0.5 s.
  */
 import fs from 'node:fs';
