@@ -219,7 +219,16 @@ export async function applyMigration(
     const failed = error as { code?: string; done?: number };
     // Outside a transaction, only a failure of the first statement leaves nothing behind.
     const retryable = failed.code === '55P03' && (transactional || failed.done === 0);
-    throw new MigrationFailedError(name, direction, failureCause(error), inTransaction || (retryable && !transactional), retryable);
+    // Failed before BEGIN went out (its function threw): nothing of it reached the server, which
+    // is what "rolled back" tells the user.
+    const nothingSent = opening !== undefined;
+    throw new MigrationFailedError(
+      name,
+      direction,
+      failureCause(error),
+      inTransaction || nothingSent || (retryable && !transactional),
+      retryable,
+    );
   }
   return performance.now() - started;
 }
