@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { App } from 'cdktf';
 import { loadConfig } from './config/database';
+import { loadStateBackend } from './config/state-backend';
 import { UserError } from './tool/base/errors';
 import { addUsualstoreStacks } from './stacks/app';
 import { checkedOutdir } from './stacks/stack-paths';
@@ -15,12 +16,13 @@ function synth(): void {
   // Everything that can be wrong is checked before new App(), which already creates the output
   // directory (cdktf.json's "output", or `cdktf synth --output DIR`, handed over in CDKTF_OUTDIR).
   const config = loadConfig();
+  const state = loadStateBackend(process.env, config);
   const allowVolumeDestroy = volumeGuardLifted(config.volumeName);
   const outdir = checkedOutdir(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
   // App creates only the last level: --output build/synth needs build/ first.
   fs.mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir });
-  addUsualstoreStacks(app, { config, allowVolumeDestroy });
+  addUsualstoreStacks(app, { config, allowVolumeDestroy, state });
   app.synth();
 }
 

@@ -303,6 +303,18 @@ export function databaseUrl(parts: { user: string; host: string; port: number; d
   return `postgres://${encodeURIComponent(parts.user)}@${host}:${parts.port}/${encodeURIComponent(parts.database)}`;
 }
 
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+/** Whether `host` is this machine (a loopback name or address). */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+/** Whether host:port is the container's published port on this machine: the deployed database. */
+export function isPublishedPort(host: string, port: number, config: Pick<DatabaseConfig, 'hostPort'>): boolean {
+  return isLoopback(host) && port === config.hostPort;
+}
+
 /** The deployed database as this machine reaches it: the container's first published address. */
 export function deployedUrl(config: DatabaseConfig): string {
   return databaseUrl({ user: config.user, host: config.hostBindAddresses[0], port: config.hostPort, database: config.database });

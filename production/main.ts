@@ -6,11 +6,13 @@
  */
 import { App } from 'cdktf';
 import { UserError } from '../tool/base/errors';
+import { loadConfig } from '../config/database';
+import { loadStateBackend } from '../config/state-backend';
 import { ProductionDatabaseStack } from './stacks/production-stack';
 
 try {
   const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out' });
-  new ProductionDatabaseStack(app, 'usualstore-production');
+  new ProductionDatabaseStack(app, 'usualstore-production', { state: loadStateBackend(process.env, loadConfig()) });
   app.synth();
 } catch (error) {
   // A stray file in migrations/, an output directory outside the project: the user's to fix.

@@ -4,12 +4,15 @@
  */
 import { App } from 'cdktf';
 import { DatabaseConfig } from '../config/database';
+import type { StateBackend } from '../config/state-backend';
 import { DataStack } from './data-stack';
 import { DatabaseStack } from './database-stack';
 
 export interface UsualstoreStacksProps {
   readonly config: DatabaseConfig;
   readonly allowVolumeDestroy: boolean;
+  /** @default local files at the project root */
+  readonly state?: StateBackend;
 }
 
 export interface UsualstoreStacks {
@@ -18,7 +21,8 @@ export interface UsualstoreStacks {
 }
 
 export function addUsualstoreStacks(app: App, props: UsualstoreStacksProps): UsualstoreStacks {
-  const data = new DataStack(app, { config: props.config, allowVolumeDestroy: props.allowVolumeDestroy });
-  const database = new DatabaseStack(app, { config: props.config, dataStack: data });
+  const state = props.state ?? { kind: 'local' };
+  const data = new DataStack(app, { config: props.config, allowVolumeDestroy: props.allowVolumeDestroy, state });
+  const database = new DatabaseStack(app, { config: props.config, dataStack: data, state });
   return { data, database };
 }

@@ -6,11 +6,14 @@ import { Construct } from 'constructs';
 import { DatabaseConfig } from '../config/database';
 import { DataVolume } from './constructs/data-volume';
 import { DockerStack } from './docker-stack';
+import type { StateBackend } from '../config/state-backend';
 
 export const DATA_STACK_NAME = 'usualstore-data';
 
 export interface DataStackProps {
   readonly config: DatabaseConfig;
+  /** Where Terraform keeps the state (config/state-backend.ts). */
+  readonly state: StateBackend;
   /** Lift the prevent_destroy guard on the volume (only `npm run wipe` does, see volume-guard.ts). */
   readonly allowVolumeDestroy: boolean;
 }
@@ -19,7 +22,7 @@ export class DataStack extends DockerStack {
   readonly volume: DataVolume;
 
   constructor(scope: Construct, props: DataStackProps) {
-    super(scope, DATA_STACK_NAME);
+    super(scope, DATA_STACK_NAME, props.state);
     this.volume = new DataVolume(this, 'data-volume', {
       name: props.config.volumeName,
       labels: props.config.volumeLabels,

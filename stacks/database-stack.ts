@@ -14,6 +14,7 @@ import { ConnectionOutputs } from './constructs/connection-outputs';
 import { MigrationHook } from './constructs/migration-hook';
 import { PostgresContainer } from './constructs/postgres-container';
 import { DockerStack } from './docker-stack';
+import type { StateBackend } from '../config/state-backend';
 import { projectFile } from './stack-paths';
 import { projectRoot } from '../tool/base/project';
 
@@ -21,6 +22,8 @@ export const DATABASE_STACK_NAME = 'usualstore-database';
 
 export interface DatabaseStackProps {
   readonly config: DatabaseConfig;
+  /** Where Terraform keeps the state (config/state-backend.ts). */
+  readonly state: StateBackend;
   /** The stack holding the volume: deployed first (ordering only; its state is never read). */
   readonly dataStack: TerraformStack;
 }
@@ -31,7 +34,7 @@ export class DatabaseStack extends DockerStack {
   readonly migrations: MigrationHook;
 
   constructor(scope: Construct, props: DatabaseStackProps) {
-    super(scope, DATABASE_STACK_NAME);
+    super(scope, DATABASE_STACK_NAME, props.state);
     const { config } = props;
     this.addDependency(props.dataStack);
 

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { makeCheckout, readTree, removeCheckout, run, RunResult } from '../support/checkout';
 import { writePasswordFile } from '../../tool/deploy/password-file';
+import { cutDocker } from '../support/terraform-json';
 import { PASSWORD_FILE, PASSWORD_GENERATION_FILE } from '../../config/deploy-password';
 
 // Everything a URL, HCL or a shell could trip on, and unique enough to search every file for.
@@ -20,32 +21,6 @@ const PASSWORD = `p@ss:w/rd%?#&+é 'q'"x"\\z \${var.x} ${Date.now().toString(36)
 
 function hclString(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '$${')}"`;
-}
-
-interface Upload {
-  file: string;
-  source: string;
-  source_hash: string;
-  permissions: string;
-}
-
-/**
- * The stack's JSON without the docker provider, its resources and the outputs that read them;
- * the container's upload block stands on as a terraform_data's triggers_replace (the same
- * expressions, and a change replaces it, as the provider's ForceNew replaces the container).
- */
-function withoutDocker(json: Record<string, any>): Record<string, any> {
-  const copy = structuredClone(json);
-  const upload = json.resource?.docker_container?.database?.upload as Upload[] | undefined;
-  delete copy.provider;
-  delete copy.resource;
-  delete copy.terraform.required_providers;
-  for (const [name, output] of Object.entries<{ value: unknown }>(copy.output ?? {})) {
-    if (JSON.stringify(output.value).includes('docker_')) delete copy.output[name];
-  }
-  // triggers_replace: like the provider's ForceNew on every upload attribute, a change replaces it.
-  if (upload) copy.resource = { terraform_data: { container_upload: { triggers_replace: upload[0] } } };
-  return copy;
 }
 
 describe('synthesized Terraform, run by Terraform', () => {
@@ -65,9 +40,7 @@ describe('synthesized Terraform, run by Terraform', () => {
     const synth = await run(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: dir, env: { TF_VAR_postgres_password: PASSWORD } });
     if (synth.code !== 0) throw new Error(`synth failed: ${synth.stderr}`);
     for (const stack of ['usualstore-data', 'usualstore-database']) {
-      const file = path.join(stackDir(stack), 'cdk.tf.json');
-      synthesized[stack] = JSON.parse(fs.readFileSync(file, 'utf8'));
-      fs.writeFileSync(file, JSON.stringify(withoutDocker(synthesized[stack]), null, 2));
+      synthesized[stack] = cutDocker(stackDir(stack));
       const init = await terraform(stack, ['init', '-input=false', '-no-color']);
       if (init.code !== 0) throw new Error(`terraform init failed: ${init.stderr}${init.stdout}`);
     }

@@ -7,10 +7,12 @@
  * read at run time from the secret RDS keeps (never from Terraform).
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { LocalBackend, Op, TerraformOutput, TerraformStack, TerraformVariable, VariableType } from 'cdktf';
+import { Op, TerraformOutput, TerraformStack, TerraformVariable, VariableType } from 'cdktf';
 import type { Construct } from 'constructs';
 import { MigrationHook } from '../../stacks/constructs/migration-hook';
 import { projectFile } from '../../stacks/stack-paths';
+import { addStateBackend } from '../../stacks/state-backend';
+import type { StateBackend } from '../../config/state-backend';
 import { unlessEmpty } from './expressions';
 import { RdsPostgres } from './rds-postgres';
 
@@ -21,14 +23,19 @@ function variable(stack: TerraformStack, name: string, config: ConstructorParame
   return new TerraformVariable(stack, name, { nullable: false, ...config });
 }
 
+export interface ProductionDatabaseStackProps {
+  /** Where Terraform keeps the state (config/state-backend.ts). @default a local file */
+  readonly state?: StateBackend;
+}
+
 export class ProductionDatabaseStack extends TerraformStack {
   readonly database: RdsPostgres;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: ProductionDatabaseStackProps = {}) {
     super(scope, id);
-    // State beside the local stacks' (git-ignored). A team keeps it in a remote backend (S3 with
-    // locking): see the README, "Production".
-    new LocalBackend(this, { path: projectFile(this, `terraform.${id}.tfstate`) });
+    // By default beside the local stacks' (git-ignored); a team sets S3 (with its lock file) or a
+    // shared PostgreSQL: config/state-backend.ts.
+    addStateBackend(this, props.state ?? { kind: 'local' });
 
     const region = variable(this, 'region', {
       type: 'string',

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../base/errors';
 import { projectRoot } from '../base/project';
-import { deployedUrl, loadConfig, type DatabaseConfig } from '../../config/database';
+import { deployedUrl, isLoopback, isPublishedPort, loadConfig, type DatabaseConfig } from '../../config/database';
 import { deployPasswordSetting } from '../../config/deploy-password';
 import { PASSWORD_COMMAND_VARIABLE, passwordFromCommand } from './password-command';
 import { DEPLOYED_ORIGIN, parseTarget, withPassword, type DatabaseTarget } from './target';
@@ -34,12 +34,10 @@ export interface DatabaseRequest {
   projectDir?: string;
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/i;
-
 /** Whether `target` names the container's published port on this machine (then the client tools
  * may go through the container: operations/route.ts). */
 export function pointsAtContainer(target: Pick<DatabaseTarget, 'host' | 'port'>, config: Pick<DatabaseConfig, 'hostPort'>): boolean {
-  return LOOPBACK.test(target.host) && target.port === config.hostPort;
+  return isPublishedPort(target.host, target.port, config);
 }
 
 /**
@@ -48,7 +46,7 @@ export function pointsAtContainer(target: Pick<DatabaseTarget, 'host' | 'port'>,
  * true, or what makes it unclear.
  */
 export function isDevelopmentDatabase(target: Pick<DatabaseTarget, 'host' | 'database'>): true | string {
-  if (!LOOPBACK.test(target.host) && !target.host.startsWith('/')) return `${target.host} is not this machine`;
+  if (!isLoopback(target.host) && !target.host.startsWith('/')) return `${target.host} is not this machine`;
   if (/prod|live/i.test(target.database)) return `its name, ${target.database}, says production`;
   return true;
 }

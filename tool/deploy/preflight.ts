@@ -34,7 +34,8 @@ import { deployPassword, type DeployPassword } from './password';
 import { writePasswordFile } from './password-file';
 import { PASSWORD_FILE } from '../../config/deploy-password';
 import { scramVerifier } from './scram';
-import { stateFile, volumesInState } from './terraform-state';
+import { volumesInStackState } from './terraform-state';
+import { loadStateBackend } from '../../config/state-backend';
 
 export type PreflightAction = 'deploy' | 'destroy' | 'wipe';
 
@@ -60,7 +61,7 @@ function checkEngine(engine: Engine, config: DatabaseConfig): void {
 }
 
 /** What happened to the volume, and the two ways on, when Docker lost it. */
-function checkVolume(options: PreflightOptions): string {
+async function checkVolume(options: PreflightOptions): Promise<string> {
   const { config, env, projectDir } = options;
   const name = config.volumeName;
   const asked = env[NEW_EMPTY_VOLUME_VARIABLE];
@@ -70,7 +71,9 @@ function checkVolume(options: PreflightOptions): string {
     );
   }
   if (volumeExists(name, env)) return `volume ${name} present`;
-  if (!volumesInState(stateFile(projectDir, DATA_STACK)).includes(name)) return `volume ${name} to be created`;
+  const recorded = await volumesInStackState(projectDir, DATA_STACK, loadStateBackend(env, config), env);
+  if (recorded === undefined) return `volume ${name} to be created (not checked against the state in S3)`;
+  if (!recorded.includes(name)) return `volume ${name} to be created`;
   if (asked === name) return `volume ${name} to be created anew, EMPTY, as asked (${NEW_EMPTY_VOLUME_VARIABLE})`;
   throw new UserError(
     `the data volume ${name} that this project created no longer exists in Docker (deleted outside Terraform: docker volume rm, docker system prune --volumes, or a Docker Desktop reset), so its data is gone; to start with an empty database on purpose run ${NEW_EMPTY_VOLUME_VARIABLE}=${name} npm run deploy, then restore a backup with ./usualstore-db restore FILE`,
@@ -194,7 +197,7 @@ export async function preflight(action: PreflightAction, options: PreflightOptio
   const found = [`Docker Engine ${engine.version} (API ${engine.apiVersion})`, written];
   if (action === 'deploy') {
     checkEngine(engine, options.config);
-    found.push(checkVolume(options));
+    found.push(await checkVolume(options));
     const container = inspectContainer(options.config.containerName, options.env);
     found.push(startIfStopped(container, options));
     if (container?.status === 'running') found.push(alignServerPassword(password, options));

@@ -1,11 +1,15 @@
 /**
- * What the data stack's local state (terraform.usualstore-data.tfstate at the project root, where
- * stacks/docker-stack.ts puts it) says this project created: the names of its Docker volumes.
- * Read, never written: Terraform owns the file.
+ * What the data stack's state says this project created: the names of its Docker volumes. The
+ * state is where config/state-backend.ts puts it: terraform.usualstore-data.tfstate at the
+ * project root, or the pg backend's table (<schema>.states, row "default"), read with PGUSER and
+ * PGPASSWORD as Terraform reads it. Read, never written: Terraform owns it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Client } from 'pg';
 import { UserError } from '../base/errors';
+import { oneLine } from '../base/text';
+import { STATE_PG_URL_VARIABLE, stateSchema, type StateBackend } from '../../config/state-backend';
 
 interface StateFile {
   resources?: { type?: string; mode?: string; instances?: { attributes?: { name?: unknown } }[] }[];
@@ -24,6 +28,48 @@ export function volumesInState(file: string): string[] {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new UserError(`cannot read ${file}: ${(error as Error).message}`);
   }
+  return volumesIn(text, file);
+}
+
+/** The pg backend's copy of `stack`'s state (undefined: none yet). */
+async function pgState(connStr: string, stack: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  // The credentials join the URL in memory only (pg lets a URL's fields win over separate ones).
+  const url = new URL(connStr);
+  if (env.PGUSER) url.username = encodeURIComponent(env.PGUSER);
+  if (env.PGPASSWORD) url.password = encodeURIComponent(env.PGPASSWORD);
+  const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 10000 });
+  try {
+    await client.connect();
+    const schema = stateSchema(stack);
+    const { rows } = await client.query<{ data: string | null }>(
+      `SELECT CASE WHEN to_regclass($1) IS NULL THEN NULL ELSE (SELECT data FROM ${`"${schema}".states`} WHERE name = 'default') END AS data`,
+      [`"${schema}".states`],
+    );
+    return rows[0]?.data ?? undefined;
+  } catch (error) {
+    throw new UserError(
+      `cannot read the state of ${stack} from ${STATE_PG_URL_VARIABLE} (${oneLine((error as Error).message)}); check the URL, PGUSER and PGPASSWORD`,
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** The volumes `stack`'s state records, wherever the backend keeps it; undefined when this
+ * command cannot read that backend (S3 needs AWS's SDK). */
+export async function volumesInStackState(
+  projectDir: string,
+  stack: string,
+  backend: StateBackend,
+  env: NodeJS.ProcessEnv,
+): Promise<string[] | undefined> {
+  if (backend.kind === 'local') return volumesInState(stateFile(projectDir, stack));
+  if (backend.kind === 's3') return undefined;
+  const text = await pgState(backend.connStr, stack, env);
+  return text === undefined ? [] : volumesIn(text, `the ${stack} state in ${STATE_PG_URL_VARIABLE}`);
+}
+
+function volumesIn(text: string, file: string): string[] {
   let state: StateFile;
   try {
     state = JSON.parse(text) as StateFile;
