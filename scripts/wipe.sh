@@ -26,6 +26,6 @@ if [ "$answer" != "$volume" ]; then
 fi
 
 export USUALSTORE_ALLOW_VOLUME_DESTROY="$volume" USUALSTORE_PREFLIGHT_DONE=1
-# Both stacks: the volume cannot be removed while the container still mounts it, and cdktf
-# destroys usualstore-database (which depends on usualstore-data) first.
-exec bash "$root/scripts/cdktf.sh" destroy --auto-approve usualstore-database usualstore-data
+# Both stacks, the database stack first: the volume cannot be removed while the container still
+# mounts it.
+exec node "$root/bin/usualstore-db.js" destroy --with-data

@@ -7,8 +7,9 @@ import { DatabaseConfig } from '../config/database';
 import { DataVolume } from './constructs/data-volume';
 import { DockerStack } from './docker-stack';
 import type { StateBackend } from '../config/state-backend';
+import { DATA_STACK_NAME } from '../config/stacks';
 
-export const DATA_STACK_NAME = 'usualstore-data';
+export { DATA_STACK_NAME };
 
 export interface DataStackProps {
   readonly config: DatabaseConfig;

@@ -15,10 +15,11 @@ import { MigrationHook } from './constructs/migration-hook';
 import { PostgresContainer } from './constructs/postgres-container';
 import { DockerStack } from './docker-stack';
 import type { StateBackend } from '../config/state-backend';
+import { DATABASE_STACK_NAME } from '../config/stacks';
 import { projectFile } from './stack-paths';
 import { projectRoot } from '../tool/base/project';
 
-export const DATABASE_STACK_NAME = 'usualstore-database';
+export { DATABASE_STACK_NAME };
 
 export interface DatabaseStackProps {
   readonly config: DatabaseConfig;

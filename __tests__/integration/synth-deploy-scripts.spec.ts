@@ -1,5 +1,5 @@
 /**
- * The npm scripts that run cdktf after the preflight (deploy, destroy, wipe), run as npm runs
+ * The npm scripts that deploy (deploy, destroy, wipe), run as npm runs
  * them, in a checkout: what they do before cdktf starts (a real deploy needs Docker and the
  * provider download, neither of which exists here). What the preflight does with a Docker
  * Engine, and wipe's confirmation after it, are in preflight.spec.ts.
@@ -19,10 +19,9 @@ describe('npm run deploy / destroy / wipe', () => {
 
   const npmRun = (name: string, env: NodeJS.ProcessEnv = {}) => run('bash', ['-c', scripts[name]], { cwd: dir, env });
 
-  it('deploys both stacks in one non-interactive command and resets only the database', () => {
-    expect(scripts.deploy).toBe('bash scripts/cdktf.sh deploy --auto-approve usualstore-data usualstore-database');
-    expect(scripts.destroy).toBe('bash scripts/cdktf.sh destroy --auto-approve usualstore-database');
-    expect(scripts.destroy).not.toContain('usualstore-data ');
+  it('deploy and destroy run the command itself (tool/deploy/terraform.ts; deploy-terraform.spec.ts runs them)', () => {
+    expect(scripts.deploy).toBe('node bin/usualstore-db.js deploy');
+    expect(scripts.destroy).toBe('node bin/usualstore-db.js destroy');
   });
 
   it.each(['deploy', 'destroy', 'wipe'])('%s without terraform.tfvars: one line from the preflight, exit 1, nothing run', async (name) => {
@@ -32,11 +31,6 @@ describe('npm run deploy / destroy / wipe', () => {
       'usualstore-db: terraform.tfvars not found; copy terraform.tfvars.example to terraform.tfvars and set postgres_password (or export TF_VAR_postgres_password)\n',
     );
     expect(fs.existsSync(path.join(dir, 'cdktf.out'))).toBe(false);
-  });
-
-  it('hands cdktf no variables: no Terraform variable carries the password (a saved plan would keep its value)', () => {
-    const script = fs.readFileSync(path.join(dir, 'scripts', 'cdktf.sh'), 'utf8');
-    expect(script).not.toMatch(/var-file|-var\b|TF_VAR_/);
   });
 
   describe('with terraform.tfvars', () => {

@@ -7,6 +7,11 @@ export function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** A child's stderr line, relayed as it is (Terraform's, the app's). */
+export function relayError(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
 export function warn(line: string): void {
   process.stderr.write(`usualstore-db: ${line}\n`);
 }

@@ -346,8 +346,22 @@ export const COMMANDS: CommandSpec[] = [
     handler: async () => (await import('./commands/review.js')).run,
   },
   {
+    words: ['deploy'],
+    summary: 'npm run deploy: the preflight, the app synthesized, then terraform apply of each stack in order (init only when needed)',
+    details: 'Terraform itself, per stack in cdktf.out/stacks/ (cdktf deploy works on the same files and state).',
+    handler: async () => (await import('./commands/deploy.js')).deploy,
+  },
+  {
+    words: ['destroy'],
+    summary: 'npm run destroy: the database stack destroyed (the container and network); the data volume stays',
+    options: {
+      'with-data': { type: 'boolean', description: 'the data stack too, volume and all: only through npm run wipe, which asks first' },
+    },
+    handler: async () => (await import('./commands/deploy.js')).destroy,
+  },
+  {
     words: ['preflight'],
-    summary: 'the checks npm run deploy, destroy and wipe make before cdktf',
+    summary: 'the checks npm run deploy, destroy and wipe make before Terraform',
     positionals: [{ name: 'deploy|destroy|wipe', required: true }],
     handler: async () => (await import('./commands/preflight.js')).run,
   },

@@ -36,12 +36,12 @@ import { PASSWORD_FILE } from '../../config/deploy-password';
 import { scramVerifier } from './scram';
 import { volumesInStackState } from './terraform-state';
 import { loadStateBackend } from '../../config/state-backend';
+import { DATA_STACK_NAME } from '../../config/stacks';
 
 export type PreflightAction = 'deploy' | 'destroy' | 'wipe';
 
 /** Setting it to the volume's name is how a user asks for a new, empty volume on purpose. */
 export const NEW_EMPTY_VOLUME_VARIABLE = 'USUALSTORE_NEW_EMPTY_VOLUME';
-export const DATA_STACK = 'usualstore-data';
 
 export interface PreflightOptions {
   projectDir: string;
@@ -71,7 +71,7 @@ async function checkVolume(options: PreflightOptions): Promise<string> {
     );
   }
   if (volumeExists(name, env)) return `volume ${name} present`;
-  const recorded = await volumesInStackState(projectDir, DATA_STACK, loadStateBackend(env, config), env);
+  const recorded = await volumesInStackState(projectDir, DATA_STACK_NAME, loadStateBackend(env, config), env);
   if (recorded === undefined) return `volume ${name} to be created (not checked against the state in S3)`;
   if (!recorded.includes(name)) return `volume ${name} to be created`;
   if (asked === name) return `volume ${name} to be created anew, EMPTY, as asked (${NEW_EMPTY_VOLUME_VARIABLE})`;
