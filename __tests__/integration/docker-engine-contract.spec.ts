@@ -152,6 +152,16 @@ describeWithEngine('the container on a real Docker Engine 20.10, as the docker p
     return created.Id;
   };
   const inspect = (id: string) => engine.api<Inspect>('GET', `/containers/${id}/json`);
+  /** Start, then as wait = true makes the provider do: poll the health status every second until wait_timeout. */
+  const startHealthy = async (id: string, waitTimeout: number): Promise<Inspect> => {
+    await engine.api('POST', `/containers/${id}/start`);
+    let state = await inspect(id);
+    for (let i = 0; i < waitTimeout && state.State.Health?.Status !== 'healthy'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      state = await inspect(id);
+    }
+    return state;
+  };
   /** Durations as the provider sets them in its state: Go's Duration.String(). */
   const durationsAsRead = (id: string) => {
     const [interval, timeout, startPeriod, startInterval] = engine
@@ -169,13 +179,7 @@ describeWithEngine('the container on a real Docker Engine 20.10, as the docker p
   it('starts, becomes healthy through its own pg_isready, and reads back as configured (no change to plan)', async () => {
     const container = synthesizedContainer();
     const id = await create(container, container.name);
-    await engine.api('POST', `/containers/${id}/start`);
-    // wait = true: the provider polls the health status every second until wait_timeout.
-    let state = await inspect(id);
-    for (let i = 0; i < container.wait_timeout && state.State.Health?.Status !== 'healthy'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      state = await inspect(id);
-    }
+    const state = await startHealthy(id, container.wait_timeout);
     expect(state.State.Health?.Status).toBe('healthy');
 
     expect(portsAsRead(state.NetworkSettings.Ports)).toEqual(container.ports);
@@ -199,12 +203,7 @@ describeWithEngine('the container on a real Docker Engine 20.10, as the docker p
     container.volumes = container.volumes.map((v) => ({ ...v, volume_name: 'usualstore_password_file_data' }));
     const password = `uploaded ${Date.now().toString(36)} p@ss`;
     const id = await create(container, 'usualstore-password-file', password);
-    await engine.api('POST', `/containers/${id}/start`);
-    let state = await inspect(id);
-    for (let i = 0; i < container.wait_timeout && state.State.Health?.Status !== 'healthy'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      state = await inspect(id);
-    }
+    const state = await startHealthy(id, container.wait_timeout);
     expect(state.State.Health?.Status).toBe('healthy');
     // Over TCP inside the container, where the server asks for the password (scram-sha-256).
     const psql = (pw: string) => {
