@@ -17,7 +17,7 @@ import { head, ROOT, row, startBenchServer, time as timeIn } from './measure';
 
 const CLI = path.join(ROOT, 'bin', 'usualstore-db.js');
 const MIGRATIONS = path.join(ROOT, 'migrations');
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const GOAL_ADDED_SECONDS = 0.5;
 
 /** Wall-clock seconds of a command in `cwd`, with the environment a user's shell would give it. */

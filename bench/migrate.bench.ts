@@ -27,7 +27,7 @@ import { head, ROOT, row, startBenchServer, time as timeIn } from './measure';
 const CLI = path.join(ROOT, 'bin', 'usualstore-db.js');
 const WRAPPER = path.join(ROOT, 'usualstore-db');
 const MIGRATIONS = path.join(ROOT, 'migrations');
-const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const NOOP_RUNS = Number(process.env.BENCH_NOOP_RUNS ?? 21);
 
 /** The hook's environment empties NODE_EXTRA_CA_CERTS (stacks/constructs/migration-hook.ts). */
