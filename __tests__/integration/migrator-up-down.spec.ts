@@ -301,7 +301,7 @@ describe('loading migration scripts', () => {
       '.cache',
       'usualstore-db',
       'compiled',
-      `${createHash('sha256').update(plain).digest('hex')}.cjs`,
+      `${createHash('sha256').update(plain).digest('hex')}.sucrase.cjs`,
     );
     expect(fs.readFileSync(compiled, 'utf8')).toContain('CREATE TABLE compiled');
   });
