@@ -1,8 +1,9 @@
 /**
- * Where the deploy's postgres_password is, as Terraform will find it: terraform.tfvars at the
- * project root (the deploy scripts pass it as --var-file, which wins), else TF_VAR_postgres_password.
- * One reading for the deploy preflight (which refuses a missing or placeholder password) and for
- * the command's default database (which connects with it). Reads the file only.
+ * Where the deploy's postgres_password is: terraform.tfvars at the project root (it wins, as a
+ * var-file wins in Terraform), else TF_VAR_postgres_password. Terraform itself never reads it (no
+ * stack declares the variable): one reading for the deploy preflight (which refuses a missing or
+ * placeholder password and writes the container's password file from it) and for the command's
+ * default database (which connects with it). Reads the file only.
  */
 import fs from 'node:fs';
 import path from 'node:path';

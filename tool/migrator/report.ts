@@ -1,6 +1,6 @@
 /**
  * The lines the migrator prints. Plain lines on stdout (the deploy hook's output ends up in
- * `cdktf deploy`'s log, so no colours, no cursor tricks), one per migration, then a summary.
+ * the deploy's log, so no colours, no cursor tricks), one per migration, then a summary.
  */
 import { plural } from '../base/text';
 import { type MigrationState, currentMigration } from './state';
