@@ -10,7 +10,7 @@ import { loadStateBackend } from './config/state-backend';
 import { UserError } from './tool/base/errors';
 import { addUsualstoreStacks } from './stacks/app';
 import { checkedOutdir } from './stacks/stack-paths';
-import { volumeGuardLifted } from './stacks/volume-guard';
+import { volumeGuardLifted } from './config/volume-guard';
 
 function synth(): void {
   // Everything that can be wrong is checked before new App(), which already creates the output

@@ -2,7 +2,7 @@
 # `npm run wipe`: deletes the database AND its data volume. The volume carries
 # lifecycle.prevent_destroy, so no ordinary command can delete it; this script lifts that guard
 # for its own synth only (USUALSTORE_ALLOW_VOLUME_DESTROY=<volume name>, see
-# stacks/volume-guard.ts), after the user has typed the volume's name. Without a terminal,
+# config/volume-guard.ts), after the user has typed the volume's name. Without a terminal,
 # USUALSTORE_WIPE_CONFIRM=<volume name> is the typed answer.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

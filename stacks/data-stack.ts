@@ -15,7 +15,7 @@ export interface DataStackProps {
   readonly config: DatabaseConfig;
   /** Where Terraform keeps the state (config/state-backend.ts). */
   readonly state: StateBackend;
-  /** Lift the prevent_destroy guard on the volume (only `npm run wipe` does, see volume-guard.ts). */
+  /** Lift the prevent_destroy guard on the volume (only `npm run wipe` does, see config/volume-guard.ts). */
   readonly allowVolumeDestroy: boolean;
 }
 

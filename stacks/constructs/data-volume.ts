@@ -10,7 +10,7 @@ import { dockerLabels } from './docker-labels';
 export interface DataVolumeProps {
   readonly name: string;
   readonly labels: Labels;
-  /** false only while the guard is deliberately lifted (see volume-guard.ts). */
+  /** false only while the guard is deliberately lifted (see config/volume-guard.ts). */
   readonly preventDestroy: boolean;
 }
 

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../../config/database';
-import { VOLUME_GUARD_VARIABLE, volumeGuardLifted } from '../../../stacks/volume-guard';
+import { VOLUME_GUARD_VARIABLE, volumeGuardLifted } from '../../../config/volume-guard';
 
 describe('volumeGuardLifted', () => {
   it('keeps the guard when the variable is unset or empty', () => {

@@ -6,6 +6,7 @@ import { UserError } from '../../base/errors';
 import { projectRoot } from '../../base/project';
 import { loadConfig } from '../../../config/database';
 import { DATABASE_STACK_NAME, STACK_ORDER } from '../../../config/stacks';
+import { volumeGuardLifted } from '../../../config/volume-guard';
 import { preflight, type PreflightAction } from '../../deploy/preflight';
 import { runTerraform } from '../../deploy/terraform';
 import { relayError, say } from '../output';
@@ -14,8 +15,6 @@ import { flag } from '../values';
 
 /** wipe.sh has run `preflight wipe` itself, before asking for the volume's name. */
 const PREFLIGHT_DONE = 'USUALSTORE_PREFLIGHT_DONE';
-/** The volume guard's variable (stacks/volume-guard.ts), which only wipe.sh sets. */
-const VOLUME_GUARD = 'USUALSTORE_ALLOW_VOLUME_DESTROY';
 
 async function checked(action: PreflightAction): Promise<void> {
   if (process.env[PREFLIGHT_DONE]) return;
@@ -30,7 +29,8 @@ export async function deploy(): Promise<number> {
 
 export async function destroy(input: CommandInput): Promise<number> {
   const withData = flag(input, 'with-data');
-  if (withData && process.env[VOLUME_GUARD] !== loadConfig().volumeName)
+  // The guard the synth itself reads (config/volume-guard.ts): lifted only by wipe.sh.
+  if (withData && !volumeGuardLifted(loadConfig().volumeName))
     throw new UserError(
       'destroy --with-data deletes the data volume and every row in it: run npm run wipe, which asks for the volume name first',
     );

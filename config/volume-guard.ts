@@ -5,7 +5,7 @@
  * wipe` sets it after the user has typed the volume name. A "1" or "yes" left in a shell profile
  * must not disarm it, so any other value is an error rather than a silent "no".
  */
-import { ConfigError } from '../config/database';
+import { ConfigError } from './database';
 
 export const VOLUME_GUARD_VARIABLE = 'USUALSTORE_ALLOW_VOLUME_DESTROY';
 
