@@ -23,6 +23,13 @@ export const TFVARS_FILE = 'terraform.tfvars';
 export const SECRETS_DIR = '.secrets';
 export const PASSWORD_FILE = `${SECRETS_DIR}/postgres-password`;
 export const PASSWORD_GENERATION_FILE = `${SECRETS_DIR}/postgres-password.generation`;
+/**
+ * No password for the container: neither setting is there, nor the file an earlier deploy wrote.
+ * Refused by the container's precondition (stacks/constructs/postgres-container.ts) and by the
+ * synth's checks, in these words. cdktf hands the app no TF_VAR_ variable.
+ */
+export const NO_PASSWORD_FILE = `no password for the database container (${PASSWORD_FILE} is not there): copy terraform.tfvars.example to terraform.tfvars, set postgres_password and deploy again (cdktf hands the app no TF_VAR_ variable: TF_VAR_postgres_password works with npm run deploy only)`;
+
 /** Where the upload lands inside the container (root-owned, 0400: the entrypoint reads it as root). */
 export const CONTAINER_PASSWORD_FILE = '/run/secrets/postgres-password';
 

@@ -4,16 +4,18 @@
  * that the 361 MB AWS provider binding is installed only where production is deployed from; cdktf
  * and constructs are the root install's (production/.npmrc), so both apps share one copy.
  */
+import path from 'node:path';
 import { App } from 'cdktf';
 import { UserError } from '../tool/base/errors';
 import { loadConfig } from '../config/database';
 import { loadStateBackend } from '../config/state-backend';
 import { ProductionDatabaseStack } from './stacks/production-stack';
+import { synthApp } from '../stacks/synth';
 
 try {
   const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out' });
   new ProductionDatabaseStack(app, 'usualstore-production', { state: loadStateBackend(process.env, loadConfig()) });
-  app.synth();
+  synthApp(app, path.resolve(__dirname));
 } catch (error) {
   // A stray file in migrations/, an output directory outside the project: the user's to fix.
   if (!(error instanceof UserError)) throw error;

@@ -5,6 +5,7 @@
 import { Construct } from 'constructs';
 import { DatabaseConfig } from '../config/database';
 import { DataVolume } from './constructs/data-volume';
+import { DeployRefusals } from './constructs/deploy-refusals';
 import { DockerStack } from './docker-stack';
 import type { StateBackend } from '../config/state-backend';
 import { DATA_STACK_NAME } from '../config/stacks';
@@ -24,10 +25,13 @@ export class DataStack extends DockerStack {
 
   constructor(scope: Construct, props: DataStackProps) {
     super(scope, DATA_STACK_NAME, props.state);
+    // A volume Docker lost while the state still records it: never re-created empty unasked.
+    const refusals = new DeployRefusals(this, 'deploy-refusals');
     this.volume = new DataVolume(this, 'data-volume', {
       name: props.config.volumeName,
       labels: props.config.volumeLabels,
       preventDestroy: !props.allowVolumeDestroy,
+      preconditions: [refusals.precondition],
     });
   }
 }

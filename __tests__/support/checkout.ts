@@ -82,7 +82,21 @@ export function run(
 
 /** The real `cdktf synth` of a checkout, as `npm run synth` runs it. */
 export function cdktfSynth(dir: string, env?: NodeJS.ProcessEnv): Promise<RunResult> {
-  return run(path.join(dir, 'node_modules', '.bin', 'cdktf'), ['synth'], { cwd: dir, env });
+  return cdktf(dir, ['synth'], env);
+}
+
+/** The Terraform the cdktf CLI runs in tests (TERRAFORM_BINARY_NAME): the real one, on each stack
+ * with its docker resources replaced by stand-ins (terraform-json.ts), since the docker provider
+ * cannot be downloaded here. */
+export const TERRAFORM_WITHOUT_DOCKER = path.join(__dirname, 'terraform-without-docker.sh');
+
+/** The real cdktf CLI in a checkout, as a user types it (`npx cdktf ARGS`), plain output. */
+export function cdktf(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return run(path.join(dir, 'node_modules', '.bin', 'cdktf'), args, {
+    cwd: dir,
+    env: { CI: '1', TERRAFORM_BINARY_NAME: TERRAFORM_WITHOUT_DOCKER, ...env },
+    timeoutMs: 240000,
+  });
 }
 
 /** Every file under `dir`, by relative path, with its bytes. */

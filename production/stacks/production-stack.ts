@@ -272,7 +272,7 @@ export class ProductionDatabaseStack extends TerraformStack {
     // CA bundle, and the password read when the hook runs from the secret RDS keeps
     // (USUALSTORE_PASSWORD_COMMAND: the AWS CLI on the runner), so it is in no Terraform file,
     // plan or state.
-    const hook = new MigrationHook(this, 'migrations', {
+    new MigrationHook(this, 'migrations', {
       databaseUrl: `${url}${projectFile(this)}/${caBundle.stringValue}`,
       password: {
         command: `aws secretsmanager get-secret-value --region ${region.stringValue} --secret-id ${secretArn} --query SecretString --output text`,
@@ -281,7 +281,6 @@ export class ProductionDatabaseStack extends TerraformStack {
       dependsOn: [this.database.instance],
       enabled: runMigrations.booleanValue as unknown as boolean,
     });
-    hook.resource.overrideLogicalId('migrations');
 
     new TerraformOutput(this, 'endpoint', { value: address, description: 'the instance host name' });
     new TerraformOutput(this, 'port', { value: port });

@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import { Construct } from 'constructs';
-import { DataResource, Fn, ITerraformDependable, Token } from 'cdktf';
+import { DataResource, Fn, ITerraformDependable, LocalExecProvisioner, Token } from 'cdktf';
 import { projectRoot } from '../../tool/base/project';
 import { MigrationsDirectory } from '../../tool/migrator/directory';
 import { fromStackDir } from '../stack-paths';
@@ -49,6 +49,45 @@ function terraformLiteral(text: string): string {
   return text.replace(/([$%])\{/g, '$1$1{');
 }
 
+export interface UsualstoreDbCommand {
+  /** The command's words and options, after `usualstore-db`. */
+  readonly args: string[];
+  /** The database, without a password (may hold Terraform expressions: an instance's address). */
+  readonly databaseUrl: string;
+  readonly password: HookPassword;
+}
+
+/**
+ * A local-exec provisioner that runs this checkout's usualstore-db against a database: the one
+ * way a stack runs the command (the migration hook, the container's password), so the command
+ * line, the password's way in and the environment are decided here once.
+ */
+export function usualstoreDbProvisioner(scope: Construct, props: UsualstoreDbCommand): LocalExecProvisioner {
+  // Terraform runs provisioners in the stack's working directory: paths are relative to it.
+  const cli = fromStackDir(scope, path.join(projectRoot(), 'bin', 'usualstore-db.js'));
+  // Empty values count as unset (resolve.ts): a PGPASSWORD or password command inherited from
+  // the shell that runs the deploy must not win over the deploy's own password.
+  // A production command may hold Terraform expressions (the secret's ARN); a path is literal.
+  const passwordCommand =
+    'file' in props.password ? terraformLiteral(`cat ${shellWord(fromStackDir(scope, props.password.file))}`) : props.password.command;
+  return {
+    type: 'local-exec',
+    command: terraformLiteral(['node', cli, ...props.args].map(shellWord).join(' ')),
+    environment: {
+      DATABASE_URL: props.databaseUrl,
+      // Node 20 reads NODE_EXTRA_CA_CERTS (a whole CA bundle on many machines) at every
+      // start: ~40 ms of each deploy's migrate up. The command needs none of it: locally it
+      // talks to PostgreSQL on loopback without TLS, and with TLS it verifies the server
+      // against the URL's sslrootcert alone.
+      NODE_EXTRA_CA_CERTS: '',
+      // The password never reaches the command line (visible in ps, printed by Terraform as
+      // "Executing: ...") nor the URL.
+      USUALSTORE_PASSWORD_COMMAND: passwordCommand,
+      PGPASSWORD: '',
+    },
+  };
+}
+
 export class MigrationHook extends Construct {
   readonly resource: DataResource;
   /** The triggers_replace value: each migration file's sha256 at synth, by file name. */
@@ -58,47 +97,15 @@ export class MigrationHook extends Construct {
     super(scope, id);
     const migrations = props.migrations ?? MigrationsDirectory.ofProject();
     this.migrationChecksums = migrations.triggers();
-
-    // Terraform runs provisioners in the stack's working directory: paths are relative to it.
-    const cli = fromStackDir(this, path.join(projectRoot(), 'bin', 'usualstore-db.js'));
-    const command = [
-      'node',
-      cli,
-      'migrate',
-      'up',
-      '--wait',
-      String(props.waitSeconds),
-      '--migrations-dir',
-      fromStackDir(this, migrations.path),
-    ];
-    // Empty values count as unset (resolve.ts): a PGPASSWORD or password command inherited from
-    // the shell that runs the deploy must not win over the deploy's own password.
-    // A production command may hold Terraform expressions (the secret's ARN); a path is literal.
-    const passwordCommand =
-      'file' in props.password ? terraformLiteral(`cat ${shellWord(fromStackDir(this, props.password.file))}`) : props.password.command;
-    const password = { USUALSTORE_PASSWORD_COMMAND: passwordCommand, PGPASSWORD: '' };
+    const args = ['migrate', 'up', '--wait', String(props.waitSeconds), '--migrations-dir', fromStackDir(this, migrations.path)];
 
     this.resource = new DataResource(this, 'hook', {
       triggersReplace: this.migrationChecksums,
       dependsOn: props.dependsOn,
       ...(props.enabled === undefined ? {} : { count: Token.asNumber(Fn.conditional(props.enabled, 1, 0)) }),
-      provisioners: [
-        {
-          type: 'local-exec',
-          command: terraformLiteral(command.map(shellWord).join(' ')),
-          environment: {
-            DATABASE_URL: props.databaseUrl,
-            // Node 20 reads NODE_EXTRA_CA_CERTS (a whole CA bundle on many machines) at every
-            // start: ~40 ms of each deploy's migrate up. The migrator needs none of it: locally it
-            // talks to PostgreSQL on loopback without TLS, and with TLS it verifies the server
-            // against the URL's sslrootcert alone.
-            NODE_EXTRA_CA_CERTS: '',
-            // The password never reaches the command line (visible in ps, printed by Terraform as
-            // "Executing: ...") nor the URL.
-            ...password,
-          },
-        },
-      ],
+      provisioners: [usualstoreDbProvisioner(this, { args, databaseUrl: props.databaseUrl, password: props.password })],
     });
+    // A fixed, readable address: both apps' plans and the review name it.
+    this.resource.overrideLogicalId('migrations');
   }
 }

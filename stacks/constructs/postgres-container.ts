@@ -3,20 +3,27 @@
  * loopback-only published port, network alias and data volume.
  */
 import { Construct } from 'constructs';
+import { TerraformLocal, type LocalExecProvisioner } from 'cdktf';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { DatabaseConfig } from '../../config/database';
-import { CONTAINER_PASSWORD_FILE } from '../../config/deploy-password';
+import { CONTAINER_PASSWORD_FILE, NO_PASSWORD_FILE } from '../../config/deploy-password';
 import { dockerLabels } from './docker-labels';
+import type { Precondition } from './deploy-refusals';
 
 export interface PostgresContainerProps {
   readonly config: DatabaseConfig;
   /** Name of the network to join (a reference, so the network is created first). */
   readonly networkName: string;
-  /** The password file to copy into the container at creation, as Terraform reaches it from the
-   * stack's directory, and an expression that changes with the password and reveals nothing
-   * (config/deploy-password.ts): never the password itself, which the state would keep. */
-  readonly passwordFile: { readonly source: string; readonly sourceHash: string };
+  /** The password file to copy into the container at creation and the file beside it whose
+   * content changes with the password and reveals nothing (config/deploy-password.ts), both as
+   * Terraform reaches them from the stack's directory: never the password itself, which the
+   * state would keep. */
+  readonly passwordFile: { readonly source: string; readonly generation: string };
+  /** What must hold before the container is created or changed (the synth's refusals). @default none */
+  readonly preconditions?: Precondition[];
+  /** Commands Terraform runs once a new container is up and healthy. @default none */
+  readonly onCreate?: LocalExecProvisioner[];
 }
 
 /** The server's command line: `postgres -c name=value ...`. */
@@ -64,6 +71,13 @@ export class PostgresContainer extends Construct {
     });
     this.image.overrideLogicalId('postgres');
 
+    // Both files must be there, or the plan stops with what to do: read at plan time (the
+    // generation) and at creation (the password), and written by the synth from the one setting.
+    const files = [props.passwordFile.source, props.passwordFile.generation].map((f) => `fileexists(${JSON.stringify(f)})`);
+    new TerraformLocal(this, 'password-file', `\${${files.join(' && ')}}`).overrideLogicalId('password_file_present');
+    // Without the file the precondition refuses; a destroy (which checks none) needs no password.
+    const sourceHash = `\${local.password_file_present ? trimspace(file(${JSON.stringify(props.passwordFile.generation)})) : ""}`;
+
     this.container = new Container(this, 'container', {
       name: config.containerName,
       image: this.image.imageId,
@@ -76,7 +90,7 @@ export class PostgresContainer extends Construct {
         {
           file: CONTAINER_PASSWORD_FILE,
           source: props.passwordFile.source,
-          sourceHash: props.passwordFile.sourceHash,
+          sourceHash,
           // Root's only: the image's entrypoint reads it as root (file_env) before it drops to the
           // postgres user, which never needs it.
           permissions: '0400',
@@ -105,14 +119,19 @@ export class PostgresContainer extends Construct {
       wait: true,
       waitTimeout: config.waitTimeoutSeconds,
       // must_run = true (the provider's default) makes every refresh, even a plain `plan`, DELETE
-      // a stopped container and plan a new one (kreuzwerker/terraform-provider-docker#590). A
-      // stopped database is started by the deploy preflight instead (npm run deploy).
+      // a stopped container (kreuzwerker/terraform-provider-docker#590). With false, a stopped
+      // container reads back without its published ports (Docker lists none while it is stopped),
+      // and `ports` forces replacement: the next deploy replaces it, on the same volume.
       mustRun: false,
       // The same grace for Terraform's delete and for Docker's own stops (docker stop, daemon
       // shutdown, quitting Docker Desktop), which otherwise kill PostgreSQL after 10 s.
       destroyGraceSeconds: config.destroyGraceSeconds,
       stopTimeout: config.destroyGraceSeconds,
       labels: dockerLabels(config.containerLabels),
+      lifecycle: {
+        precondition: [{ condition: '${local.password_file_present}', errorMessage: NO_PASSWORD_FILE }, ...(props.preconditions ?? [])],
+      },
+      ...(props.onCreate?.length ? { provisioners: props.onCreate } : {}),
     });
     this.container.overrideLogicalId('database');
   }

@@ -347,8 +347,9 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     words: ['deploy'],
-    summary: 'npm run deploy: the preflight, the app synthesized, then terraform apply of each stack in order (init only when needed)',
-    details: 'Terraform itself, per stack in cdktf.out/stacks/ (cdktf deploy works on the same files and state).',
+    summary: "npm run deploy: the app synthesized (with the deploy's checks), then terraform apply of each stack in order (init only when needed)",
+    details:
+      "Terraform itself, per stack in cdktf.out/stacks/; refuses, before Terraform starts, what the stacks' preconditions refuse (cdktf deploy works on the same files and state, and refuses the same).",
     handler: async () => (await import('./commands/deploy.js')).deploy,
   },
   {
@@ -361,9 +362,26 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     words: ['preflight'],
-    summary: 'the checks npm run deploy, destroy and wipe make before Terraform',
+    summary: "the deploy's checks (made by every synth), now, with what they found",
     positionals: [{ name: 'deploy|destroy|wipe', required: true }],
     handler: async () => (await import('./commands/preflight.js')).run,
+  },
+  {
+    words: ['password', 'sync'],
+    summary: "make the deployed server take the deploy's password (set over the container's local socket when it refuses it)",
+    details:
+      'Run by the database stack after it creates the container: a new container on an existing volume keeps the password its database was created with.',
+    connects: true,
+    options: {
+      wait: {
+        type: 'string',
+        kind: 'seconds',
+        value: 'SECONDS',
+        description: 'wait this long for the server to accept connections',
+        default: '120',
+      },
+    },
+    handler: async () => (await import('./commands/password.js')).sync,
   },
 ];
 

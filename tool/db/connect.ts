@@ -9,9 +9,13 @@ import type { DatabaseTarget } from './target';
 
 /** The server could not be reached or refused the login: no session was opened. */
 export class ConnectionError extends UserError {
-  constructor(message: string) {
+  /** The server's SQLSTATE (28P01: the password was refused) or the system's error code. */
+  readonly code: string | undefined;
+
+  constructor(message: string, cause?: unknown) {
     super(message);
     this.name = 'ConnectionError';
+    this.code = (cause as { code?: unknown } | undefined)?.code === undefined ? undefined : String((cause as { code: unknown }).code);
   }
 }
 
@@ -81,7 +85,7 @@ export async function connect(target: DatabaseTarget, options: ConnectOptions = 
   try {
     return await tryConnect(target, { timeoutMs });
   } catch (error) {
-    throw new ConnectionError(describeConnectionError(error, target, timeoutMs, options.suggestWait));
+    throw new ConnectionError(describeConnectionError(error, target, timeoutMs, options.suggestWait), error);
   }
 }
 

@@ -42,7 +42,7 @@ export async function waitForServer(target: DatabaseTarget, options: WaitOptions
     } catch (error) {
       if (client) await disconnect(client);
       // Wrong password or unknown database will not fix themselves: say so at once.
-      if (!isTransientConnectionError(error)) throw new ConnectionError(describeConnectionError(error, target, attemptTimeout));
+      if (!isTransientConnectionError(error)) throw new ConnectionError(describeConnectionError(error, target, attemptTimeout), error);
       lastError = error;
     }
     const left = deadline - Date.now();

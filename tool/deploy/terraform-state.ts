@@ -10,16 +10,22 @@ import { Client } from 'pg';
 import { UserError } from '../base/errors';
 import { oneLine } from '../base/text';
 import { STATE_PG_URL_VARIABLE, stateSchema, type StateBackend } from '../../config/state-backend';
+import { VOLUME_RECORD_ID } from '../../config/deploy-checks';
 
 interface StateFile {
-  resources?: { type?: string; mode?: string; instances?: { attributes?: { name?: unknown } }[] }[];
+  resources?: {
+    type?: string;
+    name?: string;
+    mode?: string;
+    instances?: { attributes?: { name?: unknown; input?: { value?: { volume?: unknown } } } }[];
+  }[];
 }
 
 export function stateFile(projectDir: string, stack: string): string {
   return path.join(projectDir, `terraform.${stack}.tfstate`);
 }
 
-/** Volume names recorded in the state file; none when there is no state yet. */
+/** Volume names the state file records; none when there is no state yet. */
 export function volumesInState(file: string): string[] {
   let text: string;
   try {
@@ -76,9 +82,12 @@ function volumesIn(text: string, file: string): string[] {
   } catch {
     throw new UserError(`${file} is not valid JSON; restore it from terraform.*.tfstate.backup before deploying`);
   }
-  return (state.resources ?? [])
-    .filter((r) => r.type === 'docker_volume' && r.mode === 'managed')
-    .flatMap((r) => r.instances ?? [])
-    .map((i) => i.attributes?.name)
-    .filter((name): name is string => typeof name === 'string');
+  // The volume itself (until a refresh drops it: Docker no longer has it), and the stack's record
+  // of having created it (config/deploy-checks.ts), which no refresh drops.
+  const resources = (state.resources ?? []).filter((r) => r.mode === 'managed');
+  const volumes = resources.filter((r) => r.type === 'docker_volume').flatMap((r) => (r.instances ?? []).map((i) => i.attributes?.name));
+  const records = resources
+    .filter((r) => r.type === 'terraform_data' && r.name === VOLUME_RECORD_ID)
+    .flatMap((r) => (r.instances ?? []).map((i) => i.attributes?.input?.value?.volume));
+  return [...new Set([...volumes, ...records])].filter((name): name is string => typeof name === 'string');
 }
