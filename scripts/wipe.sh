@@ -9,7 +9,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 volume="$(node --import tsx -e 'try { console.log(require("./config/database.ts").loadConfig().volumeName) } catch (e) { console.error("usualstore: " + e.message); process.exit(1) }')"
 
-# Before asking anything: no point confirming what cannot run (no password, no Docker).
+# Before asking anything: no point confirming what cannot run (no Docker).
 node "$root/bin/usualstore-db.js" preflight wipe
 
 if [ -n "${USUALSTORE_WIPE_CONFIRM:-}" ]; then
@@ -25,7 +25,7 @@ if [ "$answer" != "$volume" ]; then
   exit 1
 fi
 
-export USUALSTORE_ALLOW_VOLUME_DESTROY="$volume" USUALSTORE_PREFLIGHT_DONE=1
+export USUALSTORE_ALLOW_VOLUME_DESTROY="$volume"
 # Both stacks, the database stack first: the volume cannot be removed while the container still
 # mounts it.
 exec node "$root/bin/usualstore-db.js" destroy --with-data

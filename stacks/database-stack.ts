@@ -58,7 +58,9 @@ export class DatabaseStack extends DockerStack {
       // A new container on a volume that already holds a database keeps the password that database
       // was created with (the image applies its password file only to an empty volume): the
       // container's first act is to take the deploy's.
-      onCreate: [usualstoreDbProvisioner(this, { args: ['password', 'sync', '--wait', String(config.waitTimeoutSeconds)], databaseUrl, password })],
+      onCreate: [
+        usualstoreDbProvisioner(this, { args: ['password', 'sync', '--wait', String(config.waitTimeoutSeconds)], databaseUrl, password }),
+      ],
     });
     // The deploy ends with a migrated database: once the container is healthy, the hook runs
     // the migrator against its published port.

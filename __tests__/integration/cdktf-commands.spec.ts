@@ -121,7 +121,9 @@ describe('the cdktf commands as the README and docs print them', () => {
   it(`${DESTROY_DATA}: refused by cdktf itself (the database stack depends on it); the data stays`, async () => {
     const result = await runPrinted(DESTROY_DATA);
     expect(result.code).not.toBe(0);
-    expect(result.stdout + result.stderr).toContain('The following dependant stacks are not included in the stacks to run: usualstore-database');
+    expect(result.stdout + result.stderr).toContain(
+      'The following dependant stacks are not included in the stacks to run: usualstore-database',
+    );
   });
 
   it(`${DESTROY_ALL}: the database stack goes, the data stack is refused (prevent_destroy); the data stays`, async () => {

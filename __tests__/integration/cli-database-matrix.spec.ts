@@ -218,7 +218,7 @@ describe('every command that connects × every way of giving the database and it
     fs.rmSync(path.join(checkout, 'terraform.tfvars'));
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n').pop()).toBe(
-      `usualstore-db: password authentication failed for user "postgres" at 127.0.0.1:${server.port} with the password from terraform.tfvars: the server still has the password it was created with (the postgres image applies postgres_password only to a new, empty volume); run npm run deploy again: with the container running, its preflight sets the new password on the server`,
+      `usualstore-db: password authentication failed for user "postgres" at 127.0.0.1:${server.port} with the password from terraform.tfvars: the server still has the password it was created with (the postgres image applies postgres_password only to a new, empty volume); deploy again: a new password replaces the container, which then sets it on the server`,
     );
   });
 

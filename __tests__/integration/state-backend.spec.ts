@@ -40,11 +40,15 @@ describe('the pg state backend, run by Terraform against a real PostgreSQL', () 
     if (synth.code !== 0) throw new Error(`synth failed: ${synth.stderr}`);
     writePasswordFile(dir, 'not-under-test');
     for (const stack of STACKS) {
-      cutDocker(stackDir(dir, stack), (json) => {
-        // Something that takes a while to apply, to hold the state lock.
-        if (stack === 'usualstore-database')
-          json.resource.terraform_data.slow = { provisioner: [{ 'local-exec': { command: 'sleep "$${SLOW_SECONDS:-0}"' } }] };
-      });
+      cutDocker(
+        stackDir(dir, stack),
+        (json) => {
+          // Something that takes a while to apply, to hold the state lock.
+          if (stack === 'usualstore-database')
+            json.resource.terraform_data.slow = { provisioner: [{ 'local-exec': { command: 'sleep "$${SLOW_SECONDS:-0}"' } }] };
+        },
+        { commands: false },
+      );
       const init = await terraform(dir, stack, ['init']);
       if (init.code !== 0) throw new Error(`terraform init failed: ${init.stderr}${init.stdout}`);
     }
@@ -112,12 +116,12 @@ describe('the pg state backend, run by Terraform against a real PostgreSQL', () 
       env: { ...process.env, TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: '/dev/null', ...credentials, SLOW_SECONDS: '6' },
       timeoutMs: 60000,
     });
-    // The pg backend locks with an advisory lock in the state database: wait until it is held.
+    // The pg backend locks with an advisory lock in the state database: wait until it is held
+    // there (other test files take advisory locks in their own databases meanwhile).
+    const heldHere = `SELECT count(*)::int AS n FROM pg_locks
+      WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
     const deadline = Date.now() + 30000;
-    while (
-      (await query<{ n: number }>(urlFor(DATABASE), `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted`))[0]
-        .n === 0
-    ) {
+    while ((await query<{ n: number }>(urlFor(DATABASE), heldHere))[0].n === 0) {
       if (Date.now() > deadline) throw new Error(`the first apply never took the lock: ${first.output().stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

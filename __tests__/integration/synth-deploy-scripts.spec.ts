@@ -1,12 +1,12 @@
 /**
- * The npm scripts that deploy (deploy, destroy, wipe), run as npm runs
- * them, in a checkout: what they do before cdktf starts (a real deploy needs Docker and the
- * provider download, neither of which exists here). What the preflight does with a Docker
- * Engine, and wipe's confirmation after it, are in preflight.spec.ts.
+ * The npm scripts that deploy (deploy, destroy, wipe), run as npm runs them, in a checkout with
+ * no Docker daemon and no password: what they refuse before Terraform starts. What the checks do
+ * with a Docker Engine, and wipe's confirmation, are in deploy-checks.spec.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeCheckout, removeCheckout, run } from '../support/checkout';
+import { NO_PASSWORD_FILE } from '../../config/deploy-password';
 
 describe('npm run deploy / destroy / wipe', () => {
   let dir: string;
@@ -24,13 +24,25 @@ describe('npm run deploy / destroy / wipe', () => {
     expect(scripts.destroy).toBe('node bin/usualstore-db.js destroy');
   });
 
-  it.each(['deploy', 'destroy', 'wipe'])('%s without terraform.tfvars: one line from the preflight, exit 1, nothing run', async (name) => {
-    const result = await npmRun(name);
+  const NO_DOCKER =
+    /^usualstore-db: the Docker daemon is not running or not reachable \(.*\): start Docker \(Docker Desktop, or `sudo systemctl start docker`\) and run it again$/;
+
+  it('deploy without Docker and without a password: each refusal in one line, exit 1, no Terraform run', async () => {
+    const result = await npmRun('deploy');
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(
-      'usualstore-db: terraform.tfvars not found; copy terraform.tfvars.example to terraform.tfvars and set postgres_password (or export TF_VAR_postgres_password)\n',
-    );
-    expect(fs.existsSync(path.join(dir, 'cdktf.out'))).toBe(false);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(NO_DOCKER);
+    expect(lines[1]).toBe(`usualstore-db: ${NO_PASSWORD_FILE}`);
+    expect(result.stdout).toBe('');
+    expect(fs.existsSync(path.join(dir, 'cdktf.out', 'stacks', 'usualstore-data', '.terraform'))).toBe(false);
+  });
+
+  it.each(['destroy', 'wipe'])('%s without Docker: one line, exit 1, nothing run (a destroy needs no password)', async (name) => {
+    const result = await npmRun(name, { USUALSTORE_WIPE_CONFIRM: 'usualstore_db_data' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(NO_DOCKER.source.replace('$', '\\n$')));
+    expect(fs.existsSync(path.join(dir, 'cdktf.out', 'stacks', 'usualstore-database', '.terraform'))).toBe(false);
   });
 
   describe('with terraform.tfvars', () => {

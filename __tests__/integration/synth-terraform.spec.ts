@@ -1,12 +1,14 @@
 /**
  * The synthesized Terraform, run by the real Terraform binary as far as this machine allows: the
- * docker provider cannot be downloaded here, so its resources (and the outputs that read them)
- * are cut out and everything else runs for real: the passwordless URL outputs, the relative
- * local backend, and the container's password upload, whose `source` and `source_hash`
- * expressions are evaluated by Terraform in a terraform_data standing in for the container
- * (the docker provider keeps exactly these attributes in its state; the file's content it reads
- * only when it creates the container: resource_docker_container_funcs.go). No plan, state or
- * JSON holds the password, with the deploy's password in terraform.tfvars and TF_VAR_ alike.
+ * docker provider cannot be downloaded here, so each docker resource stands in as a terraform_data
+ * holding its configuration (support/terraform-json.ts) and everything else runs for real: the
+ * passwordless URL outputs, the relative local backend, the container's preconditions, and its
+ * password upload, whose `source` and `source_hash` expressions Terraform evaluates in the
+ * container's stand-in (the docker provider keeps exactly these attributes in its state; the
+ * file's content it reads only when it creates the container: resource_docker_container_funcs.go).
+ * No plan, state or JSON holds the password, with the deploy's password in terraform.tfvars and
+ * TF_VAR_ alike. The provisioners (the password step, the hook) are hook.spec's and
+ * cdktf-commands.spec's: here they are left out.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,7 +16,7 @@ import { parse as parseConnectionString } from 'pg-connection-string';
 import { makeCheckout, readTree, removeCheckout, run, RunResult } from '../support/checkout';
 import { writePasswordFile } from '../../tool/deploy/password-file';
 import { cutDocker } from '../support/terraform-json';
-import { PASSWORD_FILE, PASSWORD_GENERATION_FILE } from '../../config/deploy-password';
+import { NO_PASSWORD_FILE, PASSWORD_FILE, PASSWORD_GENERATION_FILE } from '../../config/deploy-password';
 
 // Everything a URL, HCL or a shell could trip on, and unique enough to search every file for.
 const PASSWORD = `p@ss:w/rd%?#&+é 'q'"x"\\z \${var.x} ${Date.now().toString(36)}`;
@@ -37,10 +39,14 @@ describe('synthesized Terraform, run by Terraform', () => {
   beforeAll(async () => {
     dir = makeCheckout('synth-terraform');
     fs.writeFileSync(path.join(dir, 'terraform.tfvars'), `postgres_password = ${hclString(PASSWORD)}\n`, { mode: 0o600 });
-    const synth = await run(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: dir, env: { TF_VAR_postgres_password: PASSWORD } });
+    // Synthesized with the password only in the environment the app never sees under cdktf, and
+    // no terraform.tfvars yet: the password file is written later, as a synth would write it.
+    fs.renameSync(path.join(dir, 'terraform.tfvars'), path.join(dir, 'later.tfvars'));
+    const synth = await run(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: dir });
     if (synth.code !== 0) throw new Error(`synth failed: ${synth.stderr}`);
+    fs.renameSync(path.join(dir, 'later.tfvars'), path.join(dir, 'terraform.tfvars'));
     for (const stack of ['usualstore-data', 'usualstore-database']) {
-      synthesized[stack] = cutDocker(stackDir(stack));
+      synthesized[stack] = cutDocker(stackDir(stack), undefined, { commands: false });
       const init = await terraform(stack, ['init', '-input=false', '-no-color']);
       if (init.code !== 0) throw new Error(`terraform init failed: ${init.stderr}${init.stdout}`);
     }
@@ -60,17 +66,21 @@ describe('synthesized Terraform, run by Terraform', () => {
       {
         file: '/run/secrets/postgres-password',
         source: `../../../${PASSWORD_FILE}`,
-        source_hash: `\${trimspace(file("../../../${PASSWORD_GENERATION_FILE}"))}`,
+        source_hash: `\${local.password_file_present ? trimspace(file("../../../${PASSWORD_GENERATION_FILE}")) : ""}`,
         permissions: '0400',
       },
     ]);
     expect(json.variable).toBeUndefined();
   });
 
-  it('with no password file, the plan stops on the missing file (the preflight writes it first)', async () => {
+  it("with no password file, the plan stops on the container's precondition, saying what to do", async () => {
     const result = await terraform('usualstore-database', ['plan', '-input=false', '-no-color']);
     expect(result.code).not.toBe(0);
-    expect(result.stderr.replace(/\s+/g, ' ')).toContain(`no file exists at "../../../${PASSWORD_GENERATION_FILE}"`);
+    expect(result.stderr.replace(/\s+/g, ' ')).toContain('Error: Resource precondition failed');
+    expect(result.stderr.replace(/\s+/g, ' ')).toContain(NO_PASSWORD_FILE.replace(/\s+/g, ' '));
+    // A destroy evaluates no precondition, and needs no password.
+    const destroy = await terraform('usualstore-database', ['plan', '-destroy', '-input=false', '-no-color']);
+    expect(destroy.code).toBe(0);
   });
 
   it('applies with the file the preflight writes; state and a saved plan hold its generation, never the password', async () => {
@@ -85,11 +95,12 @@ describe('synthesized Terraform, run by Terraform', () => {
     const state = path.join(dir, 'terraform.usualstore-database.tfstate');
     expect(fs.existsSync(state)).toBe(true);
     expect(fs.existsSync(path.join(stackDir('usualstore-database'), 'terraform.tfstate'))).toBe(false);
-    const upload = JSON.parse(fs.readFileSync(state, 'utf8')).resources.find((r: { name: string }) => r.name === 'container_upload');
-    expect(upload.instances[0].attributes.triggers_replace.value).toMatchObject({
-      source: `../../../${PASSWORD_FILE}`,
-      source_hash: generation,
-    });
+    const container = JSON.parse(fs.readFileSync(state, 'utf8')).resources.find(
+      (r: { name: string }) => r.name === 'docker_container_database',
+    );
+    expect(container.instances[0].attributes.triggers_replace.value.upload).toEqual([
+      { file: '/run/secrets/postgres-password', permissions: '0400', source: `../../../${PASSWORD_FILE}`, source_hash: generation },
+    ]);
 
     // Every file Terraform wrote (state, the saved plan, .terraform/) and cdktf.out: no password.
     const secret = Buffer.from(PASSWORD);
@@ -121,7 +132,7 @@ describe('synthesized Terraform, run by Terraform', () => {
     expect(writePasswordFile(dir, `${PASSWORD}-rotated`)).toBe('changed');
     const changed = await terraform('usualstore-database', ['plan', '-input=false', '-no-color', '-detailed-exitcode']);
     expect(changed.code).toBe(2);
-    expect(changed.stdout).toMatch(/terraform_data\.container_upload must be replaced/);
+    expect(changed.stdout).toMatch(/terraform_data\.docker_container_database must be replaced/);
     expect(changed.stdout).not.toContain('rotated');
   });
 

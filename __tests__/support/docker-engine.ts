@@ -20,6 +20,8 @@ export interface DockerEngine {
   api<T = unknown>(method: string, apiPath: string, body?: unknown): Promise<T>;
   /** `docker ARGS` against this engine; throws with docker's stderr on failure. */
   docker(args: string[], input?: string): string;
+  /** The engine's network namespace (nsenter --net=…): where its published ports listen. */
+  netns: string;
   stop(): Promise<void>;
 }
 
@@ -120,7 +122,8 @@ export async function startDockerEngine(): Promise<DockerEngine> {
       request.on('error', reject);
       request.end(payload);
     });
-  return { host, api, docker, stop };
+  // unshare and sh exec, so the child is dockerd itself, in the namespace.
+  return { host, api, docker, netns: `/proc/${child.pid}/ns/net`, stop };
 }
 
 /**
@@ -192,7 +195,7 @@ function sharedLibraries(binary: string): string[] {
 /**
  * The postgres image's start-up, in a shell: on an empty data directory initdb with
  * POSTGRES_USER/POSTGRES_PASSWORD (or POSTGRES_PASSWORD_FILE, read as root) for the superuser, local (socket) connections trusted and TCP
- * ones by scram-sha-256, and POSTGRES_DB created, as docker-library/postgres does; then the
+ * ones by scram-sha-256 from any address, and POSTGRES_DB created, as docker-library/postgres does; then the
  * command (postgres and its flags) as the postgres user. LOCAL_AUTH replaces the socket rule (to
  * test a server that does not trust it).
  */
@@ -211,6 +214,8 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   chown postgres /tmp/pwfile
   su postgres -c "initdb -D $PGDATA -U \${POSTGRES_USER:-postgres} --pwfile=/tmp/pwfile --no-locale --auth-local=\${LOCAL_AUTH:-trust} --auth-host=scram-sha-256" > /tmp/initdb.log
   rm /tmp/pwfile
+  # As the image does: password logins from anywhere (the published port arrives from the bridge).
+  echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
   if [ -n "$POSTGRES_DB" ] && [ "$POSTGRES_DB" != postgres ]; then
     echo "CREATE DATABASE \"$POSTGRES_DB\";" | su postgres -c "postgres --single -D $PGDATA postgres" > /dev/null
   fi

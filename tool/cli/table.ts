@@ -347,7 +347,8 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     words: ['deploy'],
-    summary: "npm run deploy: the app synthesized (with the deploy's checks), then terraform apply of each stack in order (init only when needed)",
+    summary:
+      "npm run deploy: the app synthesized (with the deploy's checks), then terraform apply of each stack in order (init only when needed)",
     details:
       "Terraform itself, per stack in cdktf.out/stacks/; refuses, before Terraform starts, what the stacks' preconditions refuse (cdktf deploy works on the same files and state, and refuses the same).",
     handler: async () => (await import('./commands/deploy.js')).deploy,

@@ -13,7 +13,7 @@ function wrongPasswordAdvice(source: PasswordSource): string {
     case 'terraform.tfvars':
     case 'TF_VAR_postgres_password':
       // The postgres image applies the password only when it creates the database.
-      return ` with the password from ${source}: the server still has the password it was created with (the postgres image applies postgres_password only to a new, empty volume); run npm run deploy again: with the container running, its preflight sets the new password on the server`;
+      return ` with the password from ${source}: the server still has the password it was created with (the postgres image applies postgres_password only to a new, empty volume); deploy again: a new password replaces the container, which then sets it on the server`;
     case 'PGPASSWORD':
       return '; check PGPASSWORD';
     case 'the URL':

@@ -17,12 +17,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ConfigError, requiredDockerApi, type DatabaseConfig } from '../../config/database';
-import {
-  CHECKS_REPORT_FILE,
-  NEW_EMPTY_VOLUME_VARIABLE,
-  REFUSALS_FILE,
-  type DeployChecksReport,
-} from '../../config/deploy-checks';
+import { CHECKS_REPORT_FILE, NEW_EMPTY_VOLUME_VARIABLE, REFUSALS_FILE, type DeployChecksReport } from '../../config/deploy-checks';
 import { PASSWORD_FILE } from '../../config/deploy-password';
 import { loadStateBackend } from '../../config/state-backend';
 import { DATA_STACK_NAME, DATABASE_STACK_NAME } from '../../config/stacks';
@@ -101,7 +96,10 @@ async function checkPort(engine: Engine, options: CheckOptions): Promise<{ found
   for (const host of config.hostBindAddresses) {
     const inUse = await portInUse(port, host);
     if (inUse === 'no-such-address')
-      return { found: `no address ${host}`, refusal: `this host has no address ${host} to publish port ${port} on; unset USUALSTORE_DB_PUBLISH_IPV6` };
+      return {
+        found: `no address ${host}`,
+        refusal: `this host has no address ${host} to publish port ${port} on; unset USUALSTORE_DB_PUBLISH_IPV6`,
+      };
     if (!inUse) continue;
     const others = containersPublishing(port, env).filter((n) => n !== config.containerName);
     const fix = `or deploy on another port with USUALSTORE_DB_HOST_PORT=${port === 65535 ? port - 1 : port + 1} set`;

@@ -55,7 +55,9 @@ export async function syncServerPassword(target: DatabaseTarget, options: Passwo
     );
   }
   if (!(await accepted(target, options)))
-    throw new UserError(`set the password of ${target.user} through docker exec ${name}, but the server still refuses it at ${target.label}`);
+    throw new UserError(
+      `set the password of ${target.user} through docker exec ${name}, but the server still refuses it at ${target.label}`,
+    );
   options.say(
     `set the password of ${target.user} on the server to the deploy's (${target.passwordSource}): the database kept the one it was created with`,
   );

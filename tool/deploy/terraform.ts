@@ -87,7 +87,8 @@ function readStack(stackDir: string): StackJson {
   return JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as StackJson;
 }
 
-const usesDocker = (stack: StackJson) => Object.values(stack.terraform?.required_providers ?? {}).some((p) => /docker$/.test(p.source ?? ''));
+const usesDocker = (stack: StackJson) =>
+  Object.values(stack.terraform?.required_providers ?? {}).some((p) => /docker$/.test(p.source ?? ''));
 
 /**
  * What the synth's checks refuse `action`, a line each (none: it may go on). A deploy is refused
@@ -120,7 +121,11 @@ export function describeInitFailure(stderr: string, stack: StackJson, stackDir: 
   const provider = named ? `${named.source?.replace(/^registry\.terraform\.io\//, '')} ${named.version ?? ''}`.trim() : 'a provider';
   if (/doesn't match any of the checksums previously recorded in the dependency lock file/.test(text))
     return `the package of ${provider} does not match the hashes in the stack's kept lock file (locks/): a different build than the one reviewed; get it from the registry or a mirror made from it, or, after review, run terraform providers lock in ${path.relative(projectDir, stackDir)}`;
-  if (!/Failed to query available provider packages|Failed to install provider|could not connect to registry|Could not retrieve the list of available versions/.test(text))
+  if (
+    !/Failed to query available provider packages|Failed to install provider|could not connect to registry|Could not retrieve the list of available versions/.test(
+      text,
+    )
+  )
     return undefined;
   const why = /could not connect to ([\w.-]+)/.exec(text)?.[0] ?? 'the registry did not answer';
   return `could not fetch the provider ${provider} (${why}); give it offline: run terraform providers mirror DIR in ${path.relative(projectDir, stackDir)} on a machine that reaches the registry, bring DIR here and name it in the Terraform CLI configuration (TF_CLI_CONFIG_FILE) as provider_installation { filesystem_mirror { path = "DIR" } } (a plugin cache directory has the same layout and serves too; TF_PLUGIN_CACHE_DIR alone still asks the registry): see docs/deploy.md#providers-offline`;
@@ -142,7 +147,10 @@ export async function runTerraform(options: TerraformRunOptions): Promise<void> 
   // plans written owner-only (they hold names and settings of what runs here).
   const env = { ...options.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
   process.umask(0o077);
-  const { app: [app, ...appArgs], outdir } = cdktfSettings(projectDir);
+  const {
+    app: [app, ...appArgs],
+    outdir,
+  } = cdktfSettings(projectDir);
   const { code: synthCode } = await runPrefixed(app, appArgs, projectDir, { ...env, CDKTF_OUTDIR: outdir }, '', sinks);
   if (synthCode !== 0) throw new UserError(`synth failed (exit ${synthCode}); nothing was deployed`, synthCode);
 
@@ -155,7 +163,14 @@ export async function runTerraform(options: TerraformRunOptions): Promise<void> 
   // What the stacks' preconditions would refuse, refused before any Terraform output.
   const report = readDeployChecks(outdir);
   if (report) {
-    refuse(refusalsOf(report, options.action, stacks.some((s) => usesDocker(s.json))), options.relayError);
+    refuse(
+      refusalsOf(
+        report,
+        options.action,
+        stacks.some((s) => usesDocker(s.json)),
+      ),
+      options.relayError,
+    );
     say(`checks: ${report.found.join(', ')}: ready to ${options.action}`);
   }
   const done: string[] = [];

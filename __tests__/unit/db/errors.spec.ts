@@ -42,7 +42,7 @@ describe('a refused password names where it came from, and its usual cause', () 
   it.each<[DatabaseTarget['passwordSource'], RegExp]>([
     [
       'terraform.tfvars',
-      /at h:1 with the password from terraform\.tfvars: the server still has the password it was created with .* run npm run deploy again/,
+      /at h:1 with the password from terraform\.tfvars: the server still has the password it was created with .* deploy again: a new password replaces the container/,
     ],
     ['TF_VAR_postgres_password', /with the password from TF_VAR_postgres_password: the server still has the password it was created with/],
     ['PGPASSWORD', /at h:1; check PGPASSWORD$/],

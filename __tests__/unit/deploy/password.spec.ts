@@ -1,8 +1,8 @@
 /** Reading the deploy's password as Terraform will (terraform.tfvars first, then TF_VAR_), and refusing what cannot deploy. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../../../tool/base/errors';
 import { deployPassword } from '../../../tool/deploy/password';
+import { NO_PASSWORD_FILE } from '../../../config/deploy-password';
 import { hclStringVariable } from '../../../tool/base/hcl';
 import { tempDir } from '../../support/temp';
 
@@ -52,13 +52,14 @@ describe('deployPassword', () => {
     });
   });
 
+  it('keeps the password file an earlier deploy wrote when neither is set', () => {
+    fs.mkdirSync(path.join(dir, '.secrets'));
+    fs.writeFileSync(path.join(dir, '.secrets', 'postgres-password'), 'written-before');
+    expect(deployPassword(dir, {})).toEqual({ kept: true });
+  });
+
   it.each([
-    [
-      'no file and no variable',
-      undefined,
-      {},
-      'terraform.tfvars not found; copy terraform.tfvars.example to terraform.tfvars and set postgres_password (or export TF_VAR_postgres_password)',
-    ],
+    ['no file and no variable (and no password file)', undefined, {}, NO_PASSWORD_FILE],
     [
       'a file without the variable',
       'other = "x"\n',
@@ -76,16 +77,16 @@ describe('deployPassword', () => {
       'the placeholder in the environment',
       undefined,
       { TF_VAR_postgres_password: 'CHANGE-ME' },
-      'postgres_password in TF_VAR_postgres_password is still the placeholder',
+      'postgres_password in TF_VAR_postgres_password is still the placeholder from terraform.tfvars.example; set a real password',
+    ],
+    [
+      'a password only Terraform could evaluate',
+      'postgres_password = "${file("secret")}"\n',
+      {},
+      'postgres_password in terraform.tfvars is not a plain string (a template or a heredoc): the deploy writes it to the container\'s password file, so give it as postgres_password = "…"',
     ],
   ])('refuses %s in one line', (_name, file, env, message) => {
     if (file !== undefined) tfvars(file);
-    expect(() => deployPassword(dir, env)).toThrow(UserError);
-    expect(() => deployPassword(dir, env)).toThrow(message);
-  });
-
-  it('leaves a password only Terraform can evaluate to Terraform', () => {
-    tfvars('postgres_password = "${file("secret")}"\n');
-    expect(deployPassword(dir, {})).toEqual({ value: undefined, source: 'terraform.tfvars' });
+    expect(deployPassword(dir, env)).toEqual({ refusal: message });
   });
 });

@@ -15,6 +15,7 @@ import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { addUsualstoreStacks, UsualstoreStacks } from '../../../stacks/app';
 import { DatabaseConfig, defaultConfig, loadConfig, resolveConfig } from '../../../config/database';
 import { goDuration } from '../../../stacks/constructs/postgres-container';
+import { NO_PASSWORD_FILE } from '../../../config/deploy-password';
 
 Testing.setupJest();
 
@@ -31,7 +32,8 @@ function stacks(config: DatabaseConfig = defaultConfig, allowVolumeDestroy = fal
 }
 
 interface StackJson {
-  resource: Record<string, Record<string, Record<string, unknown>>>;
+  resource: Record<string, Record<string, Record<string, any>>>;
+  locals?: Record<string, string>;
   output: Record<string, { value: unknown; sensitive?: boolean }>;
   variable?: Record<string, Record<string, unknown>>;
   terraform: { backend: { local: { path: string } } };
@@ -50,9 +52,23 @@ describe('stack usualstore-data', () => {
       labels: [{ label: 'com.usualstore.volume', value: 'database' }],
       lifecycle: expect.objectContaining({ prevent_destroy: true }),
     });
-    expect(Object.keys(json.resource)).toEqual(['docker_volume']);
+    expect(Object.keys(json.resource)).toEqual(['docker_volume', 'terraform_data']);
     expect(Object.keys(json.resource.docker_volume)).toEqual(['usualstore_db_data']);
     expect(json.variable).toBeUndefined();
+  });
+
+  it("refuses the volume's creation with the synth's refusals (a lost volume), read from beside the JSON", () => {
+    expect(json.locals).toEqual({ deploy_refusals: '${fileexists("deploy-refusals.txt") ? trimspace(file("deploy-refusals.txt")) : ""}' });
+    expect(json.resource.docker_volume.usualstore_db_data.lifecycle.precondition).toEqual([
+      { condition: '${local.deploy_refusals == ""}', error_message: '${local.deploy_refusals}' },
+    ]);
+  });
+
+  it('records that it created the volume, by name, in a resource no refresh drops', () => {
+    expect(json.resource.terraform_data.data_volume_record).toMatchObject({
+      input: { volume: 'usualstore_db_data' },
+      depends_on: ['docker_volume.usualstore_db_data'],
+    });
   });
 
   it('drops the guard only when asked to (npm run wipe)', () => {
@@ -127,12 +143,39 @@ describe('stack usualstore-database', () => {
       {
         file: '/run/secrets/postgres-password',
         source: '../../../.secrets/postgres-password',
-        source_hash: '${trimspace(file("../../../.secrets/postgres-password.generation"))}',
+        source_hash: '${local.password_file_present ? trimspace(file("../../../.secrets/postgres-password.generation")) : ""}',
         permissions: '0400',
       },
     ]);
     // A variable's value is written into every saved plan.
     expect(json.variable).toBeUndefined();
+  });
+
+  it('refuses to create the container without the password file, or with what the synth refused, saying what to do', () => {
+    expect(json.locals?.password_file_present).toBe(
+      '${fileexists("../../../.secrets/postgres-password") && fileexists("../../../.secrets/postgres-password.generation")}',
+    );
+    expect(container.lifecycle.precondition).toEqual([
+      { condition: '${local.password_file_present}', error_message: NO_PASSWORD_FILE },
+      { condition: '${local.deploy_refusals == ""}', error_message: '${local.deploy_refusals}' },
+    ]);
+  });
+
+  it("sets the deploy's password on a new container's server before the hook runs (password sync)", () => {
+    expect(container.provisioner).toEqual([
+      {
+        'local-exec': {
+          command: 'node ../../../bin/usualstore-db.js password sync --wait 120',
+          environment: {
+            DATABASE_URL: 'postgres://postgres@127.0.0.1:5433/usualstore',
+            NODE_EXTRA_CA_CERTS: '',
+            PGPASSWORD: '',
+            USUALSTORE_PASSWORD_COMMAND: 'cat ../../../.secrets/postgres-password',
+          },
+        },
+      },
+    ]);
+    expect(json.resource.terraform_data.migrations.depends_on).toEqual(['docker_container.database']);
   });
 
   it('publishes 5432 on 5433 bound to 127.0.0.1 only', () => {
