@@ -62,6 +62,11 @@ describeWithEngine('the deploy refuses the same things whichever way it runs (Do
       'sleep',
       '3600',
     ]);
+  /** The volume and the container as a healthy deploy leaves them. */
+  const ensureHealthy = () => {
+    if (!engine.docker(['volume', 'ls', '-q']).split('\n').includes(VOLUME)) engine.docker(['volume', 'create', VOLUME]);
+    if (!engine.docker(['ps', '-q', '--filter', `name=^${CONTAINER}$`]).trim()) runContainer();
+  };
   const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...deployEnv(target), DOCKER_HOST: engine.host, ...extra });
   const npmDeploy = (extra?: NodeJS.ProcessEnv): Promise<RunResult> =>
     run(process.execPath, [path.join(viaNpm, 'bin', 'usualstore-db.js'), 'deploy'], { cwd: viaNpm, env: env(extra), timeoutMs: 180000 });
@@ -101,8 +106,7 @@ describeWithEngine('the deploy refuses the same things whichever way it runs (Do
   });
 
   it('both deploy, ending migrated, when the volume is there and the port is the container’s', async () => {
-    engine.docker(['volume', 'create', VOLUME]);
-    runContainer();
+    ensureHealthy();
     expectDeployedByBoth(await both());
     const [npm] = await both();
     expect(npm.stdout.split('\n')[0]).toMatch(
@@ -157,6 +161,19 @@ describeWithEngine('the deploy refuses the same things whichever way it runs (Do
       runContainer();
     }
   }, 240000);
+
+  it('npm run deploy of the real stacks, with no registry to fetch the docker provider from, names it in one line with the ways to give it offline', async () => {
+    ensureHealthy();
+    const result = await run(process.execPath, [path.join(viaCdktf, 'bin', 'usualstore-db.js'), 'deploy'], {
+      cwd: viaCdktf,
+      env: env(),
+      timeoutMs: 120000,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n').at(-1)).toMatch(
+      /^usualstore-db: terraform init of usualstore-data failed \(exit 1\): could not fetch the provider kreuzwerker\/docker 3\.6\.2 \(could not connect to registry\.terraform\.io\); give it offline: run terraform providers mirror DIR in cdktf\.out\/stacks\/usualstore-data .*filesystem_mirror.*; no stack was changed before it$/,
+    );
+  }, 120000);
 
   it.each([
     [

@@ -196,6 +196,23 @@ describeWithEngine('the container on a real Docker Engine 20.10, as the docker p
     expect(state.HostConfig.RestartPolicy.Name).toBe(container.restart);
   }, 120000);
 
+  it('stopped, reads back without its published ports: ports forces replacement, so a deploy replaces a stopped container', async () => {
+    const container = synthesizedContainer();
+    container.volumes = container.volumes.map((v) => ({ ...v, volume_name: 'usualstore_stopped_data' }));
+    // Another host port: the first test's container still publishes the configured one.
+    container.ports = container.ports.map((p) => ({ ...p, external: p.external + 1000 }));
+    const id = await create(container, 'usualstore-stopped');
+    expect((await startHealthy(id, container.wait_timeout)).State.Health?.Status).toBe('healthy');
+    expect(portsAsRead((await inspect(id)).NetworkSettings.Ports)).toEqual(container.ports);
+    await engine.api('POST', `/containers/${id}/stop?t=30`);
+    const stopped = await inspect(id);
+    expect(stopped.State.Status).toBe('exited');
+    // What the provider's refresh sets (must_run = false keeps it from deleting the container):
+    // no ports, against the configuration's one; `ports` is ForceNew (resource_docker_container.go).
+    expect(portsAsRead(stopped.NetworkSettings.Ports)).toEqual([]);
+    await engine.api('DELETE', `/containers/${id}?force=true`);
+  }, 120000);
+
   it('initializes PostgreSQL with the uploaded password file (root-owned, 0400), refuses another, and shows no password in docker inspect', async () => {
     const container = synthesizedContainer();
     container.ports = [];
