@@ -1,5 +1,6 @@
 /**
- * An app's synth, as both apps (main.ts, production/main.ts) end it: the stacks written; the other
+ * An app's synth, as both apps (main.ts, production/main.ts) end it: the stacks written, and a
+ * .gitignore in the output directory, whichever it is; the other
  * form of a stack's configuration removed (after `cdktf synth --hcl` a stack's directory would
  * hold cdk.tf beside cdk.tf.json, and Terraform reads both: every resource twice); then each
  * stack's kept lock file put where Terraform reads it, or a newer one an init wrote taken back
@@ -15,6 +16,8 @@ const FORMS = ['cdk.tf.json', 'cdk.tf'];
 
 export function synthApp(app: App, appDir: string): void {
   app.synth();
+  // Whatever directory it is (`cdktf synth --output cdktf.alt`), git ignores what a synth wrote.
+  fs.writeFileSync(path.join(app.outdir, '.gitignore'), '# Written by every synth: none of it is committed.\n*\n');
   const written = app.manifest.stackFileName;
   for (const stack of app.node.children) {
     if (!(stack instanceof TerraformStack)) continue;

@@ -54,8 +54,18 @@ describe('usualstore-db review', () => {
     expect(first.code).toBe(0);
     const report = first.stdout;
     expect(report).toMatch(/^Compared with `main` \(merge base `[0-9a-f]{12}`\)\.$/m);
-    expect(report).toContain('- `usualstore-database`: **change** `docker_container.database`: `command`');
-    expect(report).toContain('- `usualstore-database`: **change** `terraform_data.migrations`: `triggers_replace`');
+    expect(report).toContain(
+      '- `usualstore-database`: `docker_container.database` **replaced** (`command`): the provider replaces a container for `command`',
+    );
+    // The hook is replaced by a new migration (so it runs), never "changed".
+    expect(report).toContain(
+      '- `usualstore-database`: `terraform_data.migrations` **replaced** (`triggers_replace`): its triggers_replace changes',
+    );
+    // The change as HCL, resource by resource.
+    expect(report).toMatch(
+      /```diff\n# usualstore-database: docker_container\.database \(replaced\)\n resource "docker_container" "database" \{\n[^`]*\n-    "max_connections=200",?\n\+    "max_connections=300",?\n/,
+    );
+    expect(report).toMatch(/\n\+    "29990101000001_add_nickname\.ts" += "[0-9a-f]{64}"\n/);
     expect(report).toContain('2 migrations will run on the next deploy, in this order:');
     expect(report).toContain('### 29990101000001_add_nickname\n\n```sql\nALTER TABLE users ADD COLUMN nickname varchar(50);\n```');
     expect(report).toMatch(
@@ -67,6 +77,7 @@ describe('usualstore-db review', () => {
     // The worktree and the synth it compared are gone.
     expect(fs.existsSync(path.join(dir, '.review'))).toBe(false);
     expect(fs.existsSync(path.join(dir, '.review-synth'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, '.review-hcl'))).toBe(false);
   }, 120000);
 
   it("adds a database's drift when one is given", async () => {

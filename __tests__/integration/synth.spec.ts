@@ -56,6 +56,7 @@ describe('cdktf synth', () => {
 
   it('writes both stacks and the manifest, and beside them what the checks found', () => {
     expect([...first.keys()]).toEqual([
+      '.gitignore',
       'deploy-checks.json',
       'manifest.json',
       path.join('stacks', 'usualstore-data', 'cdk.tf.json'),

@@ -1,7 +1,8 @@
 /**
  * `usualstore-db review`: one Markdown report of what a change (this checkout against the merge
  * base with main) will do, for a pull-request comment: the stacks' resources that change (both
- * sides synthesized, resource by resource), the migrations that will run with their SQL, the
+ * sides synthesized, resource by resource: created, replaced, changed in place or destroyed, and
+ * their HCL as a diff), the migrations that will run with their SQL, the
  * edited or deleted ones, the lint findings, and a database's drift when one is given.
  * Deterministic and safe to post: names and SQL only, no path of this machine, no secret (the
  * synthesized JSON holds none, which the synth tests check).
@@ -19,6 +20,8 @@ import { historyAtBase } from '../migrator/history';
 import { planMigrations } from '../migrator/plan';
 import { lintMigrations, offlineSql } from '../migrator/lint';
 import type { Check } from './junit';
+import { lineDiff, readStacksHcl } from './hcl';
+import { resourceChanges, type StackResources } from './resource-changes';
 
 export interface ReviewOptions {
   projectDir: string;
@@ -31,50 +34,51 @@ export interface ReviewOptions {
   lockTimeoutMs: number;
 }
 
-type StackResources = Map<string, unknown>;
-
-/** Synthesizes the app in `appDir` into `outdir` (inside appDir); resources by stack and address. */
-function synthResources(appDir: string, outdir: string): Map<string, StackResources> {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
-    cwd: appDir,
-    env: { ...process.env, CDKTF_OUTDIR: outdir },
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new UserError(`synth in ${path.basename(appDir)} failed: ${oneLine(result.stderr).slice(0, 300)}`);
-  const stacks = new Map<string, StackResources>();
+/** Synthesizes the app in `appDir` into `outdir` (inside appDir); resources by stack and address,
+ * and, synthesized again as HCL into `hclOutdir`, each resource's HCL. */
+function synthesize(
+  appDir: string,
+  outdir: string,
+  hclOutdir: string,
+): { resources: Map<string, StackResources>; hcl: Map<string, Map<string, string>> } {
+  for (const [dir, hcl] of [
+    [outdir, false],
+    [hclOutdir, true],
+  ] as const) {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+      cwd: appDir,
+      env: { ...process.env, CDKTF_OUTDIR: dir, SYNTH_HCL_OUTPUT: String(hcl) },
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) throw new UserError(`synth in ${path.basename(appDir)} failed: ${oneLine(result.stderr).slice(0, 300)}`);
+  }
+  const resources = new Map<string, StackResources>();
   const stacksDir = path.join(appDir, outdir, 'stacks');
   for (const stack of fs.readdirSync(stacksDir).sort()) {
     const json = JSON.parse(fs.readFileSync(path.join(stacksDir, stack, 'cdk.tf.json'), 'utf8')) as {
-      resource?: Record<string, Record<string, unknown>>;
+      resource?: Record<string, Record<string, Record<string, unknown>>>;
     };
-    const resources: StackResources = new Map();
+    const byAddress: StackResources = new Map();
     for (const [type, byName] of Object.entries(json.resource ?? {}))
-      for (const [name, body] of Object.entries(byName)) resources.set(`${type}.${name}`, body);
-    stacks.set(stack, resources);
+      for (const [name, body] of Object.entries(byName)) byAddress.set(`${type}.${name}`, body);
+    resources.set(stack, byAddress);
   }
-  return stacks;
+  return { resources, hcl: readStacksHcl(path.join(appDir, hclOutdir)) };
 }
 
-const stable = (value: unknown): string =>
-  JSON.stringify(value, (_key, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v));
-
-/** One line per resource that is added, removed or changed (with the attributes that change). */
-function resourceChanges(before: Map<string, StackResources>, after: Map<string, StackResources>): string[] {
-  const lines: string[] = [];
-  for (const stack of [...new Set([...before.keys(), ...after.keys()])].sort()) {
-    const old = before.get(stack) ?? new Map();
-    const now = after.get(stack) ?? new Map();
-    for (const address of [...new Set([...old.keys(), ...now.keys()])].sort()) {
-      const a = old.get(address) as Record<string, unknown> | undefined;
-      const b = now.get(address) as Record<string, unknown> | undefined;
-      if (!a) lines.push(`- \`${stack}\`: **add** \`${address}\``);
-      else if (!b)
-        lines.push(`- \`${stack}\`: **remove** \`${address}\` (a removed volume or container is destroyed: check for a \`removed\` block)`);
-      else if (stable(a) !== stable(b)) {
-        const changed = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((key) => stable(a[key]) !== stable(b[key])).sort();
-        lines.push(`- \`${stack}\`: **change** \`${address}\`: ${changed.map((key) => `\`${key}\``).join(', ')}`);
-      }
-    }
+/** The infrastructure section: a line per resource that changes, saying what Terraform will do
+ * with it, then each one's HCL, as a diff. */
+function infrastructure(before: ReturnType<typeof synthesize>, after: ReturnType<typeof synthesize>): string[] {
+  const changes = resourceChanges(before.resources, after.resources);
+  if (changes.length === 0) return ['No resource changes.', ''];
+  const lines = changes.map(
+    (c) =>
+      `- \`${c.stack}\`: \`${c.address}\` **${c.action}**${c.attributes.length ? ` (${c.attributes.map((a) => `\`${a}\``).join(', ')})` : ''}${c.note ? `: ${c.note}` : ''}`,
+  );
+  lines.push('', 'As Terraform HCL (`cdktf synth --hcl`):', '');
+  for (const c of changes) {
+    const diff = lineDiff(before.hcl.get(c.stack)?.get(c.address), after.hcl.get(c.stack)?.get(c.address));
+    lines.push('```diff', `# ${c.stack}: ${c.address} (${c.action})`, ...diff, '```', '');
   }
   return lines;
 }
@@ -100,9 +104,9 @@ export async function reviewReport(options: ReviewOptions): Promise<Review> {
     git(projectDir, ['worktree', 'add', '--detach', '--force', baseTree, commit]);
     if (!fs.existsSync(path.join(baseTree, 'node_modules')))
       fs.symlinkSync(path.join(projectDir, 'node_modules'), path.join(baseTree, 'node_modules'), 'dir');
-    const before = synthResources(baseTree, 'cdktf.out');
+    const before = synthesize(baseTree, 'cdktf.out', '.review-hcl');
     // One level deep, like cdktf.out, so that the relative paths in the JSON compare.
-    const after = synthResources(projectDir, '.review-synth');
+    const after = synthesize(projectDir, '.review-synth', '.review-hcl');
 
     // The base's migrations are what a database at the base has applied (history.ts).
     const added = state.pending;
@@ -119,8 +123,7 @@ export async function reviewReport(options: ReviewOptions): Promise<Review> {
       '## Infrastructure (synthesized Terraform)',
       '',
     ];
-    const changes = resourceChanges(before, after);
-    lines.push(...(changes.length ? changes : ['No resource changes.']), '');
+    lines.push(...infrastructure(before, after));
 
     lines.push('## Migrations', '');
     const changed = state.files.filter((file) => recorded.has(file.name) && recorded.get(file.name) !== migrations.checksum(file));
@@ -225,6 +228,6 @@ export async function reviewReport(options: ReviewOptions): Promise<Review> {
   } finally {
     spawnSync('git', ['worktree', 'remove', '--force', baseTree], { cwd: projectDir });
     fs.rmSync(work, { recursive: true, force: true });
-    fs.rmSync(path.join(projectDir, '.review-synth'), { recursive: true, force: true });
+    for (const dir of ['.review-synth', '.review-hcl']) fs.rmSync(path.join(projectDir, dir), { recursive: true, force: true });
   }
 }
