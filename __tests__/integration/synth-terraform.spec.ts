@@ -83,7 +83,7 @@ describe('synthesized Terraform, run by Terraform', () => {
     expect(destroy.code).toBe(0);
   });
 
-  it('applies with the file the preflight writes; state and a saved plan hold its generation, never the password', async () => {
+  it('applies with the file the synth writes; state and a saved plan hold its generation, never the password', async () => {
     expect(writePasswordFile(dir, PASSWORD)).toBe('written');
     const generation = fs.readFileSync(path.join(dir, PASSWORD_GENERATION_FILE), 'utf8').trim();
     const saved = await terraform('usualstore-database', ['plan', '-input=false', '-no-color', '-out=saved.tfplan']);

@@ -18,7 +18,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { ConfigError, requiredDockerApi, type DatabaseConfig } from '../../config/database';
 import { CHECKS_REPORT_FILE, NEW_EMPTY_VOLUME_VARIABLE, REFUSALS_FILE, type DeployChecksReport } from '../../config/deploy-checks';
-import { PASSWORD_FILE } from '../../config/deploy-password';
+import { NO_PASSWORD_FILE, PASSWORD_FILE } from '../../config/deploy-password';
 import { loadStateBackend } from '../../config/state-backend';
 import { DATA_STACK_NAME, DATABASE_STACK_NAME } from '../../config/stacks';
 import { UserError } from '../base/errors';
@@ -161,12 +161,17 @@ export async function runDeployChecks(options: CheckOptions): Promise<DeployChec
   };
 }
 
-/** Each synthesized stack's refusals beside its JSON (none: no file), and the report. */
+/**
+ * Each synthesized stack's refusals beside its JSON (none: no file), and the report. A missing
+ * password file is Terraform's own check (the container's fileexists() precondition), made when
+ * it plans: written here too, the line would go stale the moment the file is written.
+ */
 export function writeDeployChecks(outdir: string, report: DeployChecksReport): void {
-  for (const [stack, lines] of Object.entries(report.refusals)) {
+  for (const [stack, refusals] of Object.entries(report.refusals)) {
     const stackDir = path.join(outdir, 'stacks', stack);
     if (!fs.existsSync(stackDir)) continue;
     const file = path.join(stackDir, REFUSALS_FILE);
+    const lines = refusals.filter((line) => line !== NO_PASSWORD_FILE);
     if (lines.length) fs.writeFileSync(file, `${lines.join('\n')}\n`);
     else fs.rmSync(file, { force: true });
   }
