@@ -18,6 +18,9 @@ const start = (url: string, args: string[]) => startCli(args, { env: { DATABASE_
 const RESTORE_SESSION = /^usualstore-db restore/;
 
 /** Sessions of a client tool (pg_dump, pg_restore) on the server, and whether they wait for a lock. */
+/** pg_dump as backup starts it: named, so that its lock waits can be watched. */
+const BACKUP_SESSION = /^usualstore-db backup \d+$/;
+
 async function toolSessions(url: string, tool: string | RegExp): Promise<{ waiting: boolean }[]> {
   const rows = await query<{ waiting: boolean; application: string }>(
     url,
@@ -61,14 +64,14 @@ describe('backup and restore under faults', () => {
     app = await holdLock(source.url, 'LOCK TABLE widgets IN ACCESS EXCLUSIVE MODE');
     const file = path.join(dir, 'term.dump');
     const running = start(source.url, ['backup', file, '--lock-timeout', '60']);
-    await eventually(async () => (await toolSessions(source.url, 'pg_dump')).some((s) => s.waiting), 'pg_dump to wait for its lock');
+    await eventually(async () => (await toolSessions(source.url, BACKUP_SESSION)).some((s) => s.waiting), 'pg_dump to wait for its lock');
     running.child.kill('SIGTERM');
     const result = await running.done;
     expect(result.code).toBe(143);
     expect(expectOneLine(result.stderr)).toMatch(
       /^usualstore-db: interrupted by SIGTERM: backup of postgres@\S+ stopped; nothing was written to \S+\/term\.dump$/,
     );
-    await eventually(async () => (await toolSessions(source.url, 'pg_dump')).length === 0, 'pg_dump to leave the server', 5000);
+    await eventually(async () => (await toolSessions(source.url, BACKUP_SESSION)).length === 0, 'pg_dump to leave the server', 5000);
     expect(fs.existsSync(file)).toBe(false);
     expect(partials()).toEqual([]);
   });
@@ -77,11 +80,11 @@ describe('backup and restore under faults', () => {
     app = await holdLock(source.url, 'LOCK TABLE widgets IN ACCESS EXCLUSIVE MODE');
     const file = path.join(dir, 'kill.dump');
     const running = start(source.url, ['backup', file, '--lock-timeout', '60']);
-    await eventually(async () => (await toolSessions(source.url, 'pg_dump')).some((s) => s.waiting), 'pg_dump to wait for its lock');
+    await eventually(async () => (await toolSessions(source.url, BACKUP_SESSION)).some((s) => s.waiting), 'pg_dump to wait for its lock');
     running.child.kill('SIGKILL');
     await running.done;
     // Its pg_dump got the parent-death signal: it does not go on to write a complete dump.
-    await eventually(async () => (await toolSessions(source.url, 'pg_dump')).length === 0, 'pg_dump to leave the server', 5000);
+    await eventually(async () => (await toolSessions(source.url, BACKUP_SESSION)).length === 0, 'pg_dump to leave the server', 5000);
     expect(partials()).toHaveLength(1);
     await app.query('ROLLBACK');
     const next = await cli(source.url, ['backup', file]);
@@ -90,13 +93,13 @@ describe('backup and restore under faults', () => {
     expect(fs.readFileSync(file).subarray(0, 5).toString()).toBe('PGDMP');
   });
 
-  it('(5) backup waits at most --lock-timeout for a table an application holds, then says so', async () => {
+  it('(5) backup waits at most --lock-timeout for a table an application holds, then says so, naming who held it', async () => {
     app = await holdLock(source.url, 'LOCK TABLE widgets IN ACCESS EXCLUSIVE MODE');
     const file = path.join(dir, 'bounded.dump');
     const result = await cli(source.url, ['backup', file, '--lock-timeout', '1']);
     expect(result.code).toBe(1);
     expect(expectOneLine(result.stderr)).toMatch(
-      /^usualstore-db: pg_dump of postgres@\S+ failed: .*timeout.* \(another session held a table it needed for more than 1 s: a migration or an application transaction; retry when it is done, or raise --lock-timeout\); nothing was written$/,
+      /^usualstore-db: pg_dump of postgres@\S+ failed: .*timeout.* \(another session held a table it needed for more than 1 s: pid \d+ \(user postgres, application "shop-app", idle in transaction since .*, last statement: LOCK TABLE widgets IN ACCESS EXCLUSIVE MODE\); retry when it is done, or raise --lock-timeout\); nothing was written$/,
     );
     expect(fs.existsSync(file)).toBe(false);
     expect(partials()).toEqual([]);

@@ -167,7 +167,7 @@ describe('migrate plan with fixture migrations', () => {
       const result = await planDir('--lock-timeout', '0.3');
       expect(result.code).toBe(1);
       expect(expectOneLine(result.stderr)).toMatch(
-        /^usualstore-db: the migration lock on postgres@\S+ was held for more than 0\.3 s \(lock timeout\) by a session that is not a migration run, pid \d+ \(.*\); retry when it is done \(or raise --lock-timeout\)$/,
+        /^usualstore-db: the migration lock on postgres@\S+ was held for more than 0\.3 s \(lock timeout\) by a session that is not a migration run, pid \d+ \(.*\); let it finish and retry, or raise --lock-timeout$/,
       );
     } finally {
       await holder.end();

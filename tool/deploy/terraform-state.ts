@@ -6,8 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
 import { UserError } from '../base/errors';
+import { ConnectionError } from '../db/connect';
+import { withSession } from '../db/session';
+import { parseTarget, withPassword } from '../db/target';
 import { oneLine } from '../base/text';
 import { STATE_PG_URL_VARIABLE, stateSchema, type StateBackend } from '../../config/state-backend';
 import { VOLUME_RECORD_ID } from '../../config/deploy-checks';
@@ -37,27 +39,27 @@ export function volumesInState(file: string): string[] {
   return volumesIn(text, file);
 }
 
-/** The pg backend's copy of `stack`'s state (undefined: none yet). */
+/** The pg backend's copy of `stack`'s state (undefined: none yet), read as Terraform reads it:
+ * the user and password from PGUSER and PGPASSWORD only. */
 async function pgState(connStr: string, stack: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  // The credentials join the URL in memory only (pg lets a URL's fields win over separate ones).
-  const url = new URL(connStr);
-  if (env.PGUSER) url.username = encodeURIComponent(env.PGUSER);
-  if (env.PGPASSWORD) url.password = encodeURIComponent(env.PGPASSWORD);
-  const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 10000 });
+  const schema = stateSchema(stack);
   try {
-    await client.connect();
-    const schema = stateSchema(stack);
-    const { rows } = await client.query<{ data: string | null }>(
-      `SELECT CASE WHEN to_regclass($1) IS NULL THEN NULL ELSE (SELECT data FROM ${`"${schema}".states`} WHERE name = 'default') END AS data`,
-      [`"${schema}".states`],
-    );
-    return rows[0]?.data ?? undefined;
+    const url = parseTarget(connStr, STATE_PG_URL_VARIABLE, env);
+    const target = env.PGPASSWORD ? withPassword(url, env.PGPASSWORD, 'PGPASSWORD') : url;
+    return await withSession(target, {}, async (client) => {
+      const { rows } = await client.query<{ data: string | null }>(
+        `SELECT CASE WHEN to_regclass($1) IS NULL THEN NULL ELSE (SELECT data FROM ${`"${schema}".states`} WHERE name = 'default') END AS data`,
+        [`"${schema}".states`],
+      );
+      return rows[0]?.data ?? undefined;
+    });
   } catch (error) {
+    // A refused connection says what to check itself.
+    if (error instanceof ConnectionError)
+      throw new UserError(`cannot read the state of ${stack} from ${STATE_PG_URL_VARIABLE}: ${error.message}`);
     throw new UserError(
       `cannot read the state of ${stack} from ${STATE_PG_URL_VARIABLE} (${oneLine((error as Error).message)}); check the URL, PGUSER and PGPASSWORD`,
     );
-  } finally {
-    await client.end().catch(() => {});
   }
 }
 

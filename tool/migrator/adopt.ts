@@ -21,7 +21,8 @@ import { position } from './report';
 import { type Say, shortList, plural } from '../base/text';
 import { readSodaVersions } from './soda';
 import { missingFrom, readShape, shapeBuiltBy } from './schema-shape';
-import { inTransaction, withSession } from './session';
+import { commit, inTransaction, withSession } from '../db/session';
+import { MIGRATION_LOCK } from './migration-lock';
 
 export interface AdoptOptions {
   target: DatabaseTarget;
@@ -95,34 +96,39 @@ export async function baseline(options: BaselineOptions): Promise<{ recorded: st
   if (!last) throw new UserError(`--to ${options.to}: no such migration in ${options.migrations.path} (give its version or its name)`);
   const through = files.filter((file) => compareMigrations(file, last) <= 0);
   return withSession(target, {}, async (client) => {
-    await inTransaction(client, target, { lockTimeoutMs: options.lockTimeoutMs, migrationLock: { warn: options.warn } }, async () => {
-      const books = await readBookkeeping(client);
-      if (books.applied.length > 0) {
-        throw new UserError(
-          `refusing to baseline ${target.label}: it already records ${plural(books.applied.length, 'applied migration')} (newest ${books.applied.at(-1)!.name}); baseline is for a database with no migration history (migrate status shows it)`,
-        );
-      }
-      if (books.soda)
-        throw new UserError(
-          `refusing to baseline ${target.label}: soda migrated it (public.schema_migration); run migrate adopt, which reads soda's history`,
-        );
-      const problems = await checkSchema(client, through, 'baseline');
-      if (problems.length > 0) {
-        throw new UserError(
-          `refusing to baseline ${target.label} at ${last.name}: the schema lacks what the migrations up to it build: ${list(problems)}; nothing was changed`,
-        );
-      }
-      await recordAsApplied(client, through, options.migrations);
-      await client.query(CREATE_AUDIT_SQL);
-      for (const file of through) {
-        await client.query(`INSERT INTO ${AUDIT_TABLE} (action, name, new_sha256, reason) VALUES ('baseline', $1, $2, $3)`, [
-          file.name,
-          options.migrations.checksum(file),
-          options.reason,
-        ]);
-      }
-      await client.query('COMMIT');
-    });
+    await inTransaction(
+      client,
+      target,
+      { lockTimeoutMs: options.lockTimeoutMs, lock: { lock: MIGRATION_LOCK, warn: options.warn } },
+      async () => {
+        const books = await readBookkeeping(client);
+        if (books.applied.length > 0) {
+          throw new UserError(
+            `refusing to baseline ${target.label}: it already records ${plural(books.applied.length, 'applied migration')} (newest ${books.applied.at(-1)!.name}); baseline is for a database with no migration history (migrate status shows it)`,
+          );
+        }
+        if (books.soda)
+          throw new UserError(
+            `refusing to baseline ${target.label}: soda migrated it (public.schema_migration); run migrate adopt, which reads soda's history`,
+          );
+        const problems = await checkSchema(client, through, 'baseline');
+        if (problems.length > 0) {
+          throw new UserError(
+            `refusing to baseline ${target.label} at ${last.name}: the schema lacks what the migrations up to it build: ${list(problems)}; nothing was changed`,
+          );
+        }
+        await recordAsApplied(client, through, options.migrations);
+        await client.query(CREATE_AUDIT_SQL);
+        for (const file of through) {
+          await client.query(`INSERT INTO ${AUDIT_TABLE} (action, name, new_sha256, reason) VALUES ('baseline', $1, $2, $3)`, [
+            file.name,
+            options.migrations.checksum(file),
+            options.reason,
+          ]);
+        }
+        await commit(client);
+      },
+    );
     const state = await inspect(client, options.migrations);
     say(
       `baselined ${target.label} at ${last.name}: recorded ${plural(through.length, 'migration')} as applied (not run; schema checked against what they build; kept in ${AUDIT_TABLE.replace(/"/g, '')}); now ${position(state)}, ${state.pending.length} pending${state.pending.length ? ': run migrate plan, then migrate up' : ''}`,
@@ -139,7 +145,7 @@ export async function adopt(options: AdoptOptions): Promise<{ adopted: string[] 
     const adopted = await inTransaction(
       client,
       target,
-      { lockTimeoutMs: options.lockTimeoutMs, migrationLock: { warn: options.warn } },
+      { lockTimeoutMs: options.lockTimeoutMs, lock: { lock: MIGRATION_LOCK, warn: options.warn } },
       async () => {
         const books = await readBookkeeping(client);
         if (!books.soda) {
@@ -168,7 +174,7 @@ export async function adopt(options: AdoptOptions): Promise<{ adopted: string[] 
           );
         }
         await recordAsApplied(client, toRecord, options.migrations);
-        await client.query('COMMIT');
+        await commit(client);
         return toRecord;
       },
     );

@@ -7,8 +7,10 @@ import type { ColumnDefinitions } from 'node-pg-migrate';
 import type { Client } from 'pg';
 import { UserError } from '../base/errors';
 import type { DatabaseTarget } from '../db';
-import { blockersOfError, describeBlockers, watchLockWait } from '../db/blockers';
+import { describeBlockers } from '../db/lock-holders';
+import { holdersOfError, watchStatement } from '../db/lock-wait';
 import { describeQueryError, describeServerRefusal } from '../db/errors';
+import { beginSql, COMMIT, lockTimeoutSql, RESET_BOUNDS_SQL, ROLLBACK, statementTimeoutSql } from '../db/session';
 import { formatSeconds, type Say } from '../base/text';
 import { appliedSql, revertedSql, type Queryable } from './bookkeeping';
 import { buildSql, type Direction, type LoadedMigration } from './load';
@@ -23,8 +25,8 @@ import { buildSql, type Direction, type LoadedMigration } from './load';
 export const MIGRATION_LOCK_TIMEOUT_MS = 5_000;
 export const MIGRATION_STATEMENT_TIMEOUT_MS = 300_000;
 
-function boundsSql(scope: 'LOCAL ' | ''): string {
-  return `SET ${scope}lock_timeout = ${MIGRATION_LOCK_TIMEOUT_MS}; SET ${scope}statement_timeout = ${MIGRATION_STATEMENT_TIMEOUT_MS}`;
+function boundsSql(scope: 'transaction' | 'session'): string {
+  return `${lockTimeoutSql(MIGRATION_LOCK_TIMEOUT_MS, scope)}; ${statementTimeoutSql(MIGRATION_STATEMENT_TIMEOUT_MS, scope)}`;
 }
 
 /** Watching the statements' lock waits: who blocks them, said on stderr and in a timeout. */
@@ -70,7 +72,7 @@ function describeStepError(error: unknown, sql: string): string {
   if (lost) return lost;
   const text = describeQueryError(error, sql);
   if (code === '55P03') {
-    const blockers = blockersOfError(error);
+    const blockers = holdersOfError(error);
     const who = blockers.length > 0 ? ` held by ${describeBlockers(blockers)}` : '';
     return `${text}; it waited for a lock${who} longer than lock_timeout (${formatSeconds(MIGRATION_LOCK_TIMEOUT_MS)} unless the migration sets it): retry when that session is done, or raise it in the migration (SET LOCAL lock_timeout)`;
   }
@@ -120,7 +122,7 @@ export async function runSteps(db: Queryable, steps: string[], options: StepOpti
     try {
       if (!watch) await db.query(sql);
       else {
-        await watchLockWait(
+        await watchStatement(
           watch.target,
           watch.client,
           () => db.query(sql),
@@ -173,7 +175,7 @@ export async function applyMigration(
   // a migration takes two: BEGIN and the bounds go with its statements, the bookkeeping with
   // the COMMIT. BEGIN is sent first on its own only when the migration's function itself
   // queries the database (pgm.db), which it does inside the transaction.
-  let opening: string | undefined = `BEGIN; ${boundsSql('LOCAL ')}`;
+  let opening: string | undefined = `${beginSql()}; ${boundsSql('transaction')}`;
   const open = (): string | undefined => {
     const sql = opening;
     opening = undefined;
@@ -201,21 +203,21 @@ export async function applyMigration(
       // The same bounds, for the session while its statements run.
       const began = opening === undefined;
       opening = undefined;
-      await db.query(`${began ? 'COMMIT; ' : ''}${boundsSql('')}`);
+      await db.query(`${began ? `${COMMIT}; ` : ''}${boundsSql('session')}`);
       inTransaction = false;
       await runSteps(db, steps, { watch: options.watch, oneByOne: true });
-      await db.query('RESET lock_timeout; RESET statement_timeout; BEGIN');
+      await db.query(`${RESET_BOUNDS_SQL}; ${beginSql()}`);
       inTransaction = true;
     }
     if (options.progress) options.progress.committing = true;
     const begin = open();
-    await db.query(`${begin ? `${begin}; ` : ''}${bookkeepingSql(migration, direction)}; COMMIT`);
+    await db.query(`${begin ? `${begin}; ` : ''}${bookkeepingSql(migration, direction)}; ${COMMIT}`);
     inTransaction = false;
     if (options.progress) options.progress.committing = false;
   } catch (error) {
     if (options.progress) options.progress.committing = false;
-    if (inTransaction) await db.query('ROLLBACK').catch(() => {});
-    else if (!transactional) await db.query('RESET lock_timeout; RESET statement_timeout').catch(() => {});
+    if (inTransaction) await db.query(ROLLBACK).catch(() => {});
+    else if (!transactional) await db.query(RESET_BOUNDS_SQL).catch(() => {});
     const failed = error as { code?: string; done?: number };
     // Outside a transaction, only a failure of the first statement leaves nothing behind.
     const retryable = failed.code === '55P03' && (transactional || failed.done === 0);

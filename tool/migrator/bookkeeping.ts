@@ -5,6 +5,7 @@
  * so that node-pg-migrate's CLI still agrees with us about the database. Checksums live beside it
  * in pgmigrations_checksums (the issue reserves the pgmigrations_* names for our bookkeeping).
  */
+import { runAtomically } from '../db/session';
 import type { Client } from 'pg';
 import { pg } from '../db/pg';
 import { compareMigrations, versionOf } from './directory';
@@ -130,12 +131,7 @@ async function missingBookkeepingSql(db: Queryable): Promise<string[]> {
 export async function ensureBookkeeping(db: Queryable): Promise<void> {
   const sql = await missingBookkeepingSql(db);
   if (sql.length === 0) return;
-  try {
-    await db.query(['BEGIN', 'SET LOCAL synchronous_commit = off', ...sql, 'COMMIT'].join('; '));
-  } catch (error) {
-    await db.query('ROLLBACK').catch(() => {});
-    throw error;
-  }
+  await runAtomically(db, sql, { durable: false });
 }
 
 /** The same, inside the caller's transaction (migrate adopt records everything in one). */

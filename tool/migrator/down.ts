@@ -10,11 +10,11 @@ import { ensureBookkeeping } from './bookkeeping';
 import { isNamed, type MigrationsDirectory } from './directory';
 import { inspect } from './inspect';
 import { migrationsInOrder, preloadLibrary } from './load';
-import { withMigrationLock } from './lock';
+import { withMigrationLock } from './migration-lock';
 import { enforce } from './policy';
 import { position } from './report';
 import { formatDuration, plural, type Say } from '../base/text';
-import { withSession } from './session';
+import { withSession } from '../db/session';
 import type { MigrationState } from './state';
 
 export interface DownOptions {

@@ -18,7 +18,7 @@ import type { MigrationsDirectory } from './directory';
 import { inspect } from './inspect';
 import { positionOf } from './report';
 import { extraIn, missingFrom, readShape, shapeBuiltBy } from './schema-shape';
-import { inTransaction, withSession } from './session';
+import { inTransaction, withSession } from '../db/session';
 
 export interface DriftOptions {
   target: DatabaseTarget;

@@ -11,7 +11,10 @@
  * asks for is the one it would take here. The scratch schema is dropped at once.
  */
 import { randomBytes } from 'node:crypto';
-import { tryConnect, disconnect, type DatabaseTarget } from '../db';
+import type { DatabaseTarget } from '../db';
+import { backendPid } from '../db/lock-holders';
+import { poll } from '../db/lock-wait';
+import { inTransaction, lockTimeoutSql, withSession } from '../db/session';
 import type { Queryable } from './bookkeeping';
 
 export interface StatementLocks {
@@ -130,7 +133,9 @@ export async function measureInTransaction(db: Queryable, run: () => Promise<voi
   return { locks: strongestFirst(taken), held: strongestFirst(held), rewrote: rewrote.sort(), measured: 'in its transaction' };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Looking for the statement's wait: every 20 ms, for at most two seconds. */
+const WAIT_LOOK = { firstMs: 20, maxMs: 20 };
+const WAIT_LOOK_MS = 2000;
 
 /**
  * The statements of a migration that cannot run in a transaction, measured in order on one scratch
@@ -140,63 +145,66 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function measureOnScratchCopy(target: DatabaseTarget, statements: string[]): Promise<StatementLocks[]> {
   const scratch = `usualstore_probe_${randomBytes(4).toString('hex')}`;
-  const runner = await tryConnect(target);
-  const holder = await tryConnect(target);
-  const results: StatementLocks[] = [];
-  try {
-    // The copy: every table of public, its columns, defaults, constraints and indexes, no rows.
-    await runner.query(`CREATE SCHEMA ${scratch}`);
-    const { rows: copies } = await runner.query<{ sql: string }>(
-      `SELECT format('CREATE TABLE ${scratch}.%I (LIKE public.%I INCLUDING ALL)', relname, relname) AS sql FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'`,
-    );
-    for (const { sql } of copies) await runner.query(sql);
-    await runner.query(`SET search_path = ${scratch}; SET lock_timeout = 0`);
-    const runnerPid = (runner as unknown as { processID: number }).processID;
-    for (const statement of statements) {
-      if (results.some((result) => typeof result.measured === 'object')) {
-        results.push({ locks: [], rewrote: [], measured: { not: 'a statement before it could not be measured' } });
-        continue;
-      }
-      // The holder takes every table of the copy, so the statement must wait, asking for its mode.
-      await holder.query('BEGIN');
-      const { rows: tablesOfCopy } = await holder.query<{ name: string }>(
-        `SELECT format('%I.%I', nspname, relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE nspname = $1 AND relkind = 'r'`,
-        [scratch],
-      );
-      for (const { name } of tablesOfCopy) await holder.query(`LOCK TABLE ${name} IN ACCESS EXCLUSIVE MODE`);
-      const running = runner.query(statement).then(
-        () => undefined,
-        (error: Error) => error,
-      );
-      let waitedFor: { relation: string; mode: string }[] = [];
-      for (let i = 0; i < 100 && waitedFor.length === 0; i++) {
-        const { rows } = await holder.query<{ relation: string; mode: string }>(
-          `SELECT c.relname AS relation, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = $1 AND NOT l.granted AND l.locktype = 'relation'`,
-          [runnerPid],
+  return withSession(target, {}, (runner) =>
+    withSession(target, {}, async (holder) => {
+      const results: StatementLocks[] = [];
+      try {
+        // The copy: every table of public, its columns, defaults, constraints and indexes, no rows.
+        await runner.query(`CREATE SCHEMA ${scratch}`);
+        const { rows: copies } = await runner.query<{ sql: string }>(
+          `SELECT format('CREATE TABLE ${scratch}.%I (LIKE public.%I INCLUDING ALL)', relname, relname) AS sql FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'`,
         );
-        waitedFor = rows;
-        if (rows.length === 0) {
-          // Finished (or failed) without waiting: it locks nothing of the copy.
-          if ((await Promise.race([running.then(() => true), sleep(20).then(() => false)])) === true) break;
+        for (const { sql } of copies) await runner.query(sql);
+        await runner.query(`SET search_path = ${scratch}; ${lockTimeoutSql('none', 'session')}`);
+        const runnerPid = backendPid(runner);
+        for (const statement of statements) {
+          if (results.some((result) => typeof result.measured === 'object')) {
+            results.push({ locks: [], rewrote: [], measured: { not: 'a statement before it could not be measured' } });
+            continue;
+          }
+          let running: Promise<Error | undefined> = Promise.resolve(undefined);
+          let waitedFor: { relation: string; mode: string }[] = [];
+          // The holder takes every table of the copy, so the statement must wait, asking for its mode.
+          await inTransaction(holder, target, {}, async () => {
+            const { rows: tablesOfCopy } = await holder.query<{ name: string }>(
+              `SELECT format('%I.%I', nspname, relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE nspname = $1 AND relkind = 'r'`,
+              [scratch],
+            );
+            for (const { name } of tablesOfCopy) await holder.query(`LOCK TABLE ${name} IN ACCESS EXCLUSIVE MODE`);
+            let finished = false;
+            running = runner.query(statement).then(
+              () => void (finished = true),
+              (error: Error) => ((finished = true), error),
+            );
+            await poll(
+              async () => {
+                const { rows } = await holder.query<{ relation: string; mode: string }>(
+                  `SELECT c.relname AS relation, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = $1 AND NOT l.granted AND l.locktype = 'relation'`,
+                  [runnerPid],
+                );
+                waitedFor = rows;
+                // Waiting, or finished (or failed) without waiting: it locks nothing of the copy.
+                return rows.length > 0 || finished;
+              },
+              WAIT_LOOK,
+              { deadlineMs: performance.now() + WAIT_LOOK_MS },
+            );
+          });
+          const failed = await running;
+          results.push(
+            failed
+              ? {
+                  locks: [],
+                  rewrote: [],
+                  measured: { not: `it fails on a copy of today's tables (${failed.message}): a pending migration before it changes them` },
+                }
+              : { locks: strongestFirst(waitedFor), rewrote: [], measured: 'on a scratch copy' },
+          );
         }
+        return results;
+      } finally {
+        await runner.query(`RESET search_path; DROP SCHEMA IF EXISTS ${scratch} CASCADE`).catch(() => {});
       }
-      await holder.query('ROLLBACK');
-      const failed = await running;
-      results.push(
-        failed
-          ? {
-              locks: [],
-              rewrote: [],
-              measured: { not: `it fails on a copy of today's tables (${failed.message}): a pending migration before it changes them` },
-            }
-          : { locks: strongestFirst(waitedFor), rewrote: [], measured: 'on a scratch copy' },
-      );
-    }
-    return results;
-  } finally {
-    await holder.query('ROLLBACK').catch(() => {});
-    await disconnect(holder);
-    await runner.query(`RESET search_path; DROP SCHEMA IF EXISTS ${scratch} CASCADE`).catch(() => {});
-    await disconnect(runner);
-  }
+    }),
+  );
 }

@@ -23,7 +23,8 @@ import { squawkFindings } from './lint';
 import { measureInTransaction, measureOnScratchCopy, modeEffect, type StatementLocks } from './locks';
 import { advancedSequences, readSequencePositions } from './sequences';
 import { splitStatements } from './statements';
-import { inTransaction, withSession } from './session';
+import { inTransaction, withSession } from '../db/session';
+import { MIGRATION_LOCK } from './migration-lock';
 
 export interface PlanOptions {
   target: DatabaseTarget;
@@ -61,7 +62,7 @@ export async function planMigrations(options: PlanOptions): Promise<{ pending: s
     const reports = await inTransaction(
       client,
       target,
-      { lockTimeoutMs: options.lockTimeoutMs, migrationLock: { warn: options.warn } },
+      { lockTimeoutMs: options.lockTimeoutMs, lock: { lock: MIGRATION_LOCK, warn: options.warn } },
       async () => {
         // Read again under the lock: a run that just finished may have applied some.
         const current = await inspect(client, options.migrations);

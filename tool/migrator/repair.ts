@@ -14,8 +14,8 @@ import type { DatabaseTarget } from '../db';
 import { AUDIT_TABLE, CHECKSUMS_TABLE, CREATE_AUDIT_SQL, MIGRATIONS_TABLE, checksumSql } from './bookkeeping';
 import type { MigrationsDirectory } from './directory';
 import { inspect } from './inspect';
-import { withMigrationLock } from './lock';
-import { withSession } from './session';
+import { withMigrationLock } from './migration-lock';
+import { runAtomically, withSession } from '../db/session';
 
 export interface RepairOptions {
   target: DatabaseTarget;
@@ -68,10 +68,7 @@ async function repair(options: RepairOptions, action: 'accept' | 'forget'): Prom
           lines.push(`forgot the record of ${name} (the schema it built is unchanged)`);
         }
       }
-      await client.query(`BEGIN; ${statements.join('; ')}; COMMIT`).catch(async (error: unknown) => {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      });
+      await runAtomically(client, statements);
       for (const line of lines) options.say(line);
       options.say(
         `repaired ${plural(options.names.length, 'migration')} of ${target.label}; kept in ${AUDIT_TABLE.replace(/"/g, '')} (migrate status lists it)`,

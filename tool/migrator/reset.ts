@@ -21,7 +21,8 @@ import type { MigrationsDirectory } from './directory';
 import { inspect } from './inspect';
 import { buildSql, migrationsInOrder, preloadLibrary } from './load';
 import { applySeeds, seedFiles } from './seeds';
-import { inTransaction, withSession } from './session';
+import { commit, inTransaction, withSession } from '../db/session';
+import { MIGRATION_LOCK } from './migration-lock';
 import { inTransactionForm } from './statements';
 
 export interface ResetOptions {
@@ -74,7 +75,7 @@ export async function reset(options: ResetOptions): Promise<void> {
       const dropped = await inTransaction(
         client,
         target,
-        { lockTimeoutMs: options.lockTimeoutMs, migrationLock: { warn: options.warn } },
+        { lockTimeoutMs: options.lockTimeoutMs, lock: { lock: MIGRATION_LOCK, warn: options.warn } },
         async () => {
           const { rows } = await client.query<{ n: number }>(
             `SELECT count(*)::int AS n FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p')`,
@@ -98,7 +99,7 @@ export async function reset(options: ResetOptions): Promise<void> {
           }
           await applySeeds(client, seeds);
           committing = true;
-          await client.query('COMMIT');
+          await commit(client);
           committing = false;
           return rows[0].n;
         },
@@ -129,7 +130,7 @@ export async function seed(options: Omit<ResetOptions, 'confirm'>): Promise<void
     }
     await inTransaction(client, target, { lockTimeoutMs: options.lockTimeoutMs }, async () => {
       await applySeeds(client, seeds);
-      await client.query('COMMIT');
+      await commit(client);
     });
   });
   say(

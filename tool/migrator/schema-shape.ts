@@ -11,6 +11,7 @@
  * CHECK (role = ANY ((ARRAY['a'::varchar])::text[])) comes back as
  * CHECK (role = ANY (ARRAY[('a'::varchar)::text])); a restored database means the same thing.
  */
+import { inSavepoint } from '../db/session';
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../base/errors';
 import { failureCause, runSteps } from './apply';
@@ -114,24 +115,26 @@ export async function shapeBuiltBy(
   failure: (name: string, cause: string) => string,
 ): Promise<SchemaShape> {
   const scratch = `usualstore_scratch_${randomBytes(4).toString('hex')}`;
-  await db.query('SAVEPOINT scratch_shape');
-  try {
-    await db.query(`CREATE SCHEMA ${scratch}`);
-    await db.query(`SET LOCAL search_path = ${scratch}`);
-    for await (const { migration, shorthands } of migrationsInOrder(files)) {
-      try {
-        const { steps, transactional } = await buildSql(db, migration, 'up', shorthands);
-        // A pgm.noTransaction() migration is built here inside the savepoint, in the form that can
-        // run there (without CONCURRENTLY, which changes how an index is built, not what it is).
-        await runSteps(db, transactional ? steps : steps.map(inTransactionForm).filter((step): step is string => step !== undefined));
-      } catch (error) {
-        throw new UserError(failure(migration.file.name, failureCause(error)));
+  return inSavepoint(
+    db,
+    'scratch_shape',
+    async () => {
+      await db.query(`CREATE SCHEMA ${scratch}`);
+      await db.query(`SET LOCAL search_path = ${scratch}`);
+      for await (const { migration, shorthands } of migrationsInOrder(files)) {
+        try {
+          const { steps, transactional } = await buildSql(db, migration, 'up', shorthands);
+          // A pgm.noTransaction() migration is built here inside the savepoint, in the form that can
+          // run there (without CONCURRENTLY, which changes how an index is built, not what it is).
+          await runSteps(db, transactional ? steps : steps.map(inTransactionForm).filter((step): step is string => step !== undefined));
+        } catch (error) {
+          throw new UserError(failure(migration.file.name, failureCause(error)));
+        }
       }
-    }
-    return await readShape(db, scratch);
-  } finally {
-    await db.query('ROLLBACK TO SAVEPOINT scratch_shape');
-  }
+      return readShape(db, scratch);
+    },
+    { undo: true },
+  );
 }
 
 /** What `actual` has that `expected` does not (made by hand, say), one phrase each; tables in

@@ -7,7 +7,7 @@ import { readRepairs, type Repair } from './bookkeeping';
 import type { MigrationsDirectory } from './directory';
 import { inspect } from './inspect';
 import { position } from './report';
-import { withSession } from './session';
+import { withSession } from '../db/session';
 import type { MigrationState } from './state';
 
 export interface Status {

@@ -14,11 +14,11 @@ import { compareMigrations, isNamed, type MigrationFile, type MigrationsDirector
 import { UserError } from '../base/errors';
 import { inspect, upToDateQuickly } from './inspect';
 import { migrationsInOrder, preloadLibrary } from './load';
-import { withMigrationLock } from './lock';
+import { withMigrationLock } from './migration-lock';
 import { enforce } from './policy';
 import { position, positionOf } from './report';
 import { type Say, formatDuration, plural } from '../base/text';
-import { withSession } from './session';
+import { withSession } from '../db/session';
 import type { MigrationState } from './state';
 
 export interface UpOptions {

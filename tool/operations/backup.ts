@@ -12,6 +12,7 @@ import { checkArchive } from './archive';
 import { interruptible } from '../base/interruption';
 import { invocation, lockHint, runTool, toolErrorLine } from './client-tools';
 import { checkReachable } from '../db/connect';
+import { watchToolLockWaits } from './lock-bound';
 import type { ClientRoute } from './route';
 import { verifyArchive, withExportedSnapshot } from './verify';
 import type { DatabaseTarget } from '../db';
@@ -87,13 +88,22 @@ async function dump(options: BackupOptions, to: number | 'stdout', snapshot?: st
     ...(options.table ? [`--table=${options.table}`] : []),
     ...(snapshot ? [`--snapshot=${snapshot}`] : []),
   ];
-  const result = await runTool(
-    invocation(options.route, 'pg_dump', args),
-    to === 'stdout' ? { pipeStdoutTo: process.stdout } : { stdout: to },
-  );
+  // Its own application name: how the watch finds its session, to name who held a lock it waited for.
+  const applicationName = `usualstore-db backup ${process.pid}`;
+  const watch = watchToolLockWaits(options.route, applicationName, {});
+  let result;
+  let holders;
+  try {
+    result = await runTool(
+      invocation(options.route, 'pg_dump', args, { applicationName }),
+      to === 'stdout' ? { pipeStdoutTo: process.stdout } : { stdout: to },
+    );
+  } finally {
+    holders = await watch.stop();
+  }
   if (result.code !== 0) {
     throw new UserError(
-      `pg_dump of ${options.route.label} failed: ${toolErrorLine('pg_dump', result.stderr)}${lockHint(result.stderr, options.lockTimeoutMs)}; nothing was written`,
+      `pg_dump of ${options.route.label} failed: ${toolErrorLine('pg_dump', result.stderr)}${lockHint(result.stderr, options.lockTimeoutMs, holders)}; nothing was written`,
     );
   }
   return result.stdoutBytes ?? 0;

@@ -4,6 +4,7 @@
  * The password only ever travels in the child's environment: a command line is visible to every
  * user of the machine (ps), an environment is not.
  */
+import { describeBlockers, type Blocker } from '../db/lock-holders';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { interruptible } from '../base/interruption';
@@ -163,8 +164,9 @@ export function toolErrorLine(tool: string, stderr: string): string {
 }
 
 /** After pg_dump's lock timeout: what bounded it (the server's message alone does not say). */
-export function lockHint(stderr: string, lockTimeoutMs: number): string {
+export function lockHint(stderr: string, lockTimeoutMs: number, holders: Blocker[] = []): string {
   // pg_dump bounds its lock waits with statement_timeout (--lock-wait-timeout), and only them.
   if (!/lock timeout|statement timeout|could not obtain lock/i.test(stderr)) return '';
-  return ` (another session held a table it needed for more than ${formatSeconds(lockTimeoutMs)}: a migration or an application transaction; retry when it is done, or raise --lock-timeout)`;
+  const who = holders.length > 0 ? describeBlockers(holders) : 'a migration or an application transaction';
+  return ` (another session held a table it needed for more than ${formatSeconds(lockTimeoutMs)}: ${who}; retry when it is done, or raise --lock-timeout)`;
 }

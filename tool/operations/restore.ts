@@ -16,7 +16,8 @@ import { type Say, formatDuration, formatBytes } from '../base/text';
 import { withBackupInput, type BackupInput } from './backup-input';
 import { interruptible } from '../base/interruption';
 import { invocation, runTool, toolErrorLine } from './client-tools';
-import { boundLockWaits, cancelledWaitMessage } from './lock-bound';
+import { watchToolLockWaits } from './lock-bound';
+import { waitedTooLong } from '../db/lock-wait';
 import { routeToDatabase, type ClientRoute } from './route';
 import { queryValue } from './route-query';
 import { USER_TABLE_COUNT_SQL } from './user-tables';
@@ -116,7 +117,7 @@ async function restoreInto(input: BackupInput, options: RestoreOptions, created:
   };
   // Its own application name: how the lock bound finds its session.
   const applicationName = `usualstore-db restore ${process.pid}`;
-  const bound = boundLockWaits(route, applicationName, options.lockTimeoutMs);
+  const bound = watchToolLockWaits(route, applicationName, { cancelAfterMs: options.lockTimeoutMs });
   let result;
   try {
     result = await interruptible(step, () =>
@@ -128,7 +129,7 @@ async function restoreInto(input: BackupInput, options: RestoreOptions, created:
   }
   const cancelled = await bound.stop();
   if (result.code !== 0) {
-    const why = cancelled ? cancelledWaitMessage(cancelled, options.lockTimeoutMs) : toolErrorLine(tool, result.stderr);
+    const why = cancelled ? waitedTooLong(cancelled, options.lockTimeoutMs) : toolErrorLine(tool, result.stderr);
     throw new UserError(`${tool} into ${route.label} failed and was rolled back (nothing was restored): ${why}`);
   }
   options.say(

@@ -5,7 +5,7 @@
  */
 import { UserError } from '../base/errors';
 import { describeQueryError } from '../db/errors';
-import { withSession } from '../migrator/session';
+import { withSession } from '../db/session';
 import { invocation, runTool, toolErrorLine } from './client-tools';
 import type { ClientRoute } from './route';
 

@@ -13,7 +13,7 @@ import { formatBytes, plural, type Say } from '../base/text';
 import type { DatabaseTarget } from '../db';
 import type { MigrationsDirectory } from '../migrator/directory';
 import { inspect } from '../migrator/inspect';
-import { withSession } from '../migrator/session';
+import { withSession } from '../db/session';
 import { invocation, runTool, toolErrorLine } from './client-tools';
 import type { ClientRoute } from './route';
 

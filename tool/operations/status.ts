@@ -8,9 +8,9 @@ import { UserError } from '../base/errors';
 import { ConnectionError, passwordlessUrl, type DatabaseTarget } from '../db';
 import type { MigrationsDirectory } from '../migrator/directory';
 import { inspect } from '../migrator/inspect';
-import { describeLockHolders, migrationLockHolders } from '../migrator/lock';
+import { describeLockHolders, migrationLockHolders } from '../migrator/migration-lock';
 import { judge } from '../migrator/policy';
-import { withSession } from '../migrator/session';
+import { inSavepoint, withSession } from '../db/session';
 import { TABLE_SIZES_SQL } from './user-tables';
 import { statusWarnings } from './status-warnings';
 
@@ -60,13 +60,9 @@ export function unreachableReport(target: DatabaseTarget, reason: string): Statu
 
 /** Runs an optional check; one that fails (permissions, say) becomes a warning, not an error. */
 async function attempt<T>(client: Client, what: string, fn: () => Promise<T>, problems: string[]): Promise<T | undefined> {
-  await client.query('SAVEPOINT status_check');
   try {
-    const value = await fn();
-    await client.query('RELEASE SAVEPOINT status_check');
-    return value;
+    return await inSavepoint(client, 'status_check', fn);
   } catch (error) {
-    await client.query('ROLLBACK TO SAVEPOINT status_check');
     problems.push(`could not check ${what}: ${(error as Error).message}`);
     return undefined;
   }

@@ -4,15 +4,15 @@
  * source was when pg_dump read it. The dump reads an exported snapshot (pg_dump --snapshot) that
  * this command's own repeatable-read transaction holds, and the source's checksums are taken in
  * that same transaction: a live database changing meanwhile makes no false alarm. The scratch
- * database is dropped however the check ends.
+ * database (db/scratch-database.ts) is dropped however the check ends.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type { Client } from 'pg';
 import { UserError } from '../base/errors';
 import { plural } from '../base/text';
-import { connect, describeQueryError, disconnect, withDatabase, type DatabaseTarget } from '../db';
-import { interruptible } from '../base/interruption';
+import { withDatabase, type DatabaseTarget } from '../db';
+import { withScratchDatabase } from '../db/scratch-database';
+import { withSession } from '../db/session';
 import { invocation, runTool, toolErrorLine } from './client-tools';
 import { routeToDatabase, type ClientRoute } from './route';
 
@@ -38,17 +38,11 @@ export async function withExportedSnapshot<T>(
   target: DatabaseTarget,
   dump: (snapshot: string) => Promise<T>,
 ): Promise<{ result: T; sums: TableSums }> {
-  const client = await connect(target);
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  return withSession(target, { transaction: { readOnly: true, isolation: 'repeatable read' } }, async (client) => {
     const { id } = (await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows[0];
     const result = await dump(id);
-    const sums = await tableSums(client);
-    await client.query('COMMIT');
-    return { result, sums };
-  } finally {
-    await disconnect(client);
-  }
+    return { result, sums: await tableSums(client) };
+  });
 }
 
 /** One line per table whose rows differ, and the tables only one side has. */
@@ -88,13 +82,7 @@ async function restoreAndCompare(options: VerifyOptions, scratch: string): Promi
     fs.closeSync(fd);
   }
   if (restored.code !== 0) throw new UserError(`the archive does not restore: ${toolErrorLine('pg_restore', restored.stderr)}`);
-  const client = await connect(withDatabase(options.target, scratch));
-  let sums: TableSums;
-  try {
-    sums = await tableSums(client);
-  } finally {
-    await disconnect(client);
-  }
+  const sums = await withSession(withDatabase(options.target, scratch), {}, tableSums);
   const found = differences(options.sums, sums, options.partial);
   if (found.length > 0)
     throw new UserError(
@@ -106,27 +94,13 @@ async function restoreAndCompare(options: VerifyOptions, scratch: string): Promi
 
 /** Restores `archive` into a scratch database and compares; a summary, or one line saying what differs. */
 export async function verifyArchive(options: VerifyOptions): Promise<string> {
-  const scratch = `usualstore_verify_${randomBytes(4).toString('hex')}`;
-  const admin = await connect(options.target);
-  try {
-    try {
-      await admin.query(`CREATE DATABASE ${scratch} TEMPLATE template0`);
-    } catch (error) {
-      throw new UserError(
-        `cannot verify the archive: no scratch database to restore it into (${describeQueryError(error)}); the user needs CREATEDB`,
-      );
-    }
-    // A signal cannot wait for a DROP DATABASE: the line names the scratch database instead.
-    const step = {
-      describe: () =>
-        `backup of ${options.route.label} stopped while verifying; nothing was written; the scratch database ${scratch} may remain: drop it (DROP DATABASE ${scratch})`,
-    };
-    try {
-      return await interruptible(step, () => restoreAndCompare(options, scratch));
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`).catch(() => {});
-    }
-  } finally {
-    await disconnect(admin);
-  }
+  return withScratchDatabase(
+    options.target,
+    {
+      purpose: 'verify',
+      interrupted: `backup of ${options.route.label} stopped while verifying; nothing was written`,
+      needed: 'cannot verify the archive',
+    },
+    (scratch) => restoreAndCompare(options, scratch.name),
+  );
 }
