@@ -72,7 +72,7 @@ await build({
   plugins: [withoutUnused],
 });
 
-// Sucrase, which compiles migration scripts (tool/migrator/compiled.ts): one file is ~22 ms to
+// Sucrase, which compiles migration scripts (tool/migrator/directory/compiled.ts): one file is ~22 ms to
 // load where its ~100 modules take ~70 ms, and only a run with a never-compiled migration loads it.
 await build({
   ...common,

@@ -12,7 +12,7 @@ import { runCli } from '../support/cli';
 import { dataSnapshot, schemaSnapshot } from '../support/catalog';
 import { createTestDatabase, withClient, type TestDatabase } from '../support/database';
 import { expectOneLine, query } from './migrator-fixtures';
-import { looseDefinition } from '../../tool/migrator/schema-shape';
+import { looseDefinition } from '../../tool/migrator/verify/schema-shape';
 import { APPLICATION_ROWS, migratedDatabase } from './operations-fixtures';
 import { tempDir } from '../support/temp';
 import { closedPort } from '../support/ports';

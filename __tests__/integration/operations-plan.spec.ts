@@ -107,7 +107,7 @@ describe('migrate plan on the project migrations', () => {
     try {
       const result = await plan(soda.url);
       expect(result.code).toBe(1);
-      // The same line as migrate up's (one policy, tool/migrator/policy.ts).
+      // The same line as migrate up's (one policy, tool/migrator/history/policy.ts).
       expect(expectOneLine(result.stderr)).toMatch(
         /^usualstore-db: postgres@\S+ was migrated by soda \(schema_migration holds 24 versions\) and is not adopted yet; run `\.\/usualstore-db migrate adopt` first \(see README\); nothing was changed$/,
       );

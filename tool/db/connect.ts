@@ -94,7 +94,7 @@ export async function connect(target: DatabaseTarget, options: ConnectOptions = 
  * without waiting for the server to close its side, as libpq's PQfinish (psql) does not: pg's
  * end() sends Terminate and then waits for the backend to exit, a few ms at the end of every
  * command. The socket is unreferenced instead, so the process may exit once Terminate is written
- * (libuv finishes pending writes first). Locks are released explicitly before this (lock.ts).
+ * (libuv finishes pending writes first). Locks are released explicitly before this (session.ts).
  */
 export async function disconnect(client: Client): Promise<void> {
   const ended = client.end().catch(() => {});

@@ -140,7 +140,8 @@ export async function commit(client: Pick<Client, 'query'>): Promise<void> {
   await client.query(COMMIT);
 }
 
-type Queryable = Pick<Client, 'query'>;
+/** Anything that runs a query: a client, or a wrapper of one (a migration's transaction). */
+export type Queryable = Pick<Client, 'query'>;
 
 /** Statements that commit together or not at all, in one round trip (BEGIN, them, COMMIT). */
 export async function runAtomically(db: Queryable, statements: string[], options: { durable?: boolean } = {}): Promise<void> {

@@ -4,7 +4,7 @@
  * says of the migrations is what `migrate up` would say (the policy's verdict, policy.ts).
  */
 import { shortList } from '../base/text';
-import type { Verdict } from '../migrator/policy';
+import type { Verdict } from '../migrator/history/policy';
 
 export interface WarningFacts {
   /** Users whose password is still the hash published with the original migrations. */

@@ -14,11 +14,11 @@ import { UserError } from '../base/errors';
 import { git } from '../base/git';
 import { oneLine, plural } from '../base/text';
 import type { DatabaseTarget } from '../db';
-import { describeDrift, driftOf } from '../migrator/drift';
+import { describeDrift, driftOf } from '../migrator/verify/drift';
 import type { MigrationFile, MigrationsDirectory } from '../migrator/directory';
-import { historyAtBase } from '../migrator/history';
-import { planMigrations } from '../migrator/plan';
-import { lintMigrations, offlineSql } from '../migrator/lint';
+import { historyAtBase } from '../migrator/history/at-base';
+import { planMigrations } from '../migrator/verify/plan';
+import { lintMigrations, offlineSql } from '../migrator/verify/lint';
 import type { Check } from './junit';
 import { lineDiff, readStacksHcl } from './hcl';
 import { resourceChanges, type StackResources } from './resource-changes';
@@ -108,7 +108,7 @@ export async function reviewReport(options: ReviewOptions): Promise<Review> {
     // One level deep, like cdktf.out, so that the relative paths in the JSON compare.
     const after = synthesize(projectDir, '.review-synth', '.review-hcl');
 
-    // The base's migrations are what a database at the base has applied (history.ts).
+    // The base's migrations are what a database at the base has applied (migrator/history/at-base.ts).
     const added = state.pending;
     const edited = state.files.filter((file) => state.edited.includes(file.name));
     const deleted = state.missing;
@@ -185,7 +185,7 @@ export async function reviewReport(options: ReviewOptions): Promise<Review> {
     }
 
     if (options.target) {
-      // What migrate plan measures on that database: each pending statement's locks (locks.ts).
+      // What migrate plan measures on that database: each pending statement's locks (migrator/verify/lock-report.ts).
       lines.push(
         '## Locks',
         '',

@@ -1,4 +1,4 @@
-import { nextVersion, validateName, versionAt } from '../../../tool/migrator/create';
+import { nextVersion, validateName, versionAt } from '../../../tool/migrator/directory/create';
 
 describe('migration versions', () => {
   const now = new Date('2026-03-04T05:06:07.890Z');

@@ -1,5 +1,5 @@
 /** The loose comparison of schema definitions behind migrate adopt. */
-import { indexWithoutName, looseDefinition, missingFrom, type SchemaShape } from '../../../tool/migrator/schema-shape';
+import { indexWithoutName, looseDefinition, missingFrom, type SchemaShape } from '../../../tool/migrator/verify/schema-shape';
 
 describe('schema shapes', () => {
   it('two spellings of one CHECK (before and after pg_restore) compare equal; different ones do not', () => {

@@ -1,6 +1,6 @@
-import type { AppliedMigration } from '../../../tool/migrator/bookkeeping';
+import type { AppliedMigration } from '../../../tool/migrator/history/bookkeeping';
 import type { MigrationFile } from '../../../tool/migrator/directory';
-import { compareState } from '../../../tool/migrator/state';
+import { compareState } from '../../../tool/migrator/history/state';
 
 const file = (name: string): MigrationFile => ({ name, path: `/m/${name}.ts`, version: BigInt(name.split('_')[0]) });
 const applied = (name: string, checksum: string | null = `sum-${name}`): AppliedMigration => ({ name, runOn: new Date(0), checksum });

@@ -1,5 +1,5 @@
 /** Splitting SQL into statements as psql does, for the statements that must run one by one. */
-import { inTransactionForm, splitStatements } from '../../../tool/migrator/statements';
+import { inTransactionForm, splitStatements } from '../../../tool/migrator/directory/statements';
 
 describe('splitStatements', () => {
   it.each<[string, string, string[]]>([

@@ -1,6 +1,6 @@
 /** `usualstore-db reset` and `usualstore-db seed`: a development database made anew, or seeded. */
-import { reset as resetDatabase, seed as seedDatabase } from '../../migrator/reset';
-import { defaultSeedsDir } from '../../migrator/seeds';
+import { reset as resetDatabase, seed as seedDatabase } from '../../migrator/run/reset';
+import { defaultSeedsDir } from '../../migrator/run/seeds';
 import { confirm } from '../confirm';
 import { say, warn } from '../output';
 import type { CommandInput } from '../command';

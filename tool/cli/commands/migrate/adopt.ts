@@ -1,6 +1,6 @@
 /** `usualstore-db migrate adopt` (a soda-migrated database) and `migrate baseline --to VERSION`
  * (one built by hand or by another tool). */
-import { adopt, baseline as baselineDatabase } from '../../../migrator/adopt';
+import { adopt, baseline as baselineDatabase } from '../../../migrator/takeover/adopt';
 import { say, warn } from '../../output';
 import type { CommandInput } from '../../command';
 import { database, migrations, ms, text } from '../../values';

@@ -1,6 +1,6 @@
 /** `usualstore-db migrate create NAME [--sql]` */
 import path from 'node:path';
-import { createMigration } from '../../../migrator/create';
+import { createMigration } from '../../../migrator/directory/create';
 import { say } from '../../output';
 import type { CommandInput } from '../../command';
 import { flag, migrations } from '../../values';

@@ -1,6 +1,6 @@
 /** `usualstore-db migrate down (--count N | --to VERSION | --all)`: destructive, so it shows what goes and asks. */
 import { UserError } from '../../../base/errors';
-import { migrateDown } from '../../../migrator/down';
+import { migrateDown } from '../../../migrator/run/down';
 import { confirm } from '../../confirm';
 import { say, warn } from '../../output';
 import type { CommandInput } from '../../command';

@@ -1,5 +1,5 @@
 /** `usualstore-db migrate drift [--json]`: exit 0 no drift, 2 drift, 1 an error. */
-import { describeDrift, driftOf } from '../../../migrator/drift';
+import { describeDrift, driftOf } from '../../../migrator/verify/drift';
 import type { CommandInput } from '../../command';
 import { say, warn } from '../../output';
 import { database, flag, migrations, ms } from '../../values';

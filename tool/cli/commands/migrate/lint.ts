@@ -2,7 +2,7 @@
  * change judged against its base as migrate up would judge it (policy.ts). */
 import { projectRoot } from '../../../base/project';
 import { plural } from '../../../base/text';
-import { lintMigrations } from '../../../migrator/lint';
+import { lintMigrations } from '../../../migrator/verify/lint';
 import type { CommandInput } from '../../command';
 import { paint, say, warn } from '../../output';
 import { flag, migrations, text } from '../../values';

@@ -2,7 +2,7 @@
  * `usualstore-db migrate plan`. Exit 0: nothing pending; 2: something pending (and it all runs);
  * 1: an error, including a pending migration that fails. CI and pull-request checks branch on these.
  */
-import { planMigrations } from '../../../migrator/plan';
+import { planMigrations } from '../../../migrator/verify/plan';
 import { say, warn } from '../../output';
 import type { CommandInput } from '../../command';
 import { database, flag, migrations, ms } from '../../values';

@@ -1,5 +1,5 @@
 /** `usualstore-db migrate accept NAME...` and `migrate forget NAME...`: reviewed repairs. */
-import { acceptEdits, forgetMissing, type RepairOptions } from '../../../migrator/repair';
+import { acceptEdits, forgetMissing, type RepairOptions } from '../../../migrator/takeover/repair';
 import { say, warn } from '../../output';
 import type { CommandInput } from '../../command';
 import { database, migrations, ms, text } from '../../values';

@@ -1,6 +1,6 @@
 /** `usualstore-db migrate status [--json] [--check]` */
-import { judge } from '../../../migrator/policy';
-import { formatStatus, readStatus, statusReport, type Status } from '../../../migrator/status';
+import { judge } from '../../../migrator/history/policy';
+import { formatStatus, readStatus, statusReport, type Status } from '../../../migrator/history/status';
 import { paint, warn } from '../../output';
 import type { CommandInput } from '../../command';
 import { database, flag, migrations } from '../../values';

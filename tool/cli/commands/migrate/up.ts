@@ -1,5 +1,5 @@
 /** `usualstore-db migrate up`: what the deploy runs. */
-import { migrateUp } from '../../../migrator/up';
+import { migrateUp } from '../../../migrator/run/up';
 import { say, warn } from '../../output';
 import type { CommandInput } from '../../command';
 import { database, flag, migrations, ms, numberOf, text } from '../../values';

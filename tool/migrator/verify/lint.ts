@@ -13,14 +13,14 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../base/errors';
-import { tempDir } from '../base/temp';
-import { oneLine } from '../base/text';
-import { MIGRATION_LOCK_TIMEOUT_MS, MIGRATION_STATEMENT_TIMEOUT_MS } from './apply';
-import { compareMigrations, versionOf, type MigrationFile, type MigrationsDirectory } from './directory';
-import type { Queryable } from './bookkeeping';
-import { historyAtBase } from './history';
-import { buildSql, migrationsInOrder } from './load';
+import { UserError } from '../../base/errors';
+import { tempDir } from '../../base/temp';
+import { oneLine } from '../../base/text';
+import { MIGRATION_LOCK_TIMEOUT_MS, MIGRATION_STATEMENT_TIMEOUT_MS } from '../run/apply';
+import { compareMigrations, versionOf, type MigrationFile, type MigrationsDirectory } from '../directory';
+import type { Queryable } from '../history/bookkeeping';
+import { historyAtBase } from '../history/at-base';
+import { buildSql, migrationsInOrder } from '../directory/load';
 
 export interface LintFinding {
   migration: string;
@@ -44,7 +44,7 @@ export interface LintResult {
   linted: string[];
   baseline: string | null;
   findings: LintFinding[];
-  /** The change judged against its base (history.ts): what migrate up would refuse there, or why
+  /** The change judged against its base (history/at-base.ts): what migrate up would refuse there, or why
    * it was not judged. */
   history: { base: string | null; refusal: string | null; warnings: string[]; not_judged: string | null };
 }

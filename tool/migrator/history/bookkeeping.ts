@@ -5,10 +5,9 @@
  * so that node-pg-migrate's CLI still agrees with us about the database. Checksums live beside it
  * in pgmigrations_checksums (the issue reserves the pgmigrations_* names for our bookkeeping).
  */
-import { runAtomically } from '../db/session';
-import type { Client } from 'pg';
-import { pg } from '../db/pg';
-import { compareMigrations, versionOf } from './directory';
+import { runAtomically, type Queryable } from '../../db/session';
+import { pg } from '../../db/pg';
+import { compareMigrations, versionOf } from '../directory';
 
 export const MIGRATIONS_TABLE = '"public"."pgmigrations"';
 /** soda's bookkeeping, in databases migrated before usualstore-db (see soda.ts). */
@@ -16,7 +15,7 @@ export const SODA_TABLE = 'public.schema_migration';
 export const CHECKSUMS_TABLE = '"public"."pgmigrations_checksums"';
 
 /** The subset of pg.Client used here (also satisfied by a client inside a transaction). */
-export type Queryable = Pick<Client, 'query'>;
+export type { Queryable };
 
 export interface AppliedMigration {
   name: string;

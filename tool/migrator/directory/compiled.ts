@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
-import { cacheDir, writeCacheFile } from '../base/project';
+import { cacheDir, writeCacheFile } from '../../base/project';
 
 /** Sucrase's transforms for each kind of migration script: types stripped, ES modules as CommonJS. */
 type Transforms = Array<'typescript' | 'imports'>;

@@ -5,9 +5,9 @@
  * loads a migration.
  */
 import { CHECKSUMS_TABLE, existingTables, MIGRATIONS_TABLE, readBookkeeping, type Queryable } from './bookkeeping';
-import type { MigrationsDirectory } from './directory';
+import type { MigrationsDirectory } from '../directory';
 import { unadoptedSodaVersions } from './soda';
-import { isUnfilledTemplate } from './create';
+import { isUnfilledTemplate } from '../directory/create';
 import { compareState, type MigrationState } from './state';
 
 /** Invalid indexes outside the system schemas, but those being built right now (a CREATE INDEX

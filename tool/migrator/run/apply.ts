@@ -5,15 +5,15 @@
  */
 import type { ColumnDefinitions } from 'node-pg-migrate';
 import type { Client } from 'pg';
-import { UserError } from '../base/errors';
-import type { DatabaseTarget } from '../db';
-import { describeBlockers } from '../db/lock-holders';
-import { holdersOfError, watchStatement } from '../db/lock-wait';
-import { describeQueryError, describeServerRefusal } from '../db/errors';
-import { beginSql, COMMIT, lockTimeoutSql, RESET_BOUNDS_SQL, ROLLBACK, statementTimeoutSql } from '../db/session';
-import { formatSeconds, type Say } from '../base/text';
-import { appliedSql, revertedSql, type Queryable } from './bookkeeping';
-import { buildSql, type Direction, type LoadedMigration } from './load';
+import { UserError } from '../../base/errors';
+import type { DatabaseTarget } from '../../db';
+import { describeBlockers } from '../../db/lock-holders';
+import { holdersOfError, watchStatement } from '../../db/lock-wait';
+import { describeQueryError, describeServerRefusal } from '../../db/errors';
+import { beginSql, COMMIT, lockTimeoutSql, RESET_BOUNDS_SQL, ROLLBACK, statementTimeoutSql } from '../../db/session';
+import { formatSeconds, type Say } from '../../base/text';
+import { appliedSql, revertedSql, type Queryable } from '../history/bookkeeping';
+import { buildSql, type Direction, type LoadedMigration } from '../directory/load';
 
 /**
  * Bounds on a migration's own statements, set at the start of its transaction. A lock wait

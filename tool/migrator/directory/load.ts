@@ -9,12 +9,12 @@
  */
 import type { ColumnDefinitions, MigrationBuilder } from 'node-pg-migrate';
 import fs from 'node:fs';
-import { UserError } from '../base/errors';
-import { oneLine } from '../base/text';
-import type { Queryable } from './bookkeeping';
-import { checksumOf } from './directory';
+import { UserError } from '../../base/errors';
+import { oneLine } from '../../base/text';
+import type { Queryable } from '../history/bookkeeping';
+import { checksumOf } from './index';
 import { loadCompiled } from './compiled';
-import type { MigrationFile } from './directory';
+import type { MigrationFile } from './index';
 import { splitStatements } from './statements';
 
 export type Direction = 'up' | 'down';

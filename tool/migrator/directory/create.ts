@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../base/errors';
-import type { MigrationFile, MigrationsDirectory } from './directory';
+import { UserError } from '../../base/errors';
+import type { MigrationFile, MigrationsDirectory } from './index';
 
 /** Lower-case words joined by underscores, like every existing migration name. The length
  * keeps `<version>_<name>` well inside pgmigrations.name (varchar(255)). */

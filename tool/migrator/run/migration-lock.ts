@@ -6,10 +6,10 @@
  * waited for (idle between tries, bounded by --lock-timeout, naming the holder) is db/lock-wait.ts's.
  */
 import type { Client } from 'pg';
-import type { DatabaseTarget } from '../db';
-import { advisoryLockHolders, describeBlockers, type Blocker } from '../db/lock-holders';
-import { withAdvisoryLock, type AdvisoryLock } from '../db/session';
-import type { Say } from '../base/text';
+import type { DatabaseTarget } from '../../db';
+import { advisoryLockHolders, describeBlockers, type Blocker } from '../../db/lock-holders';
+import { withAdvisoryLock, type AdvisoryLock } from '../../db/session';
+import type { Say } from '../../base/text';
 
 /** node-pg-migrate's PG_MIGRATE_LOCK_ID (runner.ts). */
 export const MIGRATION_LOCK_ID = '7241865325823964';

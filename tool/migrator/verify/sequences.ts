@@ -4,7 +4,7 @@
  * (Putting them back with setval() is not safe on a live database: the application may have
  * drawn the next numbers meanwhile, and would then get duplicates.)
  */
-import type { Queryable } from './bookkeeping';
+import type { Queryable } from '../history/bookkeeping';
 
 export type SequencePositions = Map<string, string | null>;
 

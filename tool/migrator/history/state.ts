@@ -4,7 +4,7 @@
  * that the rules are unit-tested without a server.
  */
 import type { AppliedMigration } from './bookkeeping';
-import { compareMigrations, type MigrationFile, type SupersededChecksums, versionOf } from './directory';
+import { compareMigrations, type MigrationFile, type SupersededChecksums, versionOf } from '../directory';
 
 export interface MigrationState {
   files: MigrationFile[];

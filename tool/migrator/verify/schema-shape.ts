@@ -11,14 +11,14 @@
  * CHECK (role = ANY ((ARRAY['a'::varchar])::text[])) comes back as
  * CHECK (role = ANY (ARRAY[('a'::varchar)::text])); a restored database means the same thing.
  */
-import { inSavepoint } from '../db/session';
+import { inSavepoint } from '../../db/session';
 import { randomBytes } from 'node:crypto';
-import { UserError } from '../base/errors';
-import { failureCause, runSteps } from './apply';
-import type { Queryable } from './bookkeeping';
-import type { MigrationFile } from './directory';
-import { buildSql, migrationsInOrder } from './load';
-import { inTransactionForm } from './statements';
+import { UserError } from '../../base/errors';
+import { failureCause, runSteps } from '../run/apply';
+import type { Queryable } from '../history/bookkeeping';
+import type { MigrationFile } from '../directory';
+import { buildSql, migrationsInOrder } from '../directory/load';
+import { inTransactionForm } from '../directory/statements';
 
 export interface SchemaShape {
   tables: Set<string>;

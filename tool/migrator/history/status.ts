@@ -2,12 +2,12 @@
  * `migrate status`: applied, pending, edited and missing migrations, by name, and the repairs
  * made by hand. Read-only: it takes no lock and creates nothing.
  */
-import type { DatabaseTarget } from '../db';
+import type { DatabaseTarget } from '../../db';
 import { readRepairs, type Repair } from './bookkeeping';
-import type { MigrationsDirectory } from './directory';
+import type { MigrationsDirectory } from '../directory';
 import { inspect } from './inspect';
 import { position } from './report';
-import { withSession } from '../db/session';
+import { withSession } from '../../db/session';
 import type { MigrationState } from './state';
 
 export interface Status {

@@ -3,11 +3,11 @@
  * it says about the states it runs in despite them. Every command that acts on a history asks
  * here, so that what `migrate plan` passes `migrate up` runs: up and plan (judged as 'up'), down
  * (as 'down', for the migrations it would revert), status (what up would say), and lint and review
- * (what up would say of a database at the base commit: see history.ts). Pure, decided from the
+ * (what up would say of a database at the base commit: see at-base.ts). Pure, decided from the
  * state alone, and checked before any migration runs, so a refusal never leaves a half-done run.
  */
-import { UserError } from '../base/errors';
-import { plural, shortList } from '../base/text';
+import { UserError } from '../../base/errors';
+import { plural, shortList } from '../../base/text';
 import type { MigrationState } from './state';
 
 export type PolicyAction = 'up' | 'down';

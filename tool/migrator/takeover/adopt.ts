@@ -12,17 +12,17 @@
  * the migration lock, so a refusal changes nothing and `migrate up` cannot interleave.
  */
 import type { Client } from 'pg';
-import { UserError } from '../base/errors';
-import type { DatabaseTarget } from '../db';
-import { AUDIT_TABLE, CREATE_AUDIT_SQL, ensureBookkeepingInTransaction, readBookkeeping, recordApplied } from './bookkeeping';
-import { compareMigrations, isNamed, type MigrationFile, type MigrationsDirectory } from './directory';
-import { inspect } from './inspect';
-import { position } from './report';
-import { type Say, shortList, plural } from '../base/text';
-import { readSodaVersions } from './soda';
-import { missingFrom, readShape, shapeBuiltBy } from './schema-shape';
-import { commit, inTransaction, withSession } from '../db/session';
-import { MIGRATION_LOCK } from './migration-lock';
+import { UserError } from '../../base/errors';
+import type { DatabaseTarget } from '../../db';
+import { AUDIT_TABLE, CREATE_AUDIT_SQL, ensureBookkeepingInTransaction, readBookkeeping, recordApplied } from '../history/bookkeeping';
+import { compareMigrations, isNamed, type MigrationFile, type MigrationsDirectory } from '../directory';
+import { inspect } from '../history/inspect';
+import { position } from '../history/report';
+import { type Say, shortList, plural } from '../../base/text';
+import { readSodaVersions } from '../history/soda';
+import { missingFrom, readShape, shapeBuiltBy } from '../verify/schema-shape';
+import { commit, inTransaction, withSession } from '../../db/session';
+import { MIGRATION_LOCK } from '../run/migration-lock';
 
 export interface AdoptOptions {
   target: DatabaseTarget;

@@ -7,15 +7,15 @@
  * Flyway's `repair`, Atlas's `migrate hash`/`set` and Supabase's `migration repair` are the
  * models. Every repair is said loudly and kept in the audit table, in the same transaction.
  */
-import { UserError } from '../base/errors';
-import { pg } from '../db/pg';
-import { plural, type Say } from '../base/text';
-import type { DatabaseTarget } from '../db';
-import { AUDIT_TABLE, CHECKSUMS_TABLE, CREATE_AUDIT_SQL, MIGRATIONS_TABLE, checksumSql } from './bookkeeping';
-import type { MigrationsDirectory } from './directory';
-import { inspect } from './inspect';
-import { withMigrationLock } from './migration-lock';
-import { runAtomically, withSession } from '../db/session';
+import { UserError } from '../../base/errors';
+import { pg } from '../../db/pg';
+import { plural, type Say } from '../../base/text';
+import type { DatabaseTarget } from '../../db';
+import { AUDIT_TABLE, CHECKSUMS_TABLE, CREATE_AUDIT_SQL, MIGRATIONS_TABLE, checksumSql } from '../history/bookkeeping';
+import type { MigrationsDirectory } from '../directory';
+import { inspect } from '../history/inspect';
+import { withMigrationLock } from '../run/migration-lock';
+import { runAtomically, withSession } from '../../db/session';
 
 export interface RepairOptions {
   target: DatabaseTarget;

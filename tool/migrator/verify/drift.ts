@@ -10,15 +10,15 @@
  * lack), and its output is DDL to apply, not a finding to review. This comparison covers what
  * the migrations of this project make; views, functions, triggers, grants are not compared.
  */
-import { UserError } from '../base/errors';
-import { formatSeconds, type Say } from '../base/text';
-import type { DatabaseTarget } from '../db';
-import { AUDIT_TABLE, CHECKSUMS_TABLE, MIGRATIONS_TABLE, SODA_TABLE } from './bookkeeping';
-import type { MigrationsDirectory } from './directory';
-import { inspect } from './inspect';
-import { positionOf } from './report';
+import { UserError } from '../../base/errors';
+import { formatSeconds, type Say } from '../../base/text';
+import type { DatabaseTarget } from '../../db';
+import { AUDIT_TABLE, CHECKSUMS_TABLE, MIGRATIONS_TABLE, SODA_TABLE } from '../history/bookkeeping';
+import type { MigrationsDirectory } from '../directory';
+import { inspect } from '../history/inspect';
+import { positionOf } from '../history/report';
 import { extraIn, missingFrom, readShape, shapeBuiltBy } from './schema-shape';
-import { inTransaction, withSession } from '../db/session';
+import { inTransaction, withSession } from '../../db/session';
 
 export interface DriftOptions {
   target: DatabaseTarget;

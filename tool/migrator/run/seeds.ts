@@ -6,11 +6,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../base/errors';
-import { projectRoot } from '../base/project';
+import { UserError } from '../../base/errors';
+import { projectRoot } from '../../base/project';
 import { failureCause, runSteps } from './apply';
-import type { Queryable } from './bookkeeping';
-import { splitStatements } from './statements';
+import type { Queryable } from '../history/bookkeeping';
+import { splitStatements } from '../directory/statements';
 
 export interface SeedFile {
   name: string;

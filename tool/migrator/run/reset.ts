@@ -11,19 +11,19 @@
  * name is typed out (--confirm-database NAME), and reset, which destroys data, asks first (a
  * terminal) or takes --yes.
  */
-import { interruptible } from '../base/interruption';
-import { UserError } from '../base/errors';
-import { formatDuration, plural, type Say } from '../base/text';
-import { isDevelopmentDatabase, type DatabaseTarget } from '../db';
+import { interruptible } from '../../base/interruption';
+import { UserError } from '../../base/errors';
+import { formatDuration, plural, type Say } from '../../base/text';
+import { isDevelopmentDatabase, type DatabaseTarget } from '../../db';
 import { failureCause, runSteps } from './apply';
-import { appliedSql, ensureBookkeepingInTransaction } from './bookkeeping';
-import type { MigrationsDirectory } from './directory';
-import { inspect } from './inspect';
-import { buildSql, migrationsInOrder, preloadLibrary } from './load';
+import { appliedSql, ensureBookkeepingInTransaction } from '../history/bookkeeping';
+import type { MigrationsDirectory } from '../directory';
+import { inspect } from '../history/inspect';
+import { buildSql, migrationsInOrder, preloadLibrary } from '../directory/load';
 import { applySeeds, seedFiles } from './seeds';
-import { commit, inTransaction, withSession } from '../db/session';
+import { commit, inTransaction, withSession } from '../../db/session';
 import { MIGRATION_LOCK } from './migration-lock';
-import { inTransactionForm } from './statements';
+import { inTransactionForm } from '../directory/statements';
 
 export interface ResetOptions {
   target: DatabaseTarget;

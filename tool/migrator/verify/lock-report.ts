@@ -11,11 +11,11 @@
  * asks for is the one it would take here. The scratch schema is dropped at once.
  */
 import { randomBytes } from 'node:crypto';
-import type { DatabaseTarget } from '../db';
-import { backendPid } from '../db/lock-holders';
-import { poll } from '../db/lock-wait';
-import { inTransaction, lockTimeoutSql, withSession } from '../db/session';
-import type { Queryable } from './bookkeeping';
+import type { DatabaseTarget } from '../../db';
+import { backendPid } from '../../db/lock-holders';
+import { poll } from '../../db/lock-wait';
+import { inTransaction, lockTimeoutSql, withSession } from '../../db/session';
+import type { Queryable } from '../history/bookkeeping';
 
 export interface StatementLocks {
   /** The strongest mode it took on each relation ("ACCESS EXCLUSIVE" on "users"), strongest

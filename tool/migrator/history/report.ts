@@ -2,7 +2,7 @@
  * The lines the migrator prints. Plain lines on stdout (the deploy hook's output ends up in
  * the deploy's log, so no colours, no cursor tricks), one per migration, then a summary.
  */
-import { plural } from '../base/text';
+import { plural } from '../../base/text';
 import { type MigrationState, currentMigration } from './state';
 
 /** Where the database is: "at <newest applied> (N migrations applied)". */

@@ -8,10 +8,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { git, gitBytes, mergeBase, workTreeOf } from '../base/git';
+import { git, gitBytes, mergeBase, workTreeOf } from '../../base/git';
 import type { AppliedMigration } from './bookkeeping';
-import { checksumOf, compareMigrations, MIGRATION_EXTENSIONS, versionOf, type MigrationsDirectory } from './directory';
-import { isUnfilledTemplate } from './create';
+import { checksumOf, compareMigrations, MIGRATION_EXTENSIONS, versionOf, type MigrationsDirectory } from '../directory';
+import { isUnfilledTemplate } from '../directory/create';
 import { judge, type Verdict } from './policy';
 import { compareState, type MigrationState } from './state';
 
