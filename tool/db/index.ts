@@ -19,5 +19,5 @@ export {
   DEFAULT_CONNECT_TIMEOUT_MS,
   type ConnectOptions,
 } from './connect';
-export { waitForServer, type WaitOptions } from './wait';
+export { waitForServer, type WaitOptions } from './connect';
 export { describeConnectionError, describeQueryError, isTransientConnectionError } from './errors';

@@ -11,10 +11,10 @@ import { UserError } from '../base/errors';
 import type { Say } from '../base/text';
 import { connect, disconnect } from './connect';
 import { describeServerRefusal } from './errors';
-import { advisoryLockHolders, type Blocker } from './lock-holders';
+import { advisoryLockHolders, type Blocker } from './lock-wait';
 import { tryLock } from './lock-wait';
 import type { DatabaseTarget } from './target';
-import { waitForServer } from './wait';
+import { waitForServer } from './connect';
 
 export type Isolation = 'read committed' | 'repeatable read';
 

@@ -4,7 +4,7 @@
  * The password only ever travels in the child's environment: a command line is visible to every
  * user of the machine (ps), an environment is not.
  */
-import { describeBlockers, type Blocker } from '../db/lock-holders';
+import { describeBlockers, type Blocker } from '../db/lock-wait';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { interruptible } from '../base/interruption';

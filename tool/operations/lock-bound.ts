@@ -7,7 +7,7 @@
  * the tables the tool had already reached are free again. pg_dump bounds its own waits
  * (--lock-wait-timeout): the watch only sees who held the lock, for its message.
  */
-import type { Blocker } from '../db/lock-holders';
+import type { Blocker } from '../db/lock-wait';
 import { cancelLongWaits, type CancelWatch as LockBound } from '../db/lock-wait';
 import { queryValue } from './route-query';
 import type { ClientRoute } from './route';

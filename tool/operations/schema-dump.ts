@@ -12,7 +12,7 @@ import { UserError } from '../base/errors';
 import { formatBytes, plural, type Say } from '../base/text';
 import type { DatabaseTarget } from '../db';
 import type { MigrationsDirectory } from '../migrator/directory';
-import { inspect } from '../migrator/history/inspect';
+import { inspect } from '../migrator/history/state';
 import { withSession } from '../db/session';
 import { invocation, runTool, toolErrorLine } from './client-tools';
 import type { ClientRoute } from './route';

@@ -7,7 +7,7 @@ import type { Client } from 'pg';
 import { UserError } from '../base/errors';
 import { ConnectionError, passwordlessUrl, type DatabaseTarget } from '../db';
 import type { MigrationsDirectory } from '../migrator/directory';
-import { inspect } from '../migrator/history/inspect';
+import { inspect } from '../migrator/history/state';
 import { describeLockHolders, migrationLockHolders } from '../migrator/run/migration-lock';
 import { judge } from '../migrator/history/policy';
 import { inSavepoint, withSession } from '../db/session';

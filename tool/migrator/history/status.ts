@@ -5,7 +5,7 @@
 import type { DatabaseTarget } from '../../db';
 import { readRepairs, type Repair } from './bookkeeping';
 import type { MigrationsDirectory } from '../directory';
-import { inspect } from './inspect';
+import { inspect } from './state';
 import { position } from './report';
 import { withSession } from '../../db/session';
 import type { MigrationState } from './state';

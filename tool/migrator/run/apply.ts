@@ -7,7 +7,7 @@ import type { ColumnDefinitions } from 'node-pg-migrate';
 import type { Client } from 'pg';
 import { UserError } from '../../base/errors';
 import type { DatabaseTarget } from '../../db';
-import { describeBlockers } from '../../db/lock-holders';
+import { describeBlockers } from '../../db/lock-wait';
 import { holdersOfError, watchStatement } from '../../db/lock-wait';
 import { describeQueryError, describeServerRefusal } from '../../db/errors';
 import { beginSql, COMMIT, lockTimeoutSql, RESET_BOUNDS_SQL, ROLLBACK, statementTimeoutSql } from '../../db/session';

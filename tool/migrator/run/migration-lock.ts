@@ -7,7 +7,7 @@
  */
 import type { Client } from 'pg';
 import type { DatabaseTarget } from '../../db';
-import { advisoryLockHolders, describeBlockers, type Blocker } from '../../db/lock-holders';
+import { advisoryLockHolders, describeBlockers, type Blocker } from '../../db/lock-wait';
 import { withAdvisoryLock, type AdvisoryLock } from '../../db/session';
 import type { Say } from '../../base/text';
 

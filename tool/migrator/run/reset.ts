@@ -18,7 +18,7 @@ import { isDevelopmentDatabase, type DatabaseTarget } from '../../db';
 import { failureCause, runSteps } from './apply';
 import { appliedSql, ensureBookkeepingInTransaction } from '../history/bookkeeping';
 import type { MigrationsDirectory } from '../directory';
-import { inspect } from '../history/inspect';
+import { inspect } from '../history/state';
 import { buildSql, migrationsInOrder, preloadLibrary } from '../directory/load';
 import { applySeeds, seedFiles } from './seeds';
 import { commit, inTransaction, withSession } from '../../db/session';

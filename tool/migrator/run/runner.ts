@@ -14,13 +14,13 @@ import { UserError } from '../../base/errors';
 import { interruptible } from '../../base/interruption';
 import type { Say } from '../../base/text';
 import type { DatabaseTarget } from '../../db';
-import { inTransaction, withSession } from '../../db/session';
+import { inTransaction, withAdvisoryLock, withSession } from '../../db/session';
 import type { MigrationFile, MigrationsDirectory } from '../directory';
 import { migrationsInOrder, type LoadedMigration } from '../directory/load';
-import { inspect } from '../history/inspect';
+import { inspect } from '../history/state';
 import { enforce, type PolicyAction } from '../history/policy';
 import type { MigrationState } from '../history/state';
-import { MIGRATION_LOCK, withMigrationLock } from './migration-lock';
+import { MIGRATION_LOCK } from './migration-lock';
 
 /** How far the migration under way has got: an interruption while it commits cannot tell whether it landed. */
 export interface Progress {
@@ -179,7 +179,7 @@ export async function runMigrations<T>(direction: Direction<T>, options: RunOpti
       };
       const ran =
         direction.lock === 'session'
-          ? await withMigrationLock(client, { target, timeoutMs: options.lockTimeoutMs, warn }, locked)
+          ? await withAdvisoryLock(client, target, { lock: MIGRATION_LOCK, timeoutMs: options.lockTimeoutMs, warn }, locked)
           : direction.lock === 'transaction'
             ? await inTransaction(client, target, { lockTimeoutMs: options.lockTimeoutMs, lock: { lock: MIGRATION_LOCK, warn } }, locked)
             : await inTransaction(client, target, { readOnly: true }, locked);

@@ -13,7 +13,7 @@ import type { DatabaseTarget } from '../../db';
 import { compareMigrations, isNamed, type MigrationsDirectory } from '../directory';
 import { preloadLibrary } from '../directory/load';
 import { ensureBookkeeping } from '../history/bookkeeping';
-import { upToDateQuickly } from '../history/inspect';
+import { upToDateQuickly } from '../history/state';
 import { position, positionOf } from '../history/report';
 import type { MigrationState } from '../history/state';
 import { applyWithRetries, FIRST_RETRY_DELAY_MS } from './apply';
@@ -91,7 +91,7 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
     lockTimeoutMs: options.lockTimeoutMs,
     wait: { ms: options.waitMs },
     // The no-op path (every deploy takes it): two small queries, a readdir and a stat of each
-    // file (inspect.ts, upToDateQuickly). node-pg-migrate is not imported and no migration file
+    // file (history/state.ts, upToDateQuickly). node-pg-migrate is not imported and no migration file
     // is read. Anything else (pending, edited, missing, soda's history) is inspected in full.
     shortcut: async (client) => {
       const quick = await upToDateQuickly(client, options.migrations);

@@ -16,7 +16,7 @@ import { UserError } from '../../base/errors';
 import type { DatabaseTarget } from '../../db';
 import { AUDIT_TABLE, CREATE_AUDIT_SQL, ensureBookkeepingInTransaction, readBookkeeping, recordApplied } from '../history/bookkeeping';
 import { compareMigrations, isNamed, type MigrationFile, type MigrationsDirectory } from '../directory';
-import { inspect } from '../history/inspect';
+import { inspect } from '../history/state';
 import { position } from '../history/report';
 import { type Say, shortList, plural } from '../../base/text';
 import { readSodaVersions } from '../history/soda';

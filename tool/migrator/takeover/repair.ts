@@ -13,7 +13,7 @@ import { plural, type Say } from '../../base/text';
 import type { DatabaseTarget } from '../../db';
 import { AUDIT_TABLE, CHECKSUMS_TABLE, CREATE_AUDIT_SQL, MIGRATIONS_TABLE, checksumSql } from '../history/bookkeeping';
 import type { MigrationsDirectory } from '../directory';
-import { inspect } from '../history/inspect';
+import { inspect } from '../history/state';
 import { withMigrationLock } from '../run/migration-lock';
 import { runAtomically, withSession } from '../../db/session';
 

@@ -15,7 +15,7 @@ import { formatSeconds, type Say } from '../../base/text';
 import type { DatabaseTarget } from '../../db';
 import { AUDIT_TABLE, CHECKSUMS_TABLE, MIGRATIONS_TABLE, SODA_TABLE } from '../history/bookkeeping';
 import type { MigrationsDirectory } from '../directory';
-import { inspect } from '../history/inspect';
+import { inspect } from '../history/state';
 import { positionOf } from '../history/report';
 import { extraIn, missingFrom, readShape, shapeBuiltBy } from './schema-shape';
 import { inTransaction, withSession } from '../../db/session';

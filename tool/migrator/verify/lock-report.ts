@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DatabaseTarget } from '../../db';
-import { backendPid } from '../../db/lock-holders';
+import { backendPid } from '../../db/lock-wait';
 import { poll } from '../../db/lock-wait';
 import { inTransaction, lockTimeoutSql, withSession } from '../../db/session';
 import type { Queryable } from '../history/bookkeeping';
