@@ -34,6 +34,16 @@ const LOCK_RETRIES: Record<string, OptionSpec> = {
     default: '3',
   },
 };
+const INDEX_WAIT: Record<string, OptionSpec> = {
+  'index-wait': {
+    type: 'string',
+    kind: 'seconds',
+    value: 'SECONDS',
+    description:
+      'how long a CREATE INDEX CONCURRENTLY may wait for older transactions to end (it blocks neither reads nor writes meanwhile); one that fails has its INVALID index dropped',
+    default: '300',
+  },
+};
 /** A repair of the bookkeeping always says why (the audit trail keeps it). */
 const REASON: Record<string, OptionSpec> = {
   reason: { type: 'string', value: 'TEXT', description: 'why, for the audit trail', required: true },
@@ -82,6 +92,7 @@ export const COMMANDS: CommandSpec[] = [
       },
       ...LOCK_TIMEOUT(60),
       ...LOCK_RETRIES,
+      ...INDEX_WAIT,
       ...ALLOW_EDITED,
     },
     handler: async () => (await import('./commands/migrate/up.js')).run,

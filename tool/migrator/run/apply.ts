@@ -14,6 +14,7 @@ import { beginSql, COMMIT, lockTimeoutSql, RESET_BOUNDS_SQL, ROLLBACK, statement
 import { formatSeconds, type Say } from '../../base/text';
 import { appliedSql, revertedSql, type Queryable } from '../history/bookkeeping';
 import { buildSql, type Direction, type LoadedMigration } from '../directory/load';
+import { invalidIndexes } from '../history/state';
 
 /**
  * Bounds on a migration's own statements, set at the start of its transaction. A lock wait
@@ -24,6 +25,14 @@ import { buildSql, type Direction, type LoadedMigration } from '../directory/loa
  */
 export const MIGRATION_LOCK_TIMEOUT_MS = 5_000;
 export const MIGRATION_STATEMENT_TIMEOUT_MS = 300_000;
+/**
+ * A CREATE INDEX CONCURRENTLY waits, between its phases, for every transaction older than its own
+ * to end: an application's long transaction is a wait it must outlast, not a lock it should give
+ * up on after lock_timeout (it would leave an INVALID index). Meanwhile it holds only SHARE UPDATE
+ * EXCLUSIVE on the table, which reads and writes do not wait for. Its own bound (--index-wait).
+ */
+export const CONCURRENT_INDEX_WAIT_MS = 300_000;
+const CONCURRENT_INDEX = /^\s*(?:--[^\n]*\n\s*)*CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\b/i;
 
 function boundsSql(scope: 'transaction' | 'session'): string {
   return `${lockTimeoutSql(MIGRATION_LOCK_TIMEOUT_MS, scope)}; ${statementTimeoutSql(MIGRATION_STATEMENT_TIMEOUT_MS, scope)}`;
@@ -54,6 +63,8 @@ export interface ApplyOptions {
   /** Shorthands exported by migrations loaded before this one in the same run. */
   shorthands?: ColumnDefinitions;
   watch?: StepWatch;
+  /** How long a CREATE INDEX CONCURRENTLY may wait for older transactions. @default CONCURRENT_INDEX_WAIT_MS */
+  indexWaitMs?: number;
   /** Set while the COMMIT is on its way: an interruption then cannot tell whether it landed. */
   progress?: { committing: boolean };
 }
@@ -151,6 +162,34 @@ export async function runSteps(db: Queryable, steps: string[], options: StepOpti
   }
 }
 
+/**
+ * pgm.noTransaction()'s statements, one by one under the session's bounds, a CREATE INDEX
+ * CONCURRENTLY under its own (CONCURRENT_INDEX_WAIT_MS). One that fails leaves its index behind,
+ * INVALID (its build is aborted, not undone): dropped again at once, saying so, so that the
+ * migration can be tried again and nothing half-built stays on the table.
+ */
+async function runOutsideTransaction(db: Queryable, steps: string[], options: ApplyOptions): Promise<void> {
+  for (const [done, step] of steps.entries()) {
+    const concurrent = CONCURRENT_INDEX.test(step);
+    const invalidBefore = concurrent ? new Set(await invalidIndexes(db)) : undefined;
+    try {
+      if (concurrent) await db.query(lockTimeoutSql(options.indexWaitMs ?? CONCURRENT_INDEX_WAIT_MS, 'session'));
+      await runSteps(db, [step], { watch: options.watch, oneByOne: true });
+    } catch (error) {
+      if (invalidBefore) {
+        for (const index of (await invalidIndexes(db).catch(() => [])).filter((name) => !invalidBefore.has(name))) {
+          const qualified = index.replace(/ on .*$/, '');
+          await db.query(`DROP INDEX CONCURRENTLY IF EXISTS ${qualified}`);
+          options.watch?.warn(`dropped the INVALID index ${qualified} that the failed CREATE INDEX CONCURRENTLY left`);
+        }
+      }
+      throw Object.assign(error as object, { done });
+    } finally {
+      if (concurrent) await db.query(lockTimeoutSql(MIGRATION_LOCK_TIMEOUT_MS, 'session')).catch(() => {});
+    }
+  }
+}
+
 export function failureCause(error: unknown): string {
   if (error instanceof UserError) return error.message;
   if ((error as { sqlFailed?: boolean }).sqlFailed) return (error as Error).message;
@@ -205,7 +244,7 @@ export async function applyMigration(
       opening = undefined;
       await db.query(`${began ? `${COMMIT}; ` : ''}${boundsSql('session')}`);
       inTransaction = false;
-      await runSteps(db, steps, { watch: options.watch, oneByOne: true });
+      await runOutsideTransaction(db, steps, options);
       await db.query(`${RESET_BOUNDS_SQL}; ${beginSql()}`);
       inTransaction = true;
     }

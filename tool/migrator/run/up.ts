@@ -27,6 +27,8 @@ export interface UpOptions {
   lockTimeoutMs: number;
   /** How many times a migration that lost a lock race is tried again (apply.ts). */
   lockRetries: number;
+  /** How long a CREATE INDEX CONCURRENTLY may wait for older transactions (apply.ts). @default CONCURRENT_INDEX_WAIT_MS */
+  indexWaitMs?: number;
   /** --to: apply the pending migrations up to and including this one (a version or a name). */
   to?: string;
   allowEdited: boolean;
@@ -69,7 +71,7 @@ export async function migrateUp(options: UpOptions): Promise<UpResult> {
         client,
         migration,
         'up',
-        { shorthands, watch: { target, client, warn: options.warn }, progress },
+        { shorthands, watch: { target, client, warn: options.warn }, progress, indexWaitMs: options.indexWaitMs },
         { count: options.lockRetries, firstDelayMs: FIRST_RETRY_DELAY_MS, warn: options.warn },
       ),
     after: (name, ms) => `applied ${name} (${formatDuration(ms)})`,

@@ -9,6 +9,7 @@ export async function run(input: CommandInput): Promise<number> {
     waitMs: numberOf(input, 'wait'),
     lockTimeoutMs: ms(input, 'lock-timeout'),
     lockRetries: ms(input, 'lock-retries'),
+    indexWaitMs: ms(input, 'index-wait'),
     to: text(input, 'to'),
     migrations: migrations(input),
     target: database(input),
