@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const REQUIRED_IN_CI = ['docker-engine', 'production', 'root'];
+const REQUIRED_IN_CI = ['docker-engine', 'production', 'root', 'pgbouncer'];
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '.test-out', 'skipped');
 const skips = fs.existsSync(dir) ? fs.readdirSync(dir).map((file) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))) : [];
 const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';

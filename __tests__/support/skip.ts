@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from './cli';
 
-/** What a skipped test needed. `.ci/run` requires docker-engine, production and root in CI. */
-export type Layer = 'docker-engine' | 'production' | 'root' | 'terminal' | 'openssl';
+/** What a skipped test needed. `.ci/run` requires docker-engine, production, root and pgbouncer in CI. */
+export type Layer = 'docker-engine' | 'production' | 'root' | 'terminal' | 'openssl' | 'pgbouncer';
 
 export const SKIPPED_DIR = path.join(PROJECT_ROOT, '.test-out', 'skipped');
 

@@ -14,6 +14,7 @@ import { UserError } from '../../base/errors';
 import { interruptible } from '../../base/interruption';
 import type { Say } from '../../base/text';
 import type { DatabaseTarget } from '../../db';
+import { requireOneServerSession } from '../../db/pooler';
 import { inTransaction, withAdvisoryLock, withSession } from '../../db/session';
 import type { MigrationFile, MigrationsDirectory } from '../directory';
 import { migrationsInOrder, type LoadedMigration } from '../directory/load';
@@ -146,6 +147,8 @@ export async function runMigrations<T>(direction: Direction<T>, options: RunOpti
       await direction.confirm?.ask(chosen);
       direction.prepare?.();
 
+      // A session lock needs one server session for the whole run: not a pooler in transaction mode.
+      const sameSession = direction.lock === 'session' ? await requireOneServerSession(client, target) : undefined;
       const locked = async (): Promise<boolean> => {
         // Read again under the lock: another run may have moved the history meanwhile.
         const current = (state = await inspect(client, options.migrations));
@@ -167,6 +170,7 @@ export async function runMigrations<T>(direction: Direction<T>, options: RunOpti
             run.current = undefined;
             const line = direction.after?.(step.migration.file.name, result);
             if (line !== undefined) say(line);
+            await sameSession?.();
           }
         } catch (error) {
           // Whatever stopped the run (a migration, a lost connection, a refused statement), say
