@@ -160,6 +160,46 @@ export const COMMANDS: CommandSpec[] = [
     handler: async () => (await import('./commands/migrate/plan.js')).run,
   },
   {
+    words: ['migrate', 'rehearse'],
+    summary: 'apply the pending migrations to a copy of the database under a workload, and report what each statement locked, wrote and cost the workload',
+    details:
+      'Never runs on the target: by default a scratch copy on its server (schema and rows; --sample for big tables), dropped afterwards; or --on a copy you made. Markdown with charts, or --json; --max-app-wait makes it a CI gate.',
+    connects: true,
+    options: {
+      on: {
+        type: 'string',
+        kind: 'text',
+        value: 'URL',
+        description: 'rehearse on this copy (an RDS snapshot restored to a temporary instance), used as it is and left to you',
+        otherwise: 'a scratch copy on the target\'s server, dropped afterwards',
+      },
+      sample: { type: 'string', kind: 'text', value: 'PERCENT', description: "copy this percentage of each table's rows (TABLESAMPLE)", otherwise: 'every row' },
+      workload: {
+        type: 'string',
+        kind: 'path',
+        value: 'FILE',
+        description: 'statements to run meanwhile, each optionally after a line -- params: SELECT … whose rows its $1, $2… are drawn from',
+        otherwise: 'reads and writes by primary key of every table the pending migrations touch',
+      },
+      clients: { type: 'string', kind: 'count', value: 'N', description: "the workload's connections", default: '4' },
+      rate: { type: 'string', kind: 'count', value: 'N', description: "the workload's requests per second, all connections together", default: '100' },
+      'max-app-wait': {
+        type: 'string',
+        kind: 'whole',
+        value: 'MS',
+        description: 'a CI gate: exit 2, naming the statement, when the workload waited longer than this during one',
+      },
+      ...JSON_OUTPUT,
+      ...MIGRATIONS_DIR,
+      ...LOCK_TIMEOUT(60),
+      ...LOCK_RETRIES,
+      ...INDEX_WAIT,
+      ...ALLOW_EDITED,
+    },
+    exitCodes: '0 rehearsed (or nothing pending), 2 the workload waited longer than --max-app-wait, 1 an error or a migration that fails on the copy',
+    handler: async () => (await import('./commands/migrate/rehearse.js')).run,
+  },
+  {
     words: ['migrate', 'lint'],
     summary: 'squawk over the SQL each migration would run (the ones named, else those after the baseline)',
     details:

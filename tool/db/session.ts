@@ -187,6 +187,18 @@ async function open(target: DatabaseTarget, wait: SessionOptions['wait']): Promi
   return connect(target, { suggestWait: wait !== undefined });
 }
 
+/** A session held open across many steps (a rehearsal's monitor, its workload's connections):
+ * closed by the caller, however it ends. */
+export interface OpenSession {
+  client: Client;
+  close(): Promise<void>;
+}
+
+export async function openSession(target: DatabaseTarget): Promise<OpenSession> {
+  const client = await open(target, undefined);
+  return { client, close: () => disconnect(client) };
+}
+
 export async function withSession<T>(target: DatabaseTarget, options: SessionOptions, work: (client: Client) => Promise<T>): Promise<T> {
   const client = await open(target, options.wait);
   try {

@@ -14,6 +14,7 @@ import { beginSql, COMMIT, lockTimeoutSql, RESET_BOUNDS_SQL, ROLLBACK, statement
 import { formatSeconds, type Say } from '../../base/text';
 import { appliedSql, revertedSql, type Queryable } from '../history/bookkeeping';
 import { buildSql, type Direction, type LoadedMigration } from '../directory/load';
+import { splitStatements } from '../directory/statements';
 import { invalidIndexes } from '../history/state';
 
 /**
@@ -59,12 +60,20 @@ export class MigrationFailedError extends UserError {
   }
 }
 
+/** Runs one statement (`run`) and measures it; `transactional`: inside the migration's transaction. */
+export type StatementMeasure = (sql: string, transactional: boolean, run: () => Promise<{ rowCount: number | null }>) => Promise<void>;
+
 export interface ApplyOptions {
   /** Shorthands exported by migrations loaded before this one in the same run. */
   shorthands?: ColumnDefinitions;
   watch?: StepWatch;
   /** How long a CREATE INDEX CONCURRENTLY may wait for older transactions. @default CONCURRENT_INDEX_WAIT_MS */
   indexWaitMs?: number;
+  /** Each statement on its own, run through this (the rehearsal measures it), instead of all of a
+   * migration's statements in one query. */
+  measure?: StatementMeasure;
+  /** Once the migration's transaction is committed: where the hold of its locks ends. */
+  committed?: () => void;
   /** Set while the COMMIT is on its way: an interruption then cannot tell whether it landed. */
   progress?: { committing: boolean };
 }
@@ -124,16 +133,18 @@ export interface StepOptions {
  * 13+). An error's position (a syntax error, an unknown table or column) is in the whole text;
  * it is mapped back to its statement, so the message is the one that statement alone would give.
  */
-export async function runSteps(db: Queryable, steps: string[], options: StepOptions = {}): Promise<void> {
+export async function runSteps(db: Queryable, steps: string[], options: StepOptions = {}): Promise<{ rowCount: number | null }> {
   const { watch } = options;
   const batches = options.oneByOne || steps.length < 2 ? steps.map((step) => [step]) : [steps];
   if (options.prefix !== undefined && batches.length > 0) batches[0] = [options.prefix, ...batches[0]];
+  let last: { rowCount: number | null } = { rowCount: null };
   for (const [done, batch] of batches.entries()) {
     const sql = batch.join(STATEMENT_SEPARATOR);
     try {
-      if (!watch) await db.query(sql);
+      if (!watch) last = rowsOf(await db.query(sql));
       else {
-        await watchStatement(
+        last = rowsOf(
+          await watchStatement(
           watch.target,
           watch.client,
           () => db.query(sql),
@@ -141,6 +152,7 @@ export async function runSteps(db: Queryable, steps: string[], options: StepOpti
             watch.warn(
               `waiting for a lock held by ${describeBlockers(blockers)} (at most lock_timeout, ${formatSeconds(MIGRATION_LOCK_TIMEOUT_MS)} unless the migration sets it)`,
             ),
+          ),
         );
       }
     } catch (error) {
@@ -160,6 +172,13 @@ export async function runSteps(db: Queryable, steps: string[], options: StepOpti
       });
     }
   }
+  return last;
+}
+
+/** The rows the (last) statement of a query touched. */
+function rowsOf(result: unknown): { rowCount: number | null } {
+  const results = Array.isArray(result) ? result : [result];
+  return { rowCount: (results.at(-1) as { rowCount?: number | null } | undefined)?.rowCount ?? null };
 }
 
 /**
@@ -174,7 +193,9 @@ async function runOutsideTransaction(db: Queryable, steps: string[], options: Ap
     const invalidBefore = concurrent ? new Set(await invalidIndexes(db)) : undefined;
     try {
       if (concurrent) await db.query(lockTimeoutSql(options.indexWaitMs ?? CONCURRENT_INDEX_WAIT_MS, 'session'));
-      await runSteps(db, [step], { watch: options.watch, oneByOne: true });
+      const run = () => runSteps(db, [step], { watch: options.watch, oneByOne: true });
+      if (options.measure) await options.measure(step, false, run);
+      else await run();
     } catch (error) {
       if (invalidBefore) {
         for (const index of (await invalidIndexes(db).catch(() => [])).filter((name) => !invalidBefore.has(name))) {
@@ -234,7 +255,12 @@ export async function applyMigration(
     const built = await buildSql(inside, migration, direction, options.shorthands);
     const { steps } = built;
     transactional = built.transactional;
-    if (transactional) {
+    if (transactional && options.measure) {
+      const begin = open();
+      if (begin && steps.length > 0) await db.query(begin);
+      for (const statement of steps.flatMap((step) => splitStatements(step)))
+        await options.measure(statement, true, () => runSteps(db, [statement], { watch: options.watch }));
+    } else if (transactional) {
       await runSteps(db, steps, { watch: options.watch, prefix: steps.length > 0 ? open() : undefined });
     } else {
       // pgm.noTransaction(): statements such as CREATE INDEX CONCURRENTLY refuse to run in a
@@ -252,6 +278,7 @@ export async function applyMigration(
     const begin = open();
     await db.query(`${begin ? `${begin}; ` : ''}${bookkeepingSql(migration, direction)}; ${COMMIT}`);
     inTransaction = false;
+    options.committed?.();
     if (options.progress) options.progress.committing = false;
   } catch (error) {
     if (options.progress) options.progress.committing = false;

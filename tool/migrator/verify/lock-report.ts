@@ -86,7 +86,7 @@ async function relations(db: Queryable): Promise<Map<string, Relation>> {
 }
 
 /** The strongest mode on each relation, strongest first, with PostgreSQL's mode names. */
-function strongestFirst(locks: { relation: string; mode: string }[]): { relation: string; mode: string }[] {
+export function strongestFirst(locks: { relation: string; mode: string }[]): { relation: string; mode: string }[] {
   const strongest = new Map<string, string>();
   for (const { relation, mode } of locks) {
     const known = strongest.get(relation);
@@ -109,7 +109,7 @@ const parse = (locks: Iterable<string>) =>
  * the locks this session holds after it and did not before (a mode it already held does not
  * count again), and the tables whose relfilenode changed.
  */
-export async function measureInTransaction(db: Queryable, run: () => Promise<void>): Promise<StatementLocks> {
+export async function measureInTransaction(db: Queryable, run: () => Promise<unknown>): Promise<StatementLocks> {
   const relationsBefore = await relations(db);
   const before = await ownLocks(db);
   await run();
