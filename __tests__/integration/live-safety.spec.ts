@@ -26,7 +26,7 @@ describe('an index left invalid by a failed CREATE INDEX CONCURRENTLY', () => {
     query<{ valid: boolean }>(db.url, "SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass('things_label_unique')");
 
   beforeAll(async () => {
-    db = await createTestDatabase('live_invalid');
+    db = await createTestDatabase('safety_invalid');
     dir = makeMigrationsDir(BASIC);
     expect((await cli('migrate', 'up')).code).toBe(0);
     await query(db.url, "INSERT INTO things (label) VALUES ('twice'), ('twice')");
@@ -100,7 +100,7 @@ describe('CREATE INDEX CONCURRENTLY: its own bound for older transactions, and n
   };
 
   beforeEach(async () => {
-    db = await createTestDatabase('live_cic');
+    db = await createTestDatabase('safety_cic');
     dir = makeMigrationsDir(BASIC);
     expect((await cli('migrate', 'up')).code).toBe(0);
   });
@@ -160,7 +160,7 @@ describe('a migration that loses the lock race to a short application transactio
   const cli = (...args: string[]) => runCli([...args, '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
 
   beforeEach(async () => {
-    db = await createTestDatabase('live_retry');
+    db = await createTestDatabase('safety_retry');
     dir = makeMigrationsDir(BASIC);
     expect((await cli('migrate', 'up')).code).toBe(0);
     // A short lock bound of its own, so the race is quick to lose.
@@ -219,7 +219,7 @@ describe('migrate plan: what each statement locks, measured, beside squawk', () 
   let db: TestDatabase;
   let dir: string;
   beforeAll(async () => {
-    db = await createTestDatabase('live_locks');
+    db = await createTestDatabase('safety_locks');
     dir = makeMigrationsDir([
       ...BASIC,
       {

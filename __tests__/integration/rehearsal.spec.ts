@@ -6,9 +6,12 @@
  * milliseconds, no rewrite; CREATE INDEX takes SHARE and the writes wait; CREATE INDEX
  * CONCURRENTLY takes SHARE UPDATE EXCLUSIVE and the writes do not wait. After every rehearsal the
  * target is as it was: the same relfilenodes, the same rows, no bookkeeping row, no copy left.
+ * And `migrate plan` against a live database verifies on a schema-only copy: an application
+ * reading and writing the altered table never waits more than 200 ms.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Client } from 'pg';
 import { runCli } from '../support/cli';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../support/database';
 import { tempDir } from '../support/temp';
@@ -218,4 +221,99 @@ describe('migrate rehearse: PostgreSQL 15’s known answers, on a copy, under a 
       await copy.drop();
     }
   }, 240000);
+});
+
+describe('migrate plan on a live database: verified on a schema-only copy, never in place', () => {
+  let db: TestDatabase;
+  let dir: string;
+  const cli = (url: string, ...args: string[]) =>
+    runCli([...args, '--migrations-dir', dir], { env: { DATABASE_URL: url }, timeoutMs: 120000 });
+
+  /** The application: reads and writes the table the migration alters, one request after another, for as long as `work` runs. */
+  async function whileTheApplicationRuns<T>(work: () => Promise<T>): Promise<{ result: T; longestMs: number; requests: number }> {
+    const app = new Client({ connectionString: db.url, application_name: 'shop-app' });
+    await app.connect();
+    let running = true;
+    let longestMs = 0;
+    let requests = 0;
+    const loop = (async () => {
+      while (running) {
+        const started = performance.now();
+        const id = 1 + Math.floor(Math.random() * 1000);
+        await app.query('UPDATE items SET label = label WHERE id = $1', [id]);
+        await app.query('SELECT * FROM items WHERE id = $1', [id]);
+        longestMs = Math.max(longestMs, performance.now() - started);
+        requests++;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    try {
+      const result = await work();
+      return { result, longestMs, requests };
+    } finally {
+      running = false;
+      await loop;
+      await app.end();
+    }
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase('plan_target');
+    dir = makeMigrationsDir([
+      {
+        name: '20240101000001_items',
+        up: "CREATE TABLE items (id serial PRIMARY KEY, n int NOT NULL, label text); INSERT INTO items (n, label) SELECT g, 'item ' || g FROM generate_series(1, 400000) g",
+      },
+    ]);
+    expect((await cli(db.url, 'migrate', 'up')).code).toBe(0);
+    writeMigration(dir, { name: '20240101000002_widen_n', up: 'ALTER TABLE items ALTER COLUMN n TYPE bigint' });
+  }, 120000);
+  afterAll(async () => {
+    await db?.drop();
+    if (dir) removeDir(dir);
+  });
+
+  it('changes nothing there and never makes the application wait more than 200 ms; the plan says where it was verified', async () => {
+    const before = await fingerprint(db.url);
+    const { result, longestMs, requests } = await whileTheApplicationRuns(() => cli(db.url, 'migrate', 'plan', '--live'));
+    expect(result.code).toBe(2);
+    expect(result.stdout.split('\n')[0]).toBe(
+      `-- verified on a schema-only copy of ${new URL(db.url).username}@127.0.0.1:${new URL(db.url).port}/${db.name} on its own server, not on it (it is live: --live): lock modes and rewrites are as they would be there; durations are not (the copy has no rows)`,
+    );
+    expect(result.stdout).toMatch(
+      /^ALTER TABLE items ALTER COLUMN n TYPE bigint;\n-- {3}locks: ACCESS EXCLUSIVE on items \(blocks reads and writes\), .*rewrote items/m,
+    );
+    expect(requests).toBeGreaterThan(10);
+    expect(longestMs).toBeLessThan(200);
+    expect(await fingerprint(db.url)).toEqual(before);
+    expect(await scratchDatabases()).toEqual([]);
+  });
+
+  it('in place (a development database), the same plan holds the table: the application waits (what the copy spares it)', async () => {
+    const { result, longestMs } = await whileTheApplicationRuns(() => cli(db.url, 'migrate', 'plan'));
+    expect(result.code).toBe(2);
+    expect(result.stdout).not.toMatch(/schema-only copy/);
+    expect(longestMs).toBeGreaterThan(200);
+  });
+
+  it('where no database may be created (no CREATEDB), prints only, saying so', async () => {
+    const role = `planner_${db.name.slice(-8)}`;
+    await query(db.url, `CREATE ROLE ${role} LOGIN PASSWORD 'planner-pw'; GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`);
+    try {
+      const url = new URL(db.url);
+      url.username = role;
+      url.password = 'planner-pw';
+      const result = await cli(url.toString(), 'migrate', 'plan', '--live');
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^-- printed only, not verified: ${role}@127\\.0\\.0\\.1:\\d+/${db.name} is live \\(--live\\) and no copy of it could be made there \\(.*the user needs CREATEDB\\)$`,
+          'm',
+        ),
+      );
+      expect(result.stdout).toMatch(/^ALTER TABLE items ALTER COLUMN n TYPE bigint/m);
+      expect(result.code).toBe(2);
+    } finally {
+      await query(db.url, `DROP OWNED BY ${role}; DROP ROLE ${role}`);
+    }
+  });
 });

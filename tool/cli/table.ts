@@ -148,10 +148,11 @@ export const COMMANDS: CommandSpec[] = [
     words: ['migrate', 'plan'],
     summary: 'print the SQL migrate up would run, verified in a rolled-back transaction',
     details:
-      'Verifying takes the locks the migrations take (bounded by --lock-timeout) and draws sequence numbers; --print-only touches nothing.',
+      'On a development database (this machine, not named like production) verifying takes the locks the migrations take there (bounded by --lock-timeout); a live one is verified on a schema-only copy on its own server, never in place (printed only where no copy can be made). --print-only touches nothing.',
     connects: true,
     options: {
       'print-only': { type: 'boolean', description: 'only print the SQL: run nothing, take no lock (for a shared database)' },
+      live: { type: 'boolean', description: 'treat the database as live (verify on a copy) whatever its address says' },
       ...MIGRATIONS_DIR,
       ...LOCK_TIMEOUT(5),
       ...ALLOW_EDITED,
@@ -161,7 +162,8 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     words: ['migrate', 'rehearse'],
-    summary: 'apply the pending migrations to a copy of the database under a workload, and report what each statement locked, wrote and cost the workload',
+    summary:
+      'apply the pending migrations to a copy of the database under a workload, and report what each statement locked, wrote and cost the workload',
     details:
       'Never runs on the target: by default a scratch copy on its server (schema and rows; --sample for big tables), dropped afterwards; or --on a copy you made. Markdown with charts, or --json; --max-app-wait makes it a CI gate.',
     connects: true,
@@ -171,9 +173,15 @@ export const COMMANDS: CommandSpec[] = [
         kind: 'text',
         value: 'URL',
         description: 'rehearse on this copy (an RDS snapshot restored to a temporary instance), used as it is and left to you',
-        otherwise: 'a scratch copy on the target\'s server, dropped afterwards',
+        otherwise: "a scratch copy on the target's server, dropped afterwards",
       },
-      sample: { type: 'string', kind: 'text', value: 'PERCENT', description: "copy this percentage of each table's rows (TABLESAMPLE)", otherwise: 'every row' },
+      sample: {
+        type: 'string',
+        kind: 'text',
+        value: 'PERCENT',
+        description: "copy this percentage of each table's rows (TABLESAMPLE)",
+        otherwise: 'every row',
+      },
       workload: {
         type: 'string',
         kind: 'path',
@@ -182,7 +190,13 @@ export const COMMANDS: CommandSpec[] = [
         otherwise: 'reads and writes by primary key of every table the pending migrations touch',
       },
       clients: { type: 'string', kind: 'count', value: 'N', description: "the workload's connections", default: '4' },
-      rate: { type: 'string', kind: 'count', value: 'N', description: "the workload's requests per second, all connections together", default: '100' },
+      rate: {
+        type: 'string',
+        kind: 'count',
+        value: 'N',
+        description: "the workload's requests per second, all connections together",
+        default: '100',
+      },
       'max-app-wait': {
         type: 'string',
         kind: 'whole',
@@ -196,7 +210,8 @@ export const COMMANDS: CommandSpec[] = [
       ...INDEX_WAIT,
       ...ALLOW_EDITED,
     },
-    exitCodes: '0 rehearsed (or nothing pending), 2 the workload waited longer than --max-app-wait, 1 an error or a migration that fails on the copy',
+    exitCodes:
+      '0 rehearsed (or nothing pending), 2 the workload waited longer than --max-app-wait, 1 an error or a migration that fails on the copy',
     handler: async () => (await import('./commands/migrate/rehearse.js')).run,
   },
   {
@@ -391,6 +406,14 @@ export const COMMANDS: CommandSpec[] = [
         kind: 'path',
         value: 'FILE',
         description: 'also write the checks (lint, what migrate up would refuse, drift) as a JUnit report for CI',
+      },
+      live: { type: 'boolean', description: 'treat the database given as live (its plan verified on a copy) whatever its address says' },
+      on: {
+        type: 'string',
+        kind: 'text',
+        value: 'URL',
+        description:
+          'a copy of the database given: rehearse the pending migrations on it under a workload (migrate rehearse) and add the report',
       },
       ...LOCK_TIMEOUT(5, 'a lock while judging drift'),
     },

@@ -30,6 +30,14 @@ export interface ScratchOptions {
   needed: string;
 }
 
+/** No scratch database could be made there (no CREATEDB, say): what a caller may fall back from. */
+export class ScratchDatabaseRefused extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScratchDatabaseRefused';
+  }
+}
+
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export async function withScratchDatabase<T>(
@@ -42,7 +50,7 @@ export async function withScratchDatabase<T>(
     try {
       await admin.query(`CREATE DATABASE ${quoted(name)} TEMPLATE ${quoted(options.template ?? 'template0')}`);
     } catch (error) {
-      throw new UserError(`${options.needed}: no scratch database (${describeQueryError(error)}); the user needs CREATEDB`);
+      throw new ScratchDatabaseRefused(`${options.needed}: no scratch database (${describeQueryError(error)}); the user needs CREATEDB`);
     }
     const step = { describe: () => `${options.interrupted}; the scratch database ${name} may remain: drop it (DROP DATABASE ${name})` };
     try {

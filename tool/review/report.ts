@@ -17,7 +17,9 @@ import type { DatabaseTarget } from '../db';
 import { describeDrift, driftOf } from '../migrator/verify/drift';
 import type { MigrationFile, MigrationsDirectory } from '../migrator/directory';
 import { historyAtBase } from '../migrator/history/at-base';
-import { planMigrations } from '../migrator/verify/plan';
+import { verifyPending } from '../operations/rehearsal/plan-on-copy';
+import { rehearse } from '../operations/rehearsal';
+import { rehearsalMarkdown } from '../operations/rehearsal/report';
 import { lintMigrations, offlineSql } from '../migrator/verify/lint';
 import type { Check } from './junit';
 import { lineDiff, readStacksHcl } from './hcl';
@@ -32,6 +34,10 @@ export interface ReviewOptions {
   target?: DatabaseTarget;
   /** The drift check's lock bound. */
   lockTimeoutMs: number;
+  /** --live: the database given is live whatever its address (its plan is verified on a copy). */
+  live?: boolean;
+  /** --on: a copy of the database given, to rehearse the pending migrations on, under a workload. */
+  rehearseOn?: DatabaseTarget;
 }
 
 /** Synthesizes the app in `appDir` into `outdir` (inside appDir); resources by stack and address,
@@ -194,7 +200,8 @@ export async function reviewReport(options: ReviewOptions): Promise<Review> {
       );
       try {
         const plan: string[] = [];
-        await planMigrations({
+        // Never a migration statement on a live database: a schema-only copy there (plan-on-copy.ts).
+        await verifyPending({
           target: options.target,
           migrations,
           lockTimeoutMs: options.lockTimeoutMs,
@@ -202,11 +209,34 @@ export async function reviewReport(options: ReviewOptions): Promise<Review> {
           say: (line) => plan.push(line),
           warn: () => {},
           summary: false,
+          live: options.live,
         });
         lines.push('```sql', ...plan.filter((line, i, all) => line !== '' || i < all.length - 1), '```', '');
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
         lines.push(`- not measured: ${error.message}`, '');
+      }
+      if (options.rehearseOn) {
+        // The rehearsal's figures are measured, so they change from run to run.
+        try {
+          const rehearsal = await rehearse({
+            target: options.target,
+            migrations,
+            on: options.rehearseOn,
+            clients: 4,
+            rate: 100,
+            lockTimeoutMs: options.lockTimeoutMs,
+            lockRetries: 3,
+            indexWaitMs: 300_000,
+            allowEdited: false,
+            say: () => {},
+            warn: () => {},
+          });
+          lines.push(...(rehearsal ? rehearsalMarkdown(rehearsal).split('\n') : ['## Rehearsal', '', 'Nothing pending to rehearse.', '']));
+        } catch (error) {
+          if (!(error instanceof UserError)) throw error;
+          lines.push('## Rehearsal', '', `- not rehearsed: ${error.message}`, '');
+        }
       }
       lines.push('## Drift', '');
       // The report is written whatever drift can judge: what it could not is said in it.

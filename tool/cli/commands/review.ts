@@ -5,9 +5,13 @@ import { projectRoot } from '../../base/project';
 import { junitReport } from '../../review/junit';
 import { reviewReport } from '../../review/report';
 import type { CommandInput } from '../command';
-import { migrations, ms, text } from '../values';
+import { resolveDatabase } from '../../db';
+import { flag, migrations, ms, text } from '../values';
 
 export async function run(input: CommandInput): Promise<number> {
+  const on = text(input, 'on');
+  if (on !== undefined && !input.database)
+    throw new UserError('review --on rehearses the pending migrations of a database: give it with --database-url or DATABASE_URL');
   // Drift only for a database named on purpose (the table's connects: 'explicit').
   const review = await reviewReport({
     projectDir: projectRoot(),
@@ -15,6 +19,8 @@ export async function run(input: CommandInput): Promise<number> {
     base: text(input, 'base'),
     target: input.database,
     lockTimeoutMs: ms(input, 'lock-timeout'),
+    live: flag(input, 'live'),
+    rehearseOn: on === undefined ? undefined : resolveDatabase({ url: on, option: '--on', fallback: 'none' }),
   });
   const junit = text(input, 'junit');
   if (junit !== undefined) {

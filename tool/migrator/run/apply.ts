@@ -145,13 +145,13 @@ export async function runSteps(db: Queryable, steps: string[], options: StepOpti
       else {
         last = rowsOf(
           await watchStatement(
-          watch.target,
-          watch.client,
-          () => db.query(sql),
-          (blockers) =>
-            watch.warn(
-              `waiting for a lock held by ${describeBlockers(blockers)} (at most lock_timeout, ${formatSeconds(MIGRATION_LOCK_TIMEOUT_MS)} unless the migration sets it)`,
-            ),
+            watch.target,
+            watch.client,
+            () => db.query(sql),
+            (blockers) =>
+              watch.warn(
+                `waiting for a lock held by ${describeBlockers(blockers)} (at most lock_timeout, ${formatSeconds(MIGRATION_LOCK_TIMEOUT_MS)} unless the migration sets it)`,
+              ),
           ),
         );
       }

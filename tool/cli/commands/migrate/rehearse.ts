@@ -18,7 +18,8 @@ export const EXIT_TOO_LONG = 2;
 function percent(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const p = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || p <= 0 || p > 100) throw new UserError(`--sample takes a percentage above 0 and at most 100 (got ${JSON.stringify(value)})`);
+  if (!/^\d+(\.\d+)?$/.test(value) || p <= 0 || p > 100)
+    throw new UserError(`--sample takes a percentage above 0 and at most 100 (got ${JSON.stringify(value)})`);
   return p;
 }
 
