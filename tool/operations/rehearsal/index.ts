@@ -98,12 +98,17 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /**
- * The requests due in [from, to) (of workload statement `only`): those the application sent while a
- * statement held its locks. A request due earlier and still waiting waits for an earlier statement.
+ * The requests sent in [from, to) (of workload statement `only`), and how long each spent in the
+ * database: what a statement's locks made the application wait while it held them. (A request
+ * that waited for its connection first, behind one that an earlier statement held up, counts
+ * that earlier statement's doing in the chart and the totals, which take the wait from when the
+ * request was due: `fromDue`.)
  */
-export function workloadDuring(samples: Sample[], from: number, to: number, only?: number): WorkloadDuring {
-  const during = samples.filter((s) => s.due >= from && s.due < to && (only === undefined || s.statement === only));
-  const waits = during.map((s) => s.end - s.due).sort((a, b) => a - b);
+export function workloadDuring(samples: Sample[], from: number, to: number, only?: number, fromDue = false): WorkloadDuring {
+  const during = samples.filter(
+    (s) => (fromDue ? s.due : s.sent) >= from && (fromDue ? s.due : s.sent) < to && (only === undefined || s.statement === only),
+  );
+  const waits = during.map((s) => s.end - (fromDue ? s.due : s.sent)).sort((a, b) => a - b);
   const errors = during.filter((s) => s.error);
   return {
     requests: during.length,
@@ -254,8 +259,8 @@ async function rehearseOn(copyTarget: DatabaseTarget, copy: CopyDescription, opt
       clients: options.clients,
       rate: options.rate,
       statements: statements.map((s) => s.label),
-      baseline: workloadDuring(samples, 0, migrationsStart),
-      total: workloadDuring(samples, 0, Infinity),
+      baseline: workloadDuring(samples, 0, migrationsStart, undefined, true),
+      total: workloadDuring(samples, 0, Infinity, undefined, true),
       samples,
       skipped: setup.skipped,
     },

@@ -122,7 +122,8 @@ export function rehearsalMarkdown(r: Rehearsal): string {
   return lines.join('\n');
 }
 
-/** The same, for machines (snake_case keys; the workload's samples as [due ms, wait ms, error]). */
+/** The same, for machines (snake_case keys; the workload's samples as [due ms, ms waiting for its
+ * connection, ms in the database, error]). */
 export function rehearsalJson(r: Rehearsal): unknown {
   const workload = (w: WorkloadDuring) => ({
     requests: w.requests,
@@ -170,7 +171,12 @@ export function rehearsalJson(r: Rehearsal): unknown {
       statements: r.workload.statements,
       baseline: workload(r.workload.baseline),
       total: workload(r.workload.total),
-      samples: r.workload.samples.map((s) => [Math.round(s.due), Math.round(s.end - s.due), ...(s.error ? [s.error] : [])]),
+      samples: r.workload.samples.map((s) => [
+        Math.round(s.due),
+        Math.round(s.sent - s.due),
+        Math.round(s.end - s.sent),
+        ...(s.error ? [s.error] : []),
+      ]),
     },
   };
 }

@@ -29,9 +29,11 @@ export interface WorkloadStatement {
   label: string;
 }
 
-/** One request: when it was due, when it ended, whether it failed. Times in ms since the workload's start. */
+/** One request: when it was due, when its connection sent it (later, when the one before it was
+ * still waiting), when it ended, whether it failed. Times in ms since the workload's start. */
 export interface Sample {
   due: number;
+  sent: number;
   end: number;
   statement: number;
   error?: string;
@@ -74,11 +76,12 @@ export async function startWorkload(options: WorkloadOptions): Promise<RunningWo
       const statement = Math.floor(Math.random() * options.statements.length);
       const { sql, params } = options.statements[statement];
       const values = params.length > 0 ? params[Math.floor(Math.random() * params.length)] : [];
+      const sent = performance.now() - startedAt;
       try {
         await client.query(sql, values);
-        samples.push({ due, end: performance.now() - startedAt, statement });
+        samples.push({ due, sent, end: performance.now() - startedAt, statement });
       } catch (error) {
-        samples.push({ due, end: performance.now() - startedAt, statement, error: describeQueryError(error, sql) });
+        samples.push({ due, sent, end: performance.now() - startedAt, statement, error: describeQueryError(error, sql) });
       }
     }
   });
