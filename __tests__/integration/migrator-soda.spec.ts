@@ -9,7 +9,10 @@ import { dataSnapshot, schemaSnapshot } from '../support/catalog';
 import { createTestDatabase, withClient, type TestDatabase } from '../support/database';
 import { BASIC, appliedNames, expectOneLine, makeMigrationsDir, removeDir } from './migrator-fixtures';
 import { leaveEmptyPgmigrations, sodaDatabase } from './operations-fixtures';
-import { PROJECT_MIGRATIONS, SODA_HISTORY } from '../support/migration-prefix';
+import { NEWEST_MIGRATION, PROJECT_MIGRATIONS, SODA_HISTORY } from '../support/migration-prefix';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../support/cli';
+import { runProcess } from '../support/process';
 
 const cli = (url: string, ...args: string[]) => runCli(args, { env: { DATABASE_URL: url } });
 
@@ -35,6 +38,50 @@ async function catalog(url: string) {
   }));
 }
 
+describe('a database with the tables and no history (built from schema.sql)', () => {
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await createTestDatabase('from_schema_sql');
+    // schema.sql makes the public schema itself.
+    await withClient(db.url, (c) => c.query('DROP SCHEMA public'));
+    const built = await runProcess(
+      'psql',
+      ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, '-f', path.join(PROJECT_ROOT, 'schema.sql')],
+      {
+        cwd: PROJECT_ROOT,
+        env: process.env,
+      },
+    );
+    expect(built.stderr).toBe('');
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  it('is refused before anything runs by migrate up, plan and status, naming migrate baseline; status says so; baseline takes it over', async () => {
+    const before = await catalog(db.url);
+    const up = await cli(db.url, 'migrate', 'up');
+    expect(up.code).toBe(1);
+    expect(expectOneLine(up.stderr)).toMatch(
+      /^usualstore-db: postgres@\S+ has tables \(public\.\w+, .*\) but no migration history \(built by hand, or from schema\.sql\); take it over with `\.\/usualstore-db migrate baseline --to VERSION --reason …` \(VERSION: the newest migration its schema holds\), or migrate an empty database; nothing was changed$/,
+    );
+    expect(await catalog(db.url)).toEqual(before);
+    for (const args of [
+      ['migrate', 'plan'],
+      ['migrate', 'status'],
+    ]) {
+      const result = await cli(db.url, ...args);
+      expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 1, stderr: up.stderr });
+    }
+    const status = await cli(db.url, 'status');
+    expect(status.stdout + status.stderr).toMatch(/migrate up would refuse: .* migrate baseline --to VERSION/);
+    expect(status.stdout + status.stderr).not.toMatch(/run \.\/usualstore-db migrate plan, then migrate up/);
+    const baseline = await cli(db.url, 'migrate', 'baseline', '--to', NEWEST_MIGRATION, '--reason', 'built from schema.sql');
+    expect(baseline.code).toBe(0);
+    expect((await cli(db.url, 'migrate', 'up')).stdout).toMatch(/up to date/);
+  });
+});
+
 describe('migrate up on a soda database not adopted', () => {
   let db: TestDatabase;
   beforeEach(async () => {
@@ -58,6 +105,13 @@ describe('migrate up on a soda database not adopted', () => {
     expect(plan.code).toBe(1);
     expect(expectOneLine(plan.stderr)).toBe(expectOneLine(up.stderr));
     expect(await catalog(db.url)).toEqual(before);
+
+    // migrate status refuses it too (its table would list soda's history as pending).
+    const status = await cli(db.url, 'migrate', 'status');
+    expect(status.code).toBe(1);
+    expect(expectOneLine(status.stderr)).toBe(expectOneLine(up.stderr));
+    expect(status.stdout).toBe('');
+    expect((await cli(db.url, 'migrate', 'status', '--json')).code).toBe(1);
 
     expect((await cli(db.url, 'migrate', 'adopt')).code).toBe(0);
     const after = await cli(db.url, 'migrate', 'up');

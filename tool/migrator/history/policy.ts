@@ -24,7 +24,11 @@ export interface PolicyContext {
 }
 
 /** What stopped it. */
-export type RefusalKind = 'unadopted' | 'foreign-directory' | 'missing' | 'edited' | 'invalid-index' | 'out-of-order' | 'empty';
+export type RefusalKind =
+  'unadopted' | 'untracked' | 'foreign-directory' | 'missing' | 'edited' | 'invalid-index' | 'out-of-order' | 'empty';
+
+/** The refusals that mean the history is not this migrator's yet: no table of it can be shown. */
+export const NOT_OURS_YET: readonly RefusalKind[] = ['unadopted', 'untracked'];
 
 export interface Verdict {
   /** Why nothing may run (one line), if anything stops it. */
@@ -49,6 +53,14 @@ export function judge(action: PolicyAction, state: MigrationState, context: Poli
     return refuse(
       'unadopted',
       `${context.where} was migrated by soda (schema_migration holds ${plural(state.unadoptedSoda, 'version')}) and is not adopted yet; run \`./usualstore-db migrate adopt\` first (see README); nothing was changed`,
+    );
+  }
+  // Tables and no history (built by hand, or from schema.sql): migrating from zero would stop at
+  // the first table that exists, after changing whatever came before it.
+  if (action === 'up' && state.applied.length === 0 && state.untrackedTables.length > 0 && state.pending.length > 0) {
+    return refuse(
+      'untracked',
+      `${context.where} has tables (${list(state.untrackedTables)}) but no migration history (built by hand, or from schema.sql); take it over with \`./usualstore-db migrate baseline --to VERSION --reason …\` (VERSION: the newest migration its schema holds), or migrate an empty database; nothing was changed`,
     );
   }
   // Applied migrations none of which has a file here: an empty or wrong --migrations-dir. Saying

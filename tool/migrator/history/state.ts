@@ -33,12 +33,16 @@ export interface MigrationState {
   invalidIndexes: string[];
   /** Pending migrations still the template migrate create wrote: empty. */
   unfilled: string[];
+  /** Tables of a database with no migration history (soda's neither): built by hand or from
+   * schema.sql, which migrating from zero would collide with. Empty where there is a history. */
+  untrackedTables: string[];
 }
 
 /** What the database says beside its bookkeeping, and the reviewed superseded checksums. */
 export interface StateFacts {
   unadoptedSoda?: number;
   invalidIndexes?: string[];
+  untrackedTables?: string[];
   /** Which pending files are still a template (create.ts), asked only of pending ones. */
   isUnfilled?: (file: MigrationFile) => boolean;
   superseded?: SupersededChecksums;
@@ -90,6 +94,7 @@ export function compareState(
     outOfOrder,
     unadoptedSoda: facts.unadoptedSoda ?? 0,
     invalidIndexes: facts.invalidIndexes ?? [],
+    untrackedTables: facts.untrackedTables ?? [],
     unfilled: pending.filter((file) => facts.isUnfilled?.(file)).map((file) => file.name),
   };
 }
@@ -117,6 +122,16 @@ export async function invalidIndexes(db: Queryable): Promise<string[]> {
   return (await db.query<{ name: string }>(INVALID_INDEXES_SQL)).rows.map((row) => row.name);
 }
 
+/** The user tables, but the migration bookkeeping and soda's. */
+const USER_TABLES_SQL = `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p') AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+   AND NOT (n.nspname = 'public' AND (c.relname LIKE 'pgmigrations%' OR c.relname = 'schema_migration'))
+ ORDER BY 1`;
+
+async function untrackedTables(db: Queryable): Promise<string[]> {
+  return (await db.query<{ name: string }>(USER_TABLES_SQL)).rows.map((row) => row.name);
+}
+
 export async function inspect(db: Queryable, migrations: MigrationsDirectory): Promise<MigrationState> {
   // The query goes out first, and the directory is read while the server answers.
   const reading = readBookkeeping(db);
@@ -126,9 +141,12 @@ export async function inspect(db: Queryable, migrations: MigrationsDirectory): P
     await reading.catch(() => {}); // never leave the query's rejection unhandled
   }
   const books = await reading;
+  const unadoptedSoda = await unadoptedSodaVersions(db, books);
   const state = compareState(migrations.files(), books.applied, (file) => migrations.checksum(file), {
-    unadoptedSoda: await unadoptedSodaVersions(db, books),
+    unadoptedSoda,
     invalidIndexes: await invalidIndexes(db),
+    // Asked only of a database with no history at all: a first deploy's empty one answers none.
+    untrackedTables: books.applied.length === 0 && unadoptedSoda === 0 ? await untrackedTables(db) : [],
     isUnfilled: isUnfilledTemplate,
     superseded: migrations.superseded(),
   });

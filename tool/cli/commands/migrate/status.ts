@@ -1,5 +1,6 @@
 /** `usualstore-db migrate status [--json] [--check]` */
-import { judge } from '../../../migrator/history/policy';
+import { UserError } from '../../../base/errors';
+import { judge, NOT_OURS_YET } from '../../../migrator/history/policy';
 import { formatStatus, readStatus, statusReport, type Status } from '../../../migrator/history/status';
 import { paint, warn } from '../../output';
 import type { CommandInput } from '../../command';
@@ -25,6 +26,10 @@ export async function run(input: CommandInput): Promise<number> {
   const target = database(input);
   const dir = migrations(input);
   const status = await readStatus(target, dir);
+  // A history that is not this migrator's yet (soda's, or none beside tables) has no table to show:
+  // every migration would read as pending. Refused as migrate up refuses it.
+  const verdict = judge('up', status.state, { where: target.label, migrationsDir: dir.path });
+  if (verdict.refusedFor && NOT_OURS_YET.includes(verdict.refusedFor)) throw new UserError(verdict.refusal!);
   const output = flag(input, 'json')
     ? JSON.stringify(statusReport(status, target), null, 2)
     : formatStatus(status, target, paint).join('\n');
