@@ -119,14 +119,16 @@ export function describeConnectionError(error: unknown, target: DatabaseTarget, 
 
 /**
  * A failed statement, as PostgreSQL reports it: message, then the detail, hint and position
- * (quoting the SQL around the position) when the server gives them.
+ * (quoting the SQL around the position) when the server gives them. `place`: where the statement
+ * comes from (a migration's file and line), said instead of the position.
  */
-export function describeQueryError(error: unknown, sql?: string): string {
+export function describeQueryError(error: unknown, sql?: string, place?: string): string {
   const { code, message = String(error), detail, hint, position } = fields(error);
   const parts = [oneLine(message)];
   if (detail) parts.push(`detail: ${oneLine(detail)}`);
   if (hint) parts.push(`hint: ${oneLine(hint)}`);
-  if (position && sql) {
+  if (place) parts.push(`in ${place}`);
+  else if (position && sql) {
     const at = Number(position) - 1;
     const near = oneLine(sql.slice(Math.max(0, at - 20), at + 30));
     parts.push(`at character ${position}: ...${near}...`);

@@ -1,4 +1,8 @@
 /** Splitting SQL into statements as psql does, for the statements that must run one by one. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { placeInMigration, statementAt } from '../../../tool/migrator/directory/place';
 import { inTransactionForm, splitStatements } from '../../../tool/migrator/directory/statements';
 
 describe('splitStatements', () => {
@@ -52,5 +56,35 @@ describe('inTransactionForm', () => {
     ['ALTER TABLE t ADD COLUMN x int', 'ALTER TABLE t ADD COLUMN x int'],
   ])('%s', (statement, expected) => {
     expect(inTransactionForm(statement)).toBe(expected);
+  });
+});
+
+describe('where an error position is in a migration', () => {
+  const step = "-- Up Migration\nCREATE TABLE a (id int);\n\nSELECT ';' AS x,\n  FROM a;\nDROP TABLE b";
+  it('finds the statement an offset falls in, and the offset within it', () => {
+    const at = step.indexOf('FROM a');
+    expect(statementAt(step, at)).toEqual({ text: "SELECT ';' AS x,\n  FROM a", offset: at - step.indexOf("SELECT ';'") });
+    expect(statementAt(step, 0)).toEqual({ text: '-- Up Migration\nCREATE TABLE a (id int)', offset: 0 });
+    expect(statementAt('SELECT 1', undefined)).toEqual({ text: 'SELECT 1', offset: 0 });
+    // Without an offset, several statements: which one cannot be told.
+    expect(statementAt(step, undefined)).toBeUndefined();
+  });
+
+  it('names the line of an SQL migration file, and only the file of a TypeScript one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'place-'));
+    try {
+      const file = path.join(dir, '20240101000001_x.sql');
+      // The same statement in the down section: the up section's is the one meant.
+      fs.writeFileSync(file, `-- Down Migration\nSELECT ';' AS x,\n  FROM a;\n${step}\n`);
+      const migration = { name: '20240101000001_x', path: file, version: 20240101000001n };
+      expect(placeInMigration(migration, 'up', step, step.indexOf('FROM a'))).toBe("20240101000001_x.sql line 8: SELECT ';' AS x, FROM a");
+      expect(placeInMigration(migration, 'down', "SELECT ';' AS x,\n  FROM a", 0)).toBe(
+        "20240101000001_x.sql line 2: SELECT ';' AS x, FROM a",
+      );
+      const ts = { ...migration, path: path.join(dir, '20240101000001_x.ts') };
+      expect(placeInMigration(ts, 'up', 'SELECT 1; SELEC 2', 12)).toBe('20240101000001_x.ts: SELEC 2');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -77,15 +77,19 @@ function shortMessage(error: unknown): string {
  * comment: the whole file is up). Each part runs as one multi-statement query.
  */
 export function sqlActions(content: string): MigrationActions {
-  const marker = (direction: string) => content.search(new RegExp(`^\\s*--[\\s-]*${direction}\\s+migration`, 'im'));
-  const upAt = marker('up');
-  const downAt = marker('down');
+  const upAt = sqlSectionAt(content, 'up');
+  const downAt = sqlSectionAt(content, 'down');
   const upSql = upAt < 0 ? content : content.slice(upAt, downAt > upAt ? downAt : undefined);
   const downSql = downAt < 0 ? undefined : content.slice(downAt, upAt > downAt ? upAt : undefined);
   return {
     up: (pgm) => pgm.sql(upSql),
     down: downSql === undefined ? false : (pgm) => pgm.sql(downSql),
   };
+}
+
+/** Where an SQL migration's `-- Up Migration` (or down) comment starts; -1 without one. */
+export function sqlSectionAt(content: string, direction: Direction): number {
+  return content.search(new RegExp(`^\\s*--[\\s-]*${direction}\\s+migration`, 'im'));
 }
 
 export async function loadMigration(file: MigrationFile): Promise<LoadedMigration> {

@@ -9,14 +9,26 @@
 
 /** The statements of `sql`, each without its `;`, trimmed; comment-only and empty ones dropped. */
 export function splitStatements(sql: string): string[] {
-  const statements: string[] = [];
+  return statementSpans(sql).map((span) => span.text);
+}
+
+/** A statement of an SQL text and where it starts in it (the offset of its first character). */
+export interface StatementSpan {
+  text: string;
+  start: number;
+}
+
+/** splitStatements, with where each statement starts: to say which one an error position is in. */
+export function statementSpans(sql: string): StatementSpan[] {
+  const statements: StatementSpan[] = [];
   let start = 0;
   let atomicDepth = 0;
   let i = 0;
   const n = sql.length;
   const push = (end: number) => {
-    const text = sql.slice(start, end).trim();
-    if (withoutComments(text).trim() !== '') statements.push(text);
+    const raw = sql.slice(start, end);
+    const text = raw.trim();
+    if (withoutComments(text).trim() !== '') statements.push({ text, start: start + raw.indexOf(text) });
   };
   while (i < n) {
     const c = sql[i];

@@ -15,6 +15,7 @@ import { formatSeconds, type Say } from '../../base/text';
 import { appliedSql, revertedSql, type Queryable } from '../history/bookkeeping';
 import { buildSql, type Direction, type LoadedMigration } from '../directory/load';
 import { splitStatements } from '../directory/statements';
+import { placeInMigration } from '../directory/place';
 import { invalidIndexes } from '../history/state';
 
 /**
@@ -86,11 +87,11 @@ function connectionLost(error: unknown): string | undefined {
 }
 
 /** PostgreSQL's error for a statement, and for a timeout what bounded it and who blocked it. */
-function describeStepError(error: unknown, sql: string): string {
-  const code = (error as { code?: string }).code;
+function describeStepError(error: unknown, sql: string, place?: PlaceStatement): string {
+  const { code, position } = error as { code?: string; position?: string };
   const lost = connectionLost(error);
   if (lost) return lost;
-  const text = describeQueryError(error, sql);
+  const text = describeQueryError(error, sql, place?.(sql, position ? Number(position) - 1 : undefined));
   if (code === '55P03') {
     const blockers = holdersOfError(error);
     const who = blockers.length > 0 ? ` held by ${describeBlockers(blockers)}` : '';
@@ -117,8 +118,14 @@ function statementAt(batch: string[], position: number): { sql: string; position
   return { sql: batch.at(-1) ?? '', position: 1 };
 }
 
+/** Where a statement (and the 0-based offset an error gave in it) is in its migration
+ * (directory/place.ts); undefined when that cannot be told. */
+export type PlaceStatement = (sql: string, offset?: number) => string | undefined;
+
 export interface StepOptions {
   watch?: StepWatch;
+  /** Names the migration's file line and statement in an error, instead of a character offset. */
+  place?: PlaceStatement;
   /** Statements sent in front of the first batch, in the same query (the transaction's BEGIN and
    * bounds: one round trip fewer per migration). */
   prefix?: string;
@@ -165,7 +172,7 @@ export async function runSteps(db: Queryable, steps: string[], options: StepOpti
       }
       // The SQLSTATE, and how many batches had run: a retry must know whether anything of the
       // migration stayed behind (outside a transaction, what ran before is committed).
-      throw Object.assign(new Error(describeStepError(error, statement)), {
+      throw Object.assign(new Error(describeStepError(error, statement, options.place)), {
         sqlFailed: true,
         code: (error as { code?: string }).code,
         done,
@@ -187,13 +194,13 @@ function rowsOf(result: unknown): { rowCount: number | null } {
  * INVALID (its build is aborted, not undone): dropped again at once, saying so, so that the
  * migration can be tried again and nothing half-built stays on the table.
  */
-async function runOutsideTransaction(db: Queryable, steps: string[], options: ApplyOptions): Promise<void> {
+async function runOutsideTransaction(db: Queryable, steps: string[], options: ApplyOptions, place: PlaceStatement): Promise<void> {
   for (const [done, step] of steps.entries()) {
     const concurrent = CONCURRENT_INDEX.test(step);
     const invalidBefore = concurrent ? new Set(await invalidIndexes(db)) : undefined;
     try {
       if (concurrent) await db.query(lockTimeoutSql(options.indexWaitMs ?? CONCURRENT_INDEX_WAIT_MS, 'session'));
-      const run = () => runSteps(db, [step], { watch: options.watch, oneByOne: true });
+      const run = () => runSteps(db, [step], { watch: options.watch, oneByOne: true, place });
       if (options.measure) await options.measure(step, false, run);
       else await run();
     } catch (error) {
@@ -230,6 +237,7 @@ export async function applyMigration(
 ): Promise<number> {
   const started = performance.now();
   const name = migration.file.name;
+  const place: PlaceStatement = (sql, offset) => placeInMigration(migration.file, direction, sql, offset);
   // Every commit is durable (waits for the WAL flush): a migration reported as applied is
   // applied, even if the server crashes right after. Round trips add up over a long history, so
   // a migration takes two: BEGIN and the bounds go with its statements, the bookkeeping with
@@ -259,9 +267,9 @@ export async function applyMigration(
       const begin = open();
       if (begin && steps.length > 0) await db.query(begin);
       for (const statement of steps.flatMap((step) => splitStatements(step)))
-        await options.measure(statement, true, () => runSteps(db, [statement], { watch: options.watch }));
+        await options.measure(statement, true, () => runSteps(db, [statement], { watch: options.watch, place }));
     } else if (transactional) {
-      await runSteps(db, steps, { watch: options.watch, prefix: steps.length > 0 ? open() : undefined });
+      await runSteps(db, steps, { watch: options.watch, place, prefix: steps.length > 0 ? open() : undefined });
     } else {
       // pgm.noTransaction(): statements such as CREATE INDEX CONCURRENTLY refuse to run in a
       // transaction. Only the bookkeeping is then atomic; node-pg-migrate behaves the same.
@@ -270,7 +278,7 @@ export async function applyMigration(
       opening = undefined;
       await db.query(`${began ? `${COMMIT}; ` : ''}${boundsSql('session')}`);
       inTransaction = false;
-      await runOutsideTransaction(db, steps, options);
+      await runOutsideTransaction(db, steps, options, place);
       await db.query(`${RESET_BOUNDS_SQL}; ${beginSql()}`);
       inTransaction = true;
     }

@@ -21,6 +21,7 @@ import { compareMigrations, versionOf, type MigrationFile, type MigrationsDirect
 import type { Queryable } from '../history/bookkeeping';
 import { historyAtBase } from '../history/at-base';
 import { buildSql, migrationsInOrder } from '../directory/load';
+import { locateInMigration, statementAt, type Place } from '../directory/place';
 
 export interface LintFinding {
   migration: string;
@@ -30,6 +31,9 @@ export interface LintFinding {
   help: string | null;
   /** The statement squawk points at, on one line. */
   statement: string;
+  /** The line of the migration's file it is on: SQL migrations (a TypeScript one's SQL is built
+   * by its code). */
+  line: number | null;
 }
 
 export interface LintOptions {
@@ -97,12 +101,12 @@ const OFFLINE = {
 };
 
 /** Each migration's SQL, built without a database (for lint and the review report). */
-export async function offlineSql(files: MigrationFile[]): Promise<{ name: string; steps: string[]; transactional: boolean }[]> {
+export async function offlineSql(files: MigrationFile[]): Promise<SqlToLint[]> {
   const built = [];
   for await (const { migration, shorthands } of migrationsInOrder(files)) {
     try {
       const sql = await buildSql(OFFLINE as unknown as Queryable, migration, 'up', shorthands);
-      built.push({ name: migration.file.name, ...sql });
+      built.push({ name: migration.file.name, file: migration.file, ...sql });
     } catch (error) {
       throw new UserError(
         `cannot build the SQL of ${migration.file.name}: ${error instanceof Error ? oneLine(error.message) : String(error)}`,
@@ -173,6 +177,8 @@ export interface SqlToLint {
   name: string;
   steps: string[];
   transactional: boolean;
+  /** Its file, to say on which line of it a finding is. */
+  file?: MigrationFile;
 }
 
 /** A finding, with the index (in `steps`) of the statement it is about. */
@@ -188,7 +194,7 @@ export function squawkFindings(sqls: SqlToLint[], projectDir: string): StepFindi
   if (sqls.length === 0) return [];
   const work = tempDir('lint');
   try {
-    const sqlFiles = new Map<string, { migration: string; text: string; transactional: boolean; starts: number[] }>();
+    const sqlFiles = new Map<string, { sql: SqlToLint; text: string; starts: number[] }>();
     for (const sql of sqls) {
       const scope = sql.transactional ? 'LOCAL ' : '';
       const lines = [
@@ -203,29 +209,50 @@ export function squawkFindings(sqls: SqlToLint[], projectDir: string): StepFindi
       const text = lines.join('\n') + '\n';
       const file = path.join(work, `${sql.name}.sql`);
       fs.writeFileSync(file, text);
-      sqlFiles.set(file, { migration: sql.name, text, transactional: sql.transactional, starts });
+      sqlFiles.set(file, { sql, text, starts });
     }
     const config = path.join(projectDir, SQUAWK_CONFIG_FILE);
     const violations: SquawkViolation[] = [];
     for (const transactional of [true, false]) {
-      const files = [...sqlFiles].filter(([, source]) => source.transactional === transactional).map(([file]) => file);
+      const files = [...sqlFiles].filter(([, source]) => source.sql.transactional === transactional).map(([file]) => file);
       if (files.length > 0) violations.push(...squawk(config, transactional, files));
     }
-    return violations.map((v) => {
+    const findings = violations.map((v) => {
       const source = sqlFiles.get(v.file);
       const lines = (source?.text ?? '').split('\n');
-      const statement =
-        v.line === v.line_end ? lines[v.line]?.slice(v.column, v.column_end) : lines.slice(v.line, v.line_end + 1).join(' ');
+      const slice = v.line === v.line_end ? lines[v.line]?.slice(v.column, v.column_end) : lines.slice(v.line, v.line_end + 1).join(' ');
       const step = (source?.starts ?? []).filter((start) => start <= v.line).length - 1;
+      // The statement the finding is in (a syntax error points at a spot, not a range), and its
+      // place in the migration's file.
+      const stepText = step >= 0 ? source?.sql.steps[step] : undefined;
+      let within: ReturnType<typeof statementAt>;
+      let place: Place | undefined;
+      if (stepText !== undefined) {
+        // squawk's line and column, as an offset in the step: the step's lines before it, each with its newline.
+        const before = stepText.split('\n').slice(0, v.line - source!.starts[step]);
+        const at = before.reduce((sum, line) => sum + line.length + 1, 0) + v.column;
+        within = statementAt(stepText, at);
+        if (source!.sql.file) place = locateInMigration(source!.sql.file, 'up', stepText, at);
+      }
       return {
-        migration: source?.migration ?? path.basename(v.file, '.sql'),
+        migration: source?.sql.name ?? path.basename(v.file, '.sql'),
         rule: v.rule_name,
         level: v.level.toLowerCase(),
         message: v.message,
         help: [v.help, PROJECT_ADVICE[v.rule_name]].filter(Boolean).join(' ') || null,
-        statement: oneLine(statement ?? ''),
+        statement: oneLine(slice?.trim() ? slice : (within?.text ?? '')),
+        line: place?.line ?? null,
         step,
       };
+    });
+    // A syntax error is one finding: the parser's recovery reports more in the same statement.
+    const seen = new Set<string>();
+    return findings.filter((finding) => {
+      if (finding.rule !== 'syntax-error') return true;
+      const key = `${finding.migration}\0${finding.step}\0${finding.statement}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
     });
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

@@ -17,6 +17,7 @@ import type { DatabaseTarget } from '../../db';
 import type { MigrationsDirectory } from '../directory';
 import { buildSql, type LoadedMigration } from '../directory/load';
 import { splitStatements } from '../directory/statements';
+import { placeInMigration } from '../directory/place';
 import { position } from '../history/report';
 import type { MigrationState } from '../history/state';
 import { failureCause, runSteps } from '../run/apply';
@@ -139,7 +140,9 @@ async function verifyOne(
       : sql.steps;
     for (const statement of statements) {
       const locks = sql.transactional
-        ? await measureInTransaction(client, () => runSteps(client, [statement]))
+        ? await measureInTransaction(client, () =>
+            runSteps(client, [statement], { place: (sql, offset) => placeInMigration(file, 'up', sql, offset) }),
+          )
         : { locks: [], rewrote: [], measured: { not: 'the plan stopped before it was measured' } };
       report.statements.push({ sql: statement, locks });
     }

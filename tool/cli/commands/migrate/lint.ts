@@ -20,7 +20,8 @@ export async function run(input: CommandInput): Promise<number> {
     return failed ? 1 : 0;
   }
   for (const finding of result.findings) {
-    say(`${finding.migration}: ${paint(finding.rule, 'red')} (${finding.level}): ${finding.message}`);
+    const where = finding.line === null ? finding.migration : `${finding.migration}.sql line ${finding.line}`;
+    say(`${where}: ${paint(finding.rule, 'red')} (${finding.level}): ${finding.message}`);
     say(`  in: ${finding.statement}`);
     if (finding.help) say(`  help: ${finding.help}`);
   }
