@@ -26,6 +26,16 @@ export type StateBackend =
   | { readonly kind: 'pg'; readonly connStr: string }
   | { readonly kind: 's3'; readonly bucket: string; readonly region: string; readonly prefix: string };
 
+/** The local state file of `stack`, at the project root (terraform.<stack>.tfstate). */
+export function localStateFile(stack: string): string {
+  return `terraform.${stack}.tfstate`;
+}
+
+/** Whether a file at the project root is a local state file or Terraform's backup of one. */
+export function isLocalStateFile(name: string): boolean {
+  return /^terraform\..+\.tfstate(\.backup)?$/.test(name);
+}
+
 /** The schema the pg backend keeps `stack`'s state in (its table `states`). */
 export function stateSchema(stack: string): string {
   return `terraform_${stack.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}`;

@@ -5,14 +5,14 @@
  * pg backend with a schema per stack, or S3 with its lock file. Used by both apps.
  */
 import { LocalBackend, PgBackend, S3Backend, type TerraformStack } from 'cdktf';
-import { stateKey, stateSchema, type StateBackend } from '../config/state-backend';
+import { localStateFile, stateKey, stateSchema, type StateBackend } from '../config/state-backend';
 import { projectFile } from './stack-paths';
 
 export function addStateBackend(stack: TerraformStack, backend: StateBackend): void {
   const name = stack.node.id;
   switch (backend.kind) {
     case 'local':
-      new LocalBackend(stack, { path: projectFile(stack, `terraform.${name}.tfstate`) });
+      new LocalBackend(stack, { path: projectFile(stack, localStateFile(name)) });
       return;
     case 'pg':
       new PgBackend(stack, { connStr: backend.connStr, schemaName: stateSchema(name) });

@@ -296,10 +296,7 @@ describe('loading migration scripts', () => {
     expect(await query(db.url, 'select id::text from from_esm')).toEqual([{ id: '7241865325823964' }]);
     expect(await query(db.url, "select to_regclass('public.default_export') is not null as present")).toEqual([{ present: true }]);
     const compiled = path.join(
-      PROJECT_ROOT,
-      'node_modules',
-      '.cache',
-      'usualstore-db',
+      process.env.USUALSTORE_CACHE_DIR!,
       'compiled',
       `${createHash('sha256').update(plain).digest('hex')}.sucrase.cjs`,
     );

@@ -34,9 +34,11 @@ function findProjectRoot(from: string): string {
   }
 }
 
-/** A path in the project's own cache directory. */
+/** A path in the project's own cache directory (node_modules/.cache/usualstore-db), or in
+ * USUALSTORE_CACHE_DIR when set (the tests keep theirs apart from the checkout's). */
 export function cacheDir(...parts: string[]): string {
-  return path.join(projectRoot(), 'node_modules', '.cache', 'usualstore-db', ...parts);
+  const dir = process.env.USUALSTORE_CACHE_DIR || path.join(projectRoot(), 'node_modules', '.cache', 'usualstore-db');
+  return path.join(dir, ...parts);
 }
 
 /** Writes a file of that cache atomically (a reader never sees half of it), best effort: in a

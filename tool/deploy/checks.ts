@@ -19,7 +19,7 @@ import path from 'node:path';
 import { ConfigError, requiredDockerApi, type DatabaseConfig } from '../../config/database';
 import { CHECKS_REPORT_FILE, NEW_EMPTY_VOLUME_VARIABLE, REFUSALS_FILE, type DeployChecksReport } from '../../config/deploy-checks';
 import { NO_PASSWORD_FILE, PASSWORD_FILE } from '../../config/deploy-password';
-import { loadStateBackend } from '../../config/state-backend';
+import { isLocalStateFile, loadStateBackend } from '../../config/state-backend';
 import { DATA_STACK_NAME, DATABASE_STACK_NAME } from '../../config/stacks';
 import { UserError } from '../base/errors';
 import { apiAtLeast, containersPublishing, engineInfo, inspectContainer, volumeExists, type Engine } from './docker';
@@ -116,7 +116,7 @@ async function checkPort(engine: Engine, options: CheckOptions): Promise<{ found
  * container's environment) may: owner-only. */
 function restrictSecrets(projectDir: string): void {
   for (const name of fs.readdirSync(projectDir)) {
-    if (!/^terraform\..*\.tfstate(\.backup)?$/.test(name) && name !== 'terraform.tfvars') continue;
+    if (!isLocalStateFile(name) && name !== 'terraform.tfvars') continue;
     const file = path.join(projectDir, name);
     if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
   }

@@ -11,7 +11,7 @@ import { ConnectionError } from '../db/connect';
 import { withSession } from '../db/session';
 import { parseTarget, withPassword } from '../db/target';
 import { oneLine } from '../base/text';
-import { STATE_PG_URL_VARIABLE, stateSchema, type StateBackend } from '../../config/state-backend';
+import { localStateFile, STATE_PG_URL_VARIABLE, stateSchema, type StateBackend } from '../../config/state-backend';
 import { VOLUME_RECORD_ID } from '../../config/deploy-checks';
 
 interface StateFile {
@@ -24,7 +24,7 @@ interface StateFile {
 }
 
 export function stateFile(projectDir: string, stack: string): string {
-  return path.join(projectDir, `terraform.${stack}.tfstate`);
+  return path.join(projectDir, localStateFile(stack));
 }
 
 /** Volume names the state file records; none when there is no state yet. */
@@ -82,7 +82,7 @@ function volumesIn(text: string, file: string): string[] {
   try {
     state = JSON.parse(text) as StateFile;
   } catch {
-    throw new UserError(`${file} is not valid JSON; restore it from terraform.*.tfstate.backup before deploying`);
+    throw new UserError(`${file} is not valid JSON; restore it from ${path.basename(file)}.backup before deploying`);
   }
   // The volume itself (until a refresh drops it: Docker no longer has it), and the stack's record
   // of having created it (config/deploy-checks.ts), which no refresh drops.

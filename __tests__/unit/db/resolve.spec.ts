@@ -2,12 +2,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { resolveDatabase } from '../../../tool/db/resolve';
-import { tempDir } from '../../support/temp';
+import { emptyProjectDir, tempDir } from '../../support/temp';
 
 describe('resolveDatabase: which database', () => {
   it('takes the option first, then DATABASE_URL, then the deployed database', () => {
     const env = { DATABASE_URL: 'postgres://x@y/z' };
-    expect(resolveDatabase({ url: 'postgres://app@db.example:6543/shop', env })).toMatchObject({
+    expect(resolveDatabase({ projectDir: emptyProjectDir(), url: 'postgres://app@db.example:6543/shop', env })).toMatchObject({
       host: 'db.example',
       port: 6543,
       user: 'app',
@@ -15,19 +15,29 @@ describe('resolveDatabase: which database', () => {
       label: 'app@db.example:6543/shop',
       origin: '--database-url',
     });
-    expect(resolveDatabase({ env })).toMatchObject({ label: 'x@y:5432/z', origin: 'DATABASE_URL' });
-    expect(resolveDatabase({ env: {} })).toMatchObject({ label: 'postgres@127.0.0.1:5433/usualstore', origin: 'the deployed database' });
-    expect(resolveDatabase({ env: { USUALSTORE_DB_HOST_PORT: '6000' } })).toMatchObject({ label: 'postgres@127.0.0.1:6000/usualstore' });
+    expect(resolveDatabase({ projectDir: emptyProjectDir(), env })).toMatchObject({ label: 'x@y:5432/z', origin: 'DATABASE_URL' });
+    expect(resolveDatabase({ projectDir: emptyProjectDir(), env: {} })).toMatchObject({
+      label: 'postgres@127.0.0.1:5433/usualstore',
+      origin: 'the deployed database',
+    });
+    expect(resolveDatabase({ projectDir: emptyProjectDir(), env: { USUALSTORE_DB_HOST_PORT: '6000' } })).toMatchObject({
+      label: 'postgres@127.0.0.1:6000/usualstore',
+    });
   });
 
   it('reaches for no database it was not given when asked not to (review, copy --to)', () => {
-    expect(resolveDatabase({ env: {}, fallback: 'explicit' })).toBeUndefined();
-    expect(resolveDatabase({ env: { DATABASE_URL: 'postgres://x@y/z' }, fallback: 'explicit' })).toMatchObject({ origin: 'DATABASE_URL' });
-    expect(resolveDatabase({ env: { DATABASE_URL: 'postgres://x@y/z' }, fallback: 'none' })).toBeUndefined();
+    expect(resolveDatabase({ projectDir: emptyProjectDir(), env: {}, fallback: 'explicit' })).toBeUndefined();
+    expect(
+      resolveDatabase({ projectDir: emptyProjectDir(), env: { DATABASE_URL: 'postgres://x@y/z' }, fallback: 'explicit' }),
+    ).toMatchObject({ origin: 'DATABASE_URL' });
+    expect(resolveDatabase({ projectDir: emptyProjectDir(), env: { DATABASE_URL: 'postgres://x@y/z' }, fallback: 'none' })).toBeUndefined();
   });
 
   it('defaults the port to 5432 and keeps a percent-encoded password for pg, out of the label', () => {
-    const target = resolveDatabase({ env: { DATABASE_URL: 'postgresql://postgres:p%40ss%2Fw%3Ard@localhost/usualstore' } })!;
+    const target = resolveDatabase({
+      projectDir: emptyProjectDir(),
+      env: { DATABASE_URL: 'postgresql://postgres:p%40ss%2Fw%3Ard@localhost/usualstore' },
+    })!;
     expect(target.port).toBe(5432);
     expect(target.label).toBe('postgres@localhost:5432/usualstore');
     expect(target).toMatchObject({ password: 'p@ss/w:rd', passwordSource: 'the URL' });
@@ -35,9 +45,10 @@ describe('resolveDatabase: which database', () => {
   });
 
   it('takes the user from PGUSER when the URL names none', () => {
-    expect(resolveDatabase({ env: { DATABASE_URL: 'postgres://127.0.0.1:5433/usualstore', PGUSER: 'ops' } })!.label).toBe(
-      'ops@127.0.0.1:5433/usualstore',
-    );
+    expect(
+      resolveDatabase({ projectDir: emptyProjectDir(), env: { DATABASE_URL: 'postgres://127.0.0.1:5433/usualstore', PGUSER: 'ops' } })!
+        .label,
+    ).toBe('ops@127.0.0.1:5433/usualstore');
   });
 
   it.each([
@@ -48,21 +59,26 @@ describe('resolveDatabase: which database', () => {
     [{ DATABASE_URL: 'postgres://u@host' }, /must name exactly one database/],
     [{ DATABASE_URL: 'postgres://u@host/a/b' }, /must name exactly one database/],
   ])('refuses %j in one line, never echoing it', (env, message) => {
-    expect(() => resolveDatabase({ env })).toThrow(message);
+    expect(() => resolveDatabase({ projectDir: emptyProjectDir(), env })).toThrow(message);
     try {
-      resolveDatabase({ env });
+      resolveDatabase({ projectDir: emptyProjectDir(), env });
     } catch (error) {
       expect((error as Error).message).not.toContain('secret');
     }
   });
 
   it('refuses an empty --database-url', () => {
-    expect(() => resolveDatabase({ url: ' ', env: {} })).toThrow('--database-url is empty; expected postgres://');
+    expect(() => resolveDatabase({ projectDir: emptyProjectDir(), url: ' ', env: {} })).toThrow(
+      '--database-url is empty; expected postgres://',
+    );
   });
 
   it('names a CA file that is not there before any connection is tried', () => {
     expect(() =>
-      resolveDatabase({ env: { DATABASE_URL: 'postgres://u@db.example/d?sslmode=verify-full&sslrootcert=/nowhere/ca.pem' } }),
+      resolveDatabase({
+        projectDir: emptyProjectDir(),
+        env: { DATABASE_URL: 'postgres://u@db.example/d?sslmode=verify-full&sslrootcert=/nowhere/ca.pem' },
+      }),
     ).toThrow('the CA file /nowhere/ca.pem (sslrootcert in DATABASE_URL) does not exist');
   });
 });

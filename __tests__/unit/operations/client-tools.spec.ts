@@ -3,10 +3,11 @@
  * command line (visible to every user through ps); inside the container, no password at all.
  */
 import { resolveDatabase } from '../../../tool/db/resolve';
+import { emptyProjectDir } from '../../support/temp';
 import { invocation, libpqEnvironment, toolErrorLine } from '../../../tool/operations/client-tools';
 import type { ClientRoute } from '../../../tool/operations/route';
 
-const target = (url: string) => resolveDatabase({ url, env: {} })!;
+const target = (url: string) => resolveDatabase({ projectDir: emptyProjectDir(), url, env: {} })!;
 
 describe('libpqEnvironment', () => {
   it("puts the URL's parts in PG* variables, the password decoded", () => {

@@ -3,12 +3,13 @@
  * tools. Pure decisions, so every case is covered although no Docker daemon runs here.
  */
 import { resolveDatabase } from '../../../tool/db/resolve';
+import { emptyProjectDir } from '../../support/temp';
 import { classifyProbe, describeContainerState, type ContainerState } from '../../../tool/operations/container';
 import { pointsAtContainer } from '../../../tool/db/resolve';
 import { chooseRoute } from '../../../tool/operations/route';
 import { defaultConfig } from '../../../config/database';
 
-const target = (url: string) => resolveDatabase({ url, env: {} })!;
+const target = (url: string) => resolveDatabase({ projectDir: emptyProjectDir(), url, env: {} })!;
 const never = (): ContainerState => {
   throw new Error('docker must not be asked');
 };
@@ -86,7 +87,9 @@ describe('chooseRoute', () => {
       why: 'docker exec into usualstore-database',
     });
     // The deployed database (what a command uses when no URL is given) is the container's port.
-    expect(chooseRoute({ target: resolveDatabase({ env: {} })!, config: defaultConfig, probe: running })).toMatchObject({
+    expect(
+      chooseRoute({ target: resolveDatabase({ projectDir: emptyProjectDir(), env: {} })!, config: defaultConfig, probe: running }),
+    ).toMatchObject({
       kind: 'docker',
       user: 'postgres',
       database: 'usualstore',
@@ -110,7 +113,7 @@ describe('chooseRoute', () => {
 
   it('the deployed database with the container not usable: the local tools on its published port, as every other command', () => {
     const route = chooseRoute({
-      target: resolveDatabase({ env: {} })!,
+      target: resolveDatabase({ projectDir: emptyProjectDir(), env: {} })!,
       config: defaultConfig,
       probe: () => ({ state: 'daemon-down', detail: 'x' }),
     });
