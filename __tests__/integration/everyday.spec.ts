@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runCli, startCli } from '../support/cli';
+import { closedPort } from '../support/ports';
 import { dataSnapshot, schemaSnapshot } from '../support/catalog';
 import { createTestDatabase, withClient, type TestDatabase } from '../support/database';
 import { PROJECT_MIGRATIONS } from '../support/migration-prefix';
@@ -161,7 +162,7 @@ describe('reset and seed', () => {
     const asked = await cli('reset');
     expect(asked.code).toBe(1);
     expect(expectOneLine(asked.stderr)).toMatch(
-      /^usualstore-db: not confirmed: reset postgres@\S+: drop the public schema with every table and row in it, apply \d+ migrations from zero, then 2 seeds; pass --yes/,
+      /^usualstore-db: not confirmed: reset postgres@\S+: drop the public schema with \d+ tables and every row in it, apply \d+ migrations from zero, then 2 seeds; pass --yes/,
     );
     expect(await query(db.url, "SELECT count(*)::int AS n FROM customers WHERE email = 'real@example.com'")).toEqual([{ n: 1 }]);
 
@@ -187,6 +188,14 @@ describe('reset and seed', () => {
       await fresh.drop();
     }
     expect((await cli('migrate', 'status', '--check')).code).toBe(0);
+  });
+
+  it('asks only once the server answers', async () => {
+    const url = new URL(db.url);
+    url.port = String(await closedPort());
+    const unreachable = await runCli(['reset'], { env: { DATABASE_URL: url.toString() } });
+    expect(unreachable.code).toBe(1);
+    expect(expectOneLine(unreachable.stderr)).toMatch(new RegExp(`^usualstore-db: nothing is listening on 127\\.0\\.0\\.1:${url.port}`));
   });
 
   it('refuses a database that is not clearly a development one unless its name is typed out, changing nothing', async () => {

@@ -21,7 +21,7 @@ import type { MigrationsDirectory } from '../directory';
 import { inspect } from '../history/state';
 import { buildSql, migrationsInOrder, preloadLibrary } from '../directory/load';
 import { applySeeds, seedFiles } from './seeds';
-import { commit, inTransaction, withSession } from '../../db/session';
+import { commit, inTransaction, withSession, type Queryable } from '../../db/session';
 import { MIGRATION_LOCK } from './migration-lock';
 import { inTransactionForm } from '../directory/statements';
 
@@ -61,25 +61,24 @@ export async function reset(options: ResetOptions): Promise<void> {
   guardDevelopment(options, 'reset');
   const seeds = seedFiles(options.seedsDir);
   const files = options.migrations.files();
-  await options.confirm(
-    `reset ${target.label}: drop the public schema with every table and row in it, apply ${plural(files.length, 'migration')} from zero, then ${plural(seeds.length, 'seed')}`,
-  );
   preloadLibrary();
   let committing = false;
   const describe = () =>
     committing
       ? `the reset of ${target.label} was being committed: it is reset or not (migrate status tells)`
       : `the reset of ${target.label} was stopped; its one transaction rolls back: the database is as it was`;
-  await interruptible({ describe }, () =>
-    withSession(target, {}, async (client) => {
+  // Connected first: the question is asked only of a server that answers, and says what it holds.
+  await withSession(target, {}, async (client) => {
+    await options.confirm(
+      `reset ${target.label}: drop the public schema with ${plural(await countTables(client), 'table')} and every row in it, apply ${plural(files.length, 'migration')} from zero, then ${plural(seeds.length, 'seed')}`,
+    );
+    await interruptible({ describe }, async () => {
       const dropped = await inTransaction(
         client,
         target,
         { lockTimeoutMs: options.lockTimeoutMs, lock: { lock: MIGRATION_LOCK, warn: options.warn } },
         async () => {
-          const { rows } = await client.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p')`,
-          );
+          const dropped = await countTables(client);
           // The schema as PostgreSQL 15 creates it: owned by the database's owner, usable by all.
           await client.query(
             "DROP SCHEMA public CASCADE; CREATE SCHEMA public AUTHORIZATION pg_database_owner; GRANT USAGE ON SCHEMA public TO PUBLIC; COMMENT ON SCHEMA public IS 'standard public schema'",
@@ -101,15 +100,23 @@ export async function reset(options: ResetOptions): Promise<void> {
           committing = true;
           await commit(client);
           committing = false;
-          return rows[0].n;
+          return dropped;
         },
       );
       const state = await inspect(client, options.migrations);
       say(
         `reset ${target.label} in ${formatDuration(performance.now() - started)}: dropped ${plural(dropped, 'table')}, applied ${plural(state.applied.length, 'migration')} from zero${state.applied.length ? ` (now at ${state.applied.at(-1)!.name})` : ''}, ${plural(seeds.length, 'seed')}; one transaction`,
       );
-    }),
+    });
+  });
+}
+
+/** The tables in the public schema (what a reset drops). */
+async function countTables(client: Queryable): Promise<number> {
+  const { rows } = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p')`,
   );
+  return rows[0].n;
 }
 
 export async function seed(options: Omit<ResetOptions, 'confirm'>): Promise<void> {
