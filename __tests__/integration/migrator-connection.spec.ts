@@ -2,10 +2,13 @@
  * Reaching the server: --wait for a server that starts later, its bounded timeout, and
  * passwords with URL-special characters (percent-encoded in the URL, or in PGPASSWORD).
  */
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { runCli } from '../support/cli';
 import { createTestDatabase, serverUrl, TestDatabase, urlFor, withClient } from '../support/database';
 import { startTestServer, TestServer } from '../support/test-server';
+import { tempDir } from '../support/temp';
 import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, removeDir } from './migrator-fixtures';
 
 function freePort(): Promise<number> {
@@ -131,6 +134,29 @@ describe('connecting', () => {
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(JSON.parse(result.stdout).database).toBe(`${role}@127.0.0.1:${url.port}/${db.name}`);
+    });
+
+    it("works from the password file (PGPASSFILE) without pg's deprecation warning, and names the file that has no line", async () => {
+      const url = new URL(db.url);
+      url.username = role;
+      url.password = '';
+      const passfile = path.join(tempDir('pgpass'), 'pgpass');
+      try {
+        const escaped = password.replace(/[\\:]/g, (c) => `\\${c}`);
+        fs.writeFileSync(passfile, `# ours\n127.0.0.1:${url.port}:${db.name}:${role}:${escaped}\n`, { mode: 0o600 });
+        const env = { DATABASE_URL: url.toString(), PGPASSFILE: passfile, PGPASSWORD: undefined };
+        const status = await runCli(['migrate', 'status', '--json', '--migrations-dir', dir], { env });
+        expect(status.stderr).toBe('');
+        expect(status.code).toBe(0);
+        fs.writeFileSync(passfile, `127.0.0.1:${url.port}:other_db:${role}:x\n`, { mode: 0o600 });
+        const none = await runCli(['migrate', 'status', '--migrations-dir', dir], { env });
+        expect(none.code).toBe(1);
+        expect(expectOneLine(none.stderr)).toContain(
+          `(no password was given: the password file ${passfile} has no line for 127.0.0.1:${url.port}:${db.name}:${role}); put it in the URL, PGPASSWORD, USUALSTORE_PASSWORD_COMMAND or the password file`,
+        );
+      } finally {
+        fs.rmSync(path.dirname(passfile), { recursive: true, force: true });
+      }
     });
 
     it('never prints the password when it is wrong', async () => {

@@ -5,24 +5,32 @@
  * (messages name the target by its label: user@host:port/database).
  */
 import { formatSeconds, oneLine } from '../base/text';
-import { DEPLOYED_ORIGIN, type DatabaseTarget, type PasswordSource } from './target';
+import { DEPLOYED_ORIGIN, type DatabaseTarget } from './target';
 
 /** After "password authentication failed …": the usual cause for where the password came from. */
-function wrongPasswordAdvice(source: PasswordSource): string {
-  switch (source) {
+function wrongPasswordAdvice(target: DatabaseTarget): string {
+  switch (target.passwordSource) {
     case 'terraform.tfvars':
     case 'TF_VAR_postgres_password':
       // The postgres image applies the password only when it creates the database.
-      return ` with the password from ${source}: the server still has the password it was created with (the postgres image applies postgres_password only to a new, empty volume); deploy again: a new password replaces the container, which then sets it on the server`;
+      return ` with the password from ${target.passwordSource}: the server still has the password it was created with (the postgres image applies postgres_password only to a new, empty volume); deploy again: a new password replaces the container, which then sets it on the server`;
     case 'PGPASSWORD':
       return '; check PGPASSWORD';
     case 'the URL':
       return '; check the password in the URL (percent-encoded: @ as %40)';
     case 'USUALSTORE_PASSWORD_COMMAND':
       return " with the password USUALSTORE_PASSWORD_COMMAND printed; check what the command reads (a rotated secret, another instance's)";
+    case 'the password file':
+      return ` with the password from ${target.passwordFile?.file ?? 'the password file'}: check its line for this host, port, database and user`;
     case 'none':
-      return ' (no password was given; ~/.pgpass was read, if there is one); put it in the URL, PGPASSWORD or USUALSTORE_PASSWORD_COMMAND';
+      return ` (no password was given${passwordFileNote(target)}); put it in the URL, PGPASSWORD, USUALSTORE_PASSWORD_COMMAND or the password file`;
   }
+}
+
+/** Why the password file gave none, for the messages about a missing password. */
+function passwordFileNote(target: DatabaseTarget): string {
+  const looked = target.passwordFile;
+  return looked?.unused ? `: the password file ${looked.file} ${looked.unused}` : '';
 }
 
 /** What pg and node:net put on their errors (PostgreSQL's fields, or a system error code). */
@@ -73,7 +81,7 @@ export function describeConnectionError(error: unknown, target: DatabaseTarget, 
   const orWait = suggestWait ? '; retry, or pass --wait SECONDS' : '';
   switch (code) {
     case '28P01':
-      return `password authentication failed for user "${target.user}" at ${where}${wrongPasswordAdvice(target.passwordSource)}`;
+      return `password authentication failed for user "${target.user}" at ${where}${wrongPasswordAdvice(target)}`;
     case '28000':
       return `the server at ${where} rejected user "${target.user}" for database "${target.database}": ${message}`;
     case '3D000':
@@ -106,7 +114,7 @@ export function describeConnectionError(error: unknown, target: DatabaseTarget, 
     return `the server at ${where} closed the connection during start-up; is it PostgreSQL, and is it ready?`;
   }
   if (/client password must be a string|password must be a string/i.test(message)) {
-    return `the server at ${where} asks for a password and none was given: put it in the URL (percent-encoded), PGPASSWORD or USUALSTORE_PASSWORD_COMMAND${target.origin === DEPLOYED_ORIGIN ? ', or set postgres_password in terraform.tfvars' : ''}`;
+    return `the server at ${where} asks for a password and none was given${passwordFileNote(target)}: put it in the URL (percent-encoded), PGPASSWORD, USUALSTORE_PASSWORD_COMMAND or the password file${target.origin === DEPLOYED_ORIGIN ? ', or set postgres_password in terraform.tfvars' : ''}`;
   }
   if (/certificate|self.signed|unable to verify|Hostname\/IP does not match/i.test(message)) {
     return `the server at ${where} was not verified (${oneLine(message)}): sslrootcert must name the CA that signed its certificate (for Amazon RDS, the region's CA bundle), and the host must be the one in the certificate`;

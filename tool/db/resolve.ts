@@ -9,8 +9,9 @@
  * The password, the first of: the URL's; PGPASSWORD (libpq's variable); USUALSTORE_PASSWORD_COMMAND
  * (a command that prints it: production reads the secret RDS keeps); and, for the deployed
  * database only, the deploy's own: terraform.tfvars' postgres_password, then
- * TF_VAR_postgres_password (the order the deploy uses). The deploy's password is never sent to a
- * server other than the one it deploys. An empty variable counts as unset, as in libpq.
+ * TF_VAR_postgres_password (the order the deploy uses); libpq's password file last (pgpass.ts).
+ * The deploy's password is never sent to a server other than the one it deploys. An empty
+ * variable counts as unset, as in libpq.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +20,7 @@ import { projectRoot } from '../base/project';
 import { deployedUrl, isLoopback, isPublishedPort, loadConfig, type DatabaseConfig } from '../../config/database';
 import { deployPasswordSetting } from '../../config/deploy-password';
 import { PASSWORD_COMMAND_VARIABLE, passwordFromCommand } from './password-command';
+import { passwordFromFile } from './pgpass';
 import { DEPLOYED_ORIGIN, parseTarget, withPassword, type DatabaseTarget } from './target';
 
 export interface DatabaseRequest {
@@ -94,7 +96,10 @@ export function resolveDatabase(request: DatabaseRequest = {}): DatabaseTarget |
     const deploy = deployPasswordSetting(request.projectDir ?? projectRoot(), env);
     if (deploy?.value) return withPassword(target, deploy.value, deploy.source);
   }
-  return target;
+  const fromFile = passwordFromFile(target, env);
+  if (fromFile.password !== undefined)
+    return { ...withPassword(target, fromFile.password, 'the password file'), passwordFile: { file: fromFile.file } };
+  return { ...target, passwordFile: { file: fromFile.file, unused: fromFile.unused } };
 }
 
 /** For a command that always has a database (it falls back to the deployed one). */

@@ -12,7 +12,8 @@ export type PasswordSource =
   | 'USUALSTORE_PASSWORD_COMMAND'
   | 'terraform.tfvars'
   | 'TF_VAR_postgres_password'
-  /** None given: pg and libpq then read ~/.pgpass, if there is one. */
+  /** libpq's password file (PGPASSFILE, else ~/.pgpass): passwordFile names it. */
+  | 'the password file'
   | 'none';
 
 /** The origin of the target used when no URL is given (resolve.ts). */
@@ -31,6 +32,8 @@ export interface DatabaseTarget {
   /** Decoded, when one was found (the URL, PGPASSWORD, the command, the deploy's). */
   password?: string;
   passwordSource: PasswordSource;
+  /** The password file looked in when nothing earlier gave a password, and when it gave none, why. */
+  passwordFile?: { file: string; unused?: string };
   /** Where the URL came from: the option that gave it, DATABASE_URL, or the deployed database. */
   origin: string;
   /** The URL's query parameters (sslmode, options, ...), for the client tools' PG* variables. */

@@ -47,9 +47,14 @@ describe('a refused password names where it came from, and its usual cause', () 
     ['TF_VAR_postgres_password', /with the password from TF_VAR_postgres_password: the server still has the password it was created with/],
     ['PGPASSWORD', /at h:1; check PGPASSWORD$/],
     ['USUALSTORE_PASSWORD_COMMAND', /with the password USUALSTORE_PASSWORD_COMMAND printed; check what the command reads/],
-    ['none', /no password was given; ~\/\.pgpass was read, if there is one/],
+    [
+      'none',
+      /no password was given: the password file \/home\/x\/\.pgpass has no line for h:1:d:u\); put it in the URL, PGPASSWORD, USUALSTORE_PASSWORD_COMMAND or the password file$/,
+    ],
+    ['the password file', /with the password from \/home\/x\/\.pgpass: check its line for this host, port, database and user$/],
   ])('%s', (passwordSource, message) => {
-    expect(describeConnectionError(err({ code: '28P01' }), { ...target, passwordSource })).toMatch(message);
+    const passwordFile = { file: '/home/x/.pgpass', ...(passwordSource === 'none' ? { unused: 'has no line for h:1:d:u' } : {}) };
+    expect(describeConnectionError(err({ code: '28P01' }), { ...target, passwordSource, passwordFile })).toMatch(message);
   });
 
   it('a CA file that went missing is named as such, not as a socket', () => {
