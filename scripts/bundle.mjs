@@ -61,7 +61,7 @@ await build({
   ...common,
   entryPoints: [path.join(root, 'dist', 'tool', 'cli', 'main.js')],
   outfile: path.join(root, 'dist', 'usualstore-db.cjs'),
-  external: ['pg-native', 'cloudflare:sockets', 'squawk-cli', 'esbuild', 'jiti'],
+  external: ['pg-native', 'cloudflare:sockets', 'squawk-cli', 'typescript', 'esbuild', 'jiti'],
   plugins: [nodePgMigrateApart],
 });
 

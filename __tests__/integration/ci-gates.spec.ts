@@ -69,6 +69,42 @@ describe('migrate lint --fail-on, and the linter failing', () => {
     expect(errorsOnly.stdout).toMatch(/^lint: 1 finding \(0 at --fail-on error or above\) in 1 migration \(named\)/m);
   });
 
+  it("type-checks a TypeScript migration as tsc does, naming its line, and still lints the others' SQL", async () => {
+    fs.writeFileSync(
+      path.join(dir, '29990101000003_typo.ts'),
+      "import type { MigrationBuilder } from 'node-pg-migrate';\n\nexport function up(pgm: MigrationBuilder): void {\n  pgm.addColum('things', { colour: 'text' });\n}\n",
+    );
+    try {
+      const result = await runCli([
+        'migrate',
+        'lint',
+        '29990101000002_index_things',
+        '29990101000003_typo',
+        '--migrations-dir',
+        dir,
+        '--json',
+      ]);
+      expect(result.code).toBe(1);
+      const findings = (
+        JSON.parse(result.stdout) as {
+          findings: { migration: string; rule: string; line: number | null; message: string; statement: string }[];
+        }
+      ).findings;
+      expect(findings.map(({ migration, rule, line }) => [migration, rule, line])).toEqual([
+        ['29990101000003_typo', 'type-error', 4],
+        ['29990101000002_index_things', 'require-concurrent-index-creation', null],
+      ]);
+      expect(findings[0].message).toBe("TS2551: Property 'addColum' does not exist on type 'MigrationBuilder'. Did you mean 'addColumn'?");
+      expect(findings[0].statement).toBe("pgm.addColum('things', { colour: 'text' });");
+      const text = await runCli(['migrate', 'lint', '29990101000003_typo', '--migrations-dir', dir]);
+      expect(text.stdout).toMatch(
+        /^29990101000003_typo\.ts line 4: type-error \(error\): TS2551: .*Did you mean 'addColumn'\?\n {2}in: pgm\.addColum/,
+      );
+    } finally {
+      fs.rmSync(path.join(dir, '29990101000003_typo.ts'));
+    }
+  });
+
   it('exits 3 when squawk itself fails (a broken .squawk.toml), not 1 as for a finding', async () => {
     const checkout = makeCheckout('lint-broken');
     try {

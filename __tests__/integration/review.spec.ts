@@ -97,7 +97,7 @@ describe('migrate lint', () => {
     // Creating a table and indexing it in the same migration is fine.
     expect(result.stdout).not.toMatch(/^29990101000001_create_things:/m);
     expect(result.stdout).toMatch(
-      /^lint: \d+ findings in 3 migrations \(after the baseline 20251226110000_add_role_to_users\); history not judged \(\S+ is not in a git work tree\); rules: squawk, as \.squawk\.toml configures it$/m,
+      /^lint: \d+ findings in 3 migrations \(after the baseline 20251226110000_add_role_to_users\); history not judged \(\S+ is not in a git work tree\); rules: squawk, as \.squawk\.toml configures it, and the TypeScript type check$/m,
     );
     const json = JSON.parse((await lint('--json')).stdout) as { linted: string[]; findings: { migration: string; rule: string }[] };
     expect(json.linted).toHaveLength(3);
@@ -124,7 +124,7 @@ describe('migrate lint', () => {
     // Judged against the base when the project is a git checkout with one (CI's clone is).
     // New migrations after the baseline are linted (and must pass); the history before is not.
     expect(result.stdout).toMatch(
-      /^lint: 0 findings in (no migration to lint|\d+ migrations? \(after the baseline \S+\)); history (judged against \S+|not judged \(.*\)); rules: squawk, as \.squawk\.toml configures it\n$/,
+      /^lint: 0 findings in (no migration to lint|\d+ migrations? \(after the baseline \S+\)); history (judged against \S+|not judged \(.*\)); rules: squawk, as \.squawk\.toml configures it, and the TypeScript type check\n$/,
     );
   });
 

@@ -22,6 +22,7 @@ import type { Queryable } from '../history/bookkeeping';
 import { historyAtBase } from '../history/at-base';
 import { buildSql, migrationsInOrder } from '../directory/load';
 import { locateInMigration, statementAt, type Place } from '../directory/place';
+import { typeErrors } from './typecheck';
 
 export interface LintFinding {
   migration: string;
@@ -31,8 +32,10 @@ export interface LintFinding {
   help: string | null;
   /** The statement squawk points at, on one line. */
   statement: string;
-  /** The line of the migration's file it is on: SQL migrations (a TypeScript one's SQL is built
-   * by its code). */
+  /** The migration's file (its base name). */
+  file: string;
+  /** The line of that file it is on: SQL migrations and type errors (a TypeScript migration's SQL
+   * is built by its code). */
   line: number | null;
 }
 
@@ -241,6 +244,7 @@ export function squawkFindings(sqls: SqlToLint[], projectDir: string): StepFindi
         message: v.message,
         help: [v.help, PROJECT_ADVICE[v.rule_name]].filter(Boolean).join(' ') || null,
         statement: oneLine(slice?.trim() ? slice : (within?.text ?? '')),
+        file: source?.sql.file ? path.basename(source.sql.file.path) : (source?.sql.name ?? path.basename(v.file)),
         line: place?.line ?? null,
         step,
       };
@@ -264,6 +268,19 @@ export async function lintMigrations(options: LintOptions): Promise<LintResult> 
   const selected = selectFiles(options.migrations.files(), options, baseline);
   const history = judgeHistory(options.migrations);
   if (selected.length === 0) return { linted: [], baseline, findings: [], history };
-  const findings = squawkFindings(await offlineSql(selected), options.projectDir).map(({ step: _step, ...finding }) => finding);
+  // Type errors first: a migration that has them would fail while its SQL is built.
+  const typeFindings: LintFinding[] = typeErrors(selected, options.projectDir, EXIT_LINTER_FAILED).map((error) => ({
+    migration: error.file.name,
+    rule: 'type-error',
+    level: 'error',
+    message: error.message,
+    help: 'tsc reports the same (npm run build); fix the migration before it runs',
+    statement: error.text,
+    file: path.basename(error.file.path),
+    line: error.line,
+  }));
+  const mistyped = new Set(typeFindings.map((finding) => finding.migration));
+  const sql = await offlineSql(selected.filter((file) => !mistyped.has(file.name)));
+  const findings = [...typeFindings, ...squawkFindings(sql, options.projectDir).map(({ step: _step, ...finding }) => finding)];
   return { linted: selected.map((file) => file.name), baseline, findings, history };
 }

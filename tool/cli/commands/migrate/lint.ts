@@ -20,7 +20,7 @@ export async function run(input: CommandInput): Promise<number> {
     return failed ? 1 : 0;
   }
   for (const finding of result.findings) {
-    const where = finding.line === null ? finding.migration : `${finding.migration}.sql line ${finding.line}`;
+    const where = finding.line === null ? finding.migration : `${finding.file} line ${finding.line}`;
     say(`${where}: ${paint(finding.rule, 'red')} (${finding.level}): ${finding.message}`);
     say(`  in: ${finding.statement}`);
     if (finding.help) say(`  help: ${finding.help}`);
@@ -37,7 +37,7 @@ export async function run(input: CommandInput): Promise<number> {
   const failingNote =
     failing.length === result.findings.length ? '' : ` (${failing.length} at --fail-on ${text(input, 'fail-on')} or above)`;
   say(
-    `lint: ${plural(result.findings.length, 'finding')}${failingNote} in ${linted}; ${judged}; rules: squawk, as .squawk.toml configures it`,
+    `lint: ${plural(result.findings.length, 'finding')}${failingNote} in ${linted}; ${judged}; rules: squawk, as .squawk.toml configures it, and the TypeScript type check`,
   );
   return failed ? 1 : 0;
 }
