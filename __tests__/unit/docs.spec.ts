@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { COMMANDS, CONNECTION_OPTIONS, GLOBAL_OPTIONS } from '../../tool/cli/table';
+import { COMMANDS } from '../../tool/cli/table';
+import { CONNECTION_OPTIONS, GLOBAL_OPTIONS } from '../../tool/cli/options';
 import { PROJECT_ROOT } from '../support/cli';
 
 const DOCS = ['README.md', ...fs.readdirSync(path.join(PROJECT_ROOT, 'docs')).map((f) => `docs/${f}`)];

@@ -38,16 +38,40 @@ export interface PositionalSpec {
 /** An option's value after parsing: seconds as milliseconds, counts as numbers. */
 export type OptionValue = string | number | boolean | undefined;
 
-/** What a handler gets: option values by name, positionals, what followed `--`, and for a command
- * that connects, its database, resolved once (cli/main.ts, db/resolve.ts). */
-export interface CommandInput {
-  values: Record<string, OptionValue>;
+/** A command's options by name (options.ts). */
+export type Options = Readonly<Record<string, OptionSpec>>;
+
+/** The value an option is handed over as: a flag a boolean, seconds (milliseconds), counts and
+ * whole numbers a number, a choice one of its choices, anything else a string. */
+type ValueOf<Spec> = Spec extends { type: 'boolean' }
+  ? boolean
+  : Spec extends { kind: 'seconds' | 'count' | 'whole' }
+    ? number
+    : Spec extends { choices: readonly (infer Choice)[] }
+      ? Choice
+      : string;
+
+/** Whether the parser always hands a value over: a flag (false when absent), a default, a
+ * required option. */
+type AlwaysGiven<Spec> = Spec extends { type: 'boolean' } | { default: string } | { required: true } ? true : false;
+
+/** The values of `O`, typed from the table: reading an option that is not there, or as the
+ * wrong kind, does not compile. */
+export type OptionValues<O extends Options> = string extends keyof O
+  ? // Options of no command in particular (the parser's side): nothing to read without a check.
+    Readonly<Record<string, unknown>>
+  : { readonly [Name in keyof O]: AlwaysGiven<O[Name]> extends true ? ValueOf<O[Name]> : ValueOf<O[Name]> | undefined };
+
+/** What a handler gets: its options' values by name, positionals, what followed `--`, and for a
+ * command that connects, its database, resolved once (cli/main.ts, db/resolve.ts). */
+export interface CommandInput<O extends Options = Options> {
+  values: OptionValues<O>;
   positionals: string[];
   passThrough: string[];
   database?: DatabaseTarget;
 }
 
-export type Handler = (input: CommandInput) => Promise<number>;
+export type Handler<O extends Options = Options> = (input: CommandInput<O>) => Promise<number>;
 
 export interface CommandSpec {
   /** The words that name it: ['migrate', 'up']. */
@@ -56,10 +80,13 @@ export interface CommandSpec {
   /** More, for --help (wrapped as written). */
   details?: string;
   positionals?: PositionalSpec[];
-  options?: Record<string, OptionSpec>;
+  options?: Options;
   /** Takes --database-url (else DATABASE_URL, else the deployed database); 'explicit': only a
    * database named by either (review reaches for no other). */
   connects?: true | 'explicit';
+  /** Options users reach for that the command does not have, each with what does that job
+   * instead (said in place of "unknown option"). */
+  insteadOf?: Record<string, string>;
   /** Arguments after `--` go to a tool (psql). */
   passThrough?: string;
   exitCodes?: string;

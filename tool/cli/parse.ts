@@ -6,9 +6,10 @@
  */
 import { parseArgs } from 'node:util';
 import { UserError } from '../base/errors';
-import { COMMANDS, CONNECTION_OPTIONS, GLOBAL_OPTIONS } from './table';
+import { COMMANDS } from './table';
 import path from 'node:path';
-import { type CommandInput, type CommandSpec, type OptionSpec, type OptionValue } from './command';
+import { type CommandInput, type CommandSpec, type Options, type OptionSpec, type OptionValue } from './command';
+import { CONNECTION_OPTIONS, GLOBAL_OPTIONS } from './options';
 
 export type Parsed =
   | { kind: 'run'; spec: CommandSpec; input: CommandInput }
@@ -18,7 +19,7 @@ export type Parsed =
 
 const name = (spec: CommandSpec) => spec.words.join(' ');
 
-function optionsOf(spec: CommandSpec): Record<string, OptionSpec> {
+function optionsOf(spec: CommandSpec): Options {
   return { ...(spec.connects ? CONNECTION_OPTIONS : {}), ...spec.options, ...GLOBAL_OPTIONS };
 }
 
@@ -51,8 +52,13 @@ const didYouMean = (word: string, candidates: string[]) => {
   return close ? ` (did you mean "${close}"?)` : '';
 };
 
-/** Global options that may come before the command's words, with whether they take a value. */
-const LEADING: Record<string, boolean> = { '--database-url': true, '--help': false, '-h': false, '--version': false, '-V': false };
+/** Global options (the connection's and every command's) may come before the command's words:
+ * each spelling of them, with whether it takes a value. */
+const LEADING: Record<string, boolean> = Object.fromEntries(
+  Object.entries({ ...CONNECTION_OPTIONS, ...GLOBAL_OPTIONS } as Options).flatMap(([option, o]) =>
+    [`--${option}`, ...(o.short ? [`-${o.short}`] : [])].map((spelling) => [spelling, o.type === 'string']),
+  ),
+);
 
 /** Splits argv into the command's words and everything else (options keep their order). */
 function splitWords(argv: string[]): { words: string[]; rest: string[] } {
@@ -120,10 +126,7 @@ function overview(prefix: string[] = []): string {
     ...table(specs.map((spec) => [name(spec), spec.summary])),
     '',
     'Run usualstore-db <command> --help for its options. Global options, before or after the command:',
-    ...table([
-      ...[...Object.entries(CONNECTION_OPTIONS), ...Object.entries(GLOBAL_OPTIONS)].map(([option, o]) => formatOption(option, o)),
-      ['-V, --version', 'print the version'],
-    ]),
+    ...table(Object.entries({ ...CONNECTION_OPTIONS, ...GLOBAL_OPTIONS } as Options).map(([option, o]) => formatOption(option, o))),
   ].join('\n');
 }
 
@@ -142,8 +145,11 @@ export function parseCommandLine(argv: string[]): Parsed {
   const ownArgs = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
   // For shell, -h is psql's --host: only --help asks for ours.
   const wantsHelp = ownArgs.some((token) => token === '--help' || (token === '-h' && !spec?.passThrough));
-  if (spec)
-    return wantsHelp ? { kind: 'help', text: commandHelp(spec), exitCode: 0 } : { kind: 'run', spec, input: parseInput(spec, rest) };
+  if (spec) {
+    if (wantsHelp) return { kind: 'help', text: commandHelp(spec), exitCode: 0 };
+    const input = parseInput(spec, rest);
+    return input.values.version === true ? { kind: 'version' } : { kind: 'run', spec, input };
+  }
   if (words.length === 0 && (ownArgs.includes('--version') || ownArgs.includes('-V'))) return { kind: 'version' };
   if (wantsHelp) return { kind: 'help', text: overview(words), exitCode: 0 };
   const next = rest.find((token) => !token.startsWith('-'));
@@ -206,6 +212,8 @@ function parseInput(spec: CommandSpec, args: string[]): CommandInput {
     const option = /'(-[^']*)'/.exec(message)?.[1];
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       const bare = (option ?? '').replace(/^-+/, '').split('=')[0];
+      const instead = spec.insteadOf?.[bare];
+      if (instead) throw new UserError(`unknown option ${option} for "${command}": ${instead}`);
       throw new UserError(
         `unknown option ${option ?? ''} for "${command}"${didYouMean(bare, Object.keys(options)).replace(/"([^"]+)"\?\)$/, '"--$1"?)')}; run usualstore-db ${command} --help`,
       );
@@ -237,11 +245,12 @@ function parseInput(spec: CommandSpec, args: string[]): CommandInput {
     const [option, o] = missingOption;
     throw new UserError(`${command} needs --${option}${o.value ? ` ${o.value}` : ''} (${o.description})`);
   }
-  const values = Object.fromEntries(
-    Object.entries(parsed.values).map(([option, value]) => [
-      option,
-      typeof value === 'string' ? readValue(option, options[option], value) : value,
-    ]),
+  // Every option has its value: a flag not given is false (command.ts types them so).
+  const values: Record<string, OptionValue> = Object.fromEntries(
+    Object.entries(options).map(([option, o]) => {
+      const value = parsed.values[option];
+      return [option, typeof value === 'string' ? readValue(option, o, value) : (value ?? (o.type === 'boolean' ? false : undefined))];
+    }),
   );
   return { values, positionals, passThrough };
 }

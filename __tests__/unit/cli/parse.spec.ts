@@ -3,9 +3,10 @@
  * every option in its help is accepted. Help can no longer drift from the parser.
  */
 import path from 'node:path';
-import type { CommandSpec, OptionSpec } from '../../../tool/cli/command';
+import type { CommandSpec, Options, OptionSpec } from '../../../tool/cli/command';
 import { commandHelp, parseCommandLine, suggestion } from '../../../tool/cli/parse';
-import { COMMANDS, CONNECTION_OPTIONS } from '../../../tool/cli/table';
+import { COMMANDS } from '../../../tool/cli/table';
+import { CONNECTION_OPTIONS } from '../../../tool/cli/options';
 
 const name = (words: string[]) => words.join(' ');
 
@@ -29,7 +30,7 @@ describe('the command table', () => {
     (_, spec) => {
       const help = commandHelp(spec);
       expect(help.split('\n')[0]).toMatch(new RegExp(`^usage: usualstore-db ${name(spec.words)}( \\S+)* \\[options\\]`));
-      const options = { ...(spec.connects ? CONNECTION_OPTIONS : {}), ...spec.options };
+      const options: Options = { ...(spec.connects ? CONNECTION_OPTIONS : {}), ...spec.options };
       for (const [option, o] of Object.entries(options)) {
         expect(help).toContain(`--${option}${o.value ? ` ${o.value}` : ''}`);
         if (o.default ?? o.otherwise) expect(help).toContain(`(default: ${o.default ?? o.otherwise})`);

@@ -2,21 +2,21 @@
 import { backup } from '../../operations/backup';
 import { routeTo } from '../../operations/route';
 import { say, warn } from '../output';
-import type { CommandInput } from '../command';
-import { database, flag, ms, text } from '../values';
+import type { InputOf } from '../options';
+import { database } from '../values';
 
-export async function run(input: CommandInput): Promise<number> {
+export async function run(input: InputOf<'backup'>): Promise<number> {
   const file = input.positionals[0];
   // With FILE "-" stdout is the archive: the report goes to stderr.
   const target = database(input);
   await backup({
     route: routeTo(target),
     target,
-    table: text(input, 'table'),
-    verify: flag(input, 'verify'),
+    table: input.values.table,
+    verify: input.values.verify,
     file,
-    force: flag(input, 'force'),
-    lockTimeoutMs: ms(input, 'lock-timeout'),
+    force: input.values.force,
+    lockTimeoutMs: input.values['lock-timeout'],
     say: file === '-' ? warn : say,
   });
   return 0;

@@ -10,16 +10,15 @@ import { DATABASE_STACK_NAME, STACK_ORDER } from '../../../config/stacks';
 import { volumeGuardLifted } from '../../../config/volume-guard';
 import { runTerraform } from '../../deploy/terraform';
 import { relayError, say } from '../output';
-import type { CommandInput } from '../command';
-import { flag } from '../values';
+import type { InputOf } from '../options';
 
 export async function deploy(): Promise<number> {
   await runTerraform({ projectDir: projectRoot(), action: 'deploy', stacks: STACK_ORDER, env: process.env, say, relayError });
   return 0;
 }
 
-export async function destroy(input: CommandInput): Promise<number> {
-  const withData = flag(input, 'with-data');
+export async function destroy(input: InputOf<'destroy'>): Promise<number> {
+  const withData = input.values['with-data'];
   // The guard the synth itself reads (config/volume-guard.ts): lifted only by wipe.sh.
   if (withData && !volumeGuardLifted(loadConfig().volumeName))
     throw new UserError(

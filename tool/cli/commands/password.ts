@@ -2,10 +2,10 @@
 import { loadConfig } from '../../../config/database';
 import { syncServerPassword } from '../../deploy/password-sync';
 import { say, warn } from '../output';
-import type { CommandInput } from '../command';
-import { database, ms } from '../values';
+import type { InputOf } from '../options';
+import { database } from '../values';
 
-export async function sync(input: CommandInput): Promise<number> {
-  await syncServerPassword(database(input), { config: loadConfig(), env: process.env, waitMs: ms(input, 'wait'), say, sayWait: warn });
+export async function sync(input: InputOf<'password sync'>): Promise<number> {
+  await syncServerPassword(database(input), { config: loadConfig(), env: process.env, waitMs: input.values.wait, say, sayWait: warn });
   return 0;
 }

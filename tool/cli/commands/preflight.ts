@@ -9,11 +9,11 @@ import { loadConfig } from '../../../config/database';
 import { runDeployChecks } from '../../deploy/checks';
 import { refuse, refusalsOf } from '../../deploy/terraform';
 import { relayError, say } from '../output';
-import type { CommandInput } from '../command';
+import type { InputOf } from '../options';
 
 const ACTIONS: readonly string[] = ['deploy', 'destroy', 'wipe'];
 
-export async function run(input: CommandInput): Promise<number> {
+export async function run(input: InputOf<'preflight'>): Promise<number> {
   const action = input.positionals[0];
   if (!ACTIONS.includes(action)) throw new UserError(`preflight needs what it checks for: ${ACTIONS.join(', ')}`);
   const report = await runDeployChecks({ projectDir: projectRoot(), config: loadConfig(), env: process.env });

@@ -3,27 +3,27 @@ import { reset as resetDatabase, seed as seedDatabase } from '../../migrator/run
 import { defaultSeedsDir } from '../../migrator/run/seeds';
 import { confirm } from '../confirm';
 import { say, warn } from '../output';
-import type { CommandInput } from '../command';
-import { database, flag, migrations, ms, text } from '../values';
+import type { InputOf } from '../options';
+import { database, migrations } from '../values';
 
-function options(input: CommandInput) {
+function options(input: InputOf<'reset'> | InputOf<'seed'>) {
   return {
     target: database(input),
     migrations: migrations(input),
-    seedsDir: text(input, 'seeds-dir') ?? defaultSeedsDir(),
-    confirmDatabase: text(input, 'confirm-database'),
-    lockTimeoutMs: ms(input, 'lock-timeout'),
+    seedsDir: input.values['seeds-dir'] ?? defaultSeedsDir(),
+    confirmDatabase: input.values['confirm-database'],
+    lockTimeoutMs: input.values['lock-timeout'],
     say,
     warn,
   };
 }
 
-export async function reset(input: CommandInput): Promise<number> {
-  await resetDatabase({ ...options(input), confirm: (question) => confirm(question, flag(input, 'yes')) });
+export async function reset(input: InputOf<'reset'>): Promise<number> {
+  await resetDatabase({ ...options(input), confirm: (question) => confirm(question, input.values.yes) });
   return 0;
 }
 
-export async function seed(input: CommandInput): Promise<number> {
+export async function seed(input: InputOf<'seed'>): Promise<number> {
   await seedDatabase(options(input));
   return 0;
 }

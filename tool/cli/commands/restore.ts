@@ -3,17 +3,17 @@ import { routeTo } from '../../operations/route';
 import { restore } from '../../operations/restore';
 import { confirm } from '../confirm';
 import { say } from '../output';
-import type { CommandInput } from '../command';
-import { database, flag, ms } from '../values';
+import type { InputOf } from '../options';
+import { database } from '../values';
 
-export async function run(input: CommandInput): Promise<number> {
+export async function run(input: InputOf<'restore'>): Promise<number> {
   await restore({
     route: routeTo(database(input)),
     file: input.positionals[0],
-    force: flag(input, 'force'),
-    create: flag(input, 'create'),
-    lockTimeoutMs: ms(input, 'lock-timeout'),
-    confirm: (question) => confirm(question, flag(input, 'yes')),
+    force: input.values.force,
+    create: input.values.create,
+    lockTimeoutMs: input.values['lock-timeout'],
+    confirm: (question) => confirm(question, input.values.yes),
     say,
   });
   return 0;

@@ -4,25 +4,26 @@ import { UserError } from '../../base/errors';
 import { projectRoot } from '../../base/project';
 import { junitReport } from '../../review/junit';
 import { reviewReport } from '../../review/report';
-import type { CommandInput } from '../command';
+import type { InputOf } from '../options';
 import { resolveDatabase } from '../../db';
-import { flag, migrations, ms, text } from '../values';
+import { MigrationsDirectory } from '../../migrator/directory';
 
-export async function run(input: CommandInput): Promise<number> {
-  const on = text(input, 'on');
+export async function run(input: InputOf<'review'>): Promise<number> {
+  const on = input.values.on;
   if (on !== undefined && !input.database)
     throw new UserError('review --on rehearses the pending migrations of a database: give it with --database-url or DATABASE_URL');
   // Drift only for a database named on purpose (the table's connects: 'explicit').
   const review = await reviewReport({
     projectDir: projectRoot(),
-    migrations: migrations(input),
-    base: text(input, 'base'),
+    // The review compares this checkout's migrations/ with its base's (no --migrations-dir).
+    migrations: MigrationsDirectory.ofProject(),
+    base: input.values.base,
     target: input.database,
-    lockTimeoutMs: ms(input, 'lock-timeout'),
-    live: flag(input, 'live'),
+    lockTimeoutMs: input.values['lock-timeout'],
+    live: input.values.live,
     rehearseOn: on === undefined ? undefined : resolveDatabase({ url: on, option: '--on', fallback: 'none' }),
   });
-  const junit = text(input, 'junit');
+  const junit = input.values.junit;
   if (junit !== undefined) {
     try {
       fs.writeFileSync(junit, junitReport(review.checks));

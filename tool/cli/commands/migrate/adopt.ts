@@ -2,19 +2,19 @@
  * (one built by hand or by another tool). */
 import { adopt, baseline as baselineDatabase } from '../../../migrator/takeover/adopt';
 import { say, warn } from '../../output';
-import type { CommandInput } from '../../command';
-import { database, migrations, ms, text } from '../../values';
+import type { InputOf } from '../../options';
+import { database, migrations } from '../../values';
 
-export async function run(input: CommandInput): Promise<number> {
-  await adopt({ lockTimeoutMs: ms(input, 'lock-timeout'), migrations: migrations(input), target: database(input), say, warn });
+export async function run(input: InputOf<'migrate adopt'>): Promise<number> {
+  await adopt({ lockTimeoutMs: input.values['lock-timeout'], migrations: migrations(input), target: database(input), say, warn });
   return 0;
 }
 
-export async function baseline(input: CommandInput): Promise<number> {
+export async function baseline(input: InputOf<'migrate baseline'>): Promise<number> {
   await baselineDatabase({
-    to: text(input, 'to')!,
-    reason: text(input, 'reason')!,
-    lockTimeoutMs: ms(input, 'lock-timeout'),
+    to: input.values.to,
+    reason: input.values.reason,
+    lockTimeoutMs: input.values['lock-timeout'],
     migrations: migrations(input),
     target: database(input),
     say,

@@ -3,14 +3,14 @@ import { UserError } from '../../../base/errors';
 import { migrateDown } from '../../../migrator/run/down';
 import { confirm } from '../../confirm';
 import { say, warn } from '../../output';
-import type { CommandInput } from '../../command';
-import { database, flag, migrations, ms, numberOf, text } from '../../values';
+import type { InputOf } from '../../options';
+import { database, migrations } from '../../values';
 
-export async function run(input: CommandInput): Promise<number> {
-  const count = numberOf(input, 'count');
-  const to = text(input, 'to');
+export async function run(input: InputOf<'migrate down'>): Promise<number> {
+  const count = input.values.count;
+  const to = input.values.to;
   // Reverting drops data: how much must be said explicitly, never defaulted.
-  const given = [count !== undefined, to !== undefined, flag(input, 'all')].filter(Boolean).length;
+  const given = [count !== undefined, to !== undefined, input.values.all].filter(Boolean).length;
   if (given > 1) throw new UserError('migrate down takes one of --count N, --to VERSION or --all');
   if (given === 0)
     throw new UserError(
@@ -18,12 +18,12 @@ export async function run(input: CommandInput): Promise<number> {
     );
   await migrateDown({
     count: to !== undefined ? { to } : (count ?? 'all'),
-    lockTimeoutMs: ms(input, 'lock-timeout'),
-    lockRetries: ms(input, 'lock-retries'),
+    lockTimeoutMs: input.values['lock-timeout'],
+    lockRetries: input.values['lock-retries'],
     migrations: migrations(input),
     target: database(input),
-    allowEdited: flag(input, 'allow-edited'),
-    confirm: (question) => confirm(question, flag(input, 'yes')),
+    allowEdited: input.values['allow-edited'],
+    confirm: (question) => confirm(question, input.values.yes),
     say,
     warn,
   });

@@ -3,19 +3,19 @@
 import { projectRoot } from '../../../base/project';
 import { plural } from '../../../base/text';
 import { lintMigrations } from '../../../migrator/verify/lint';
-import type { CommandInput } from '../../command';
+import type { InputOf } from '../../options';
 import { paint, say, warn } from '../../output';
-import { flag, migrations, text } from '../../values';
+import { migrations } from '../../values';
 
 /** squawk's levels, lowest first: --fail-on names the lowest that fails. */
 const LEVELS = ['warning', 'error'];
 
-export async function run(input: CommandInput): Promise<number> {
+export async function run(input: InputOf<'migrate lint'>): Promise<number> {
   const result = await lintMigrations({ migrations: migrations(input), projectDir: projectRoot(), names: input.positionals });
-  const failOn = LEVELS.indexOf(text(input, 'fail-on')!);
+  const failOn = LEVELS.indexOf(input.values['fail-on']);
   const failing = result.findings.filter((finding) => LEVELS.indexOf(finding.level) >= failOn || !LEVELS.includes(finding.level));
   const failed = failing.length > 0 || result.history.refusal !== null;
-  if (flag(input, 'json')) {
+  if (input.values.json) {
     say(JSON.stringify(result, null, 2));
     return failed ? 1 : 0;
   }
@@ -35,7 +35,7 @@ export async function run(input: CommandInput): Promise<number> {
     ? `history not judged (${history.not_judged})`
     : `history judged against ${history.base}${history.refusal ? ': refused' : ''}`;
   const failingNote =
-    failing.length === result.findings.length ? '' : ` (${failing.length} at --fail-on ${text(input, 'fail-on')} or above)`;
+    failing.length === result.findings.length ? '' : ` (${failing.length} at --fail-on ${input.values['fail-on']} or above)`;
   say(
     `lint: ${plural(result.findings.length, 'finding')}${failingNote} in ${linted}; ${judged}; rules: squawk, as .squawk.toml configures it, and the TypeScript type check`,
   );

@@ -5,19 +5,19 @@
  */
 import { verifyPending } from '../../../operations/rehearsal/plan-on-copy';
 import { say, warn } from '../../output';
-import type { CommandInput } from '../../command';
-import { database, flag, migrations, ms } from '../../values';
+import type { InputOf } from '../../options';
+import { database, migrations } from '../../values';
 
 export const EXIT_PENDING = 2;
 
-export async function run(input: CommandInput): Promise<number> {
+export async function run(input: InputOf<'migrate plan'>): Promise<number> {
   const { pending } = await verifyPending({
-    lockTimeoutMs: ms(input, 'lock-timeout'),
+    lockTimeoutMs: input.values['lock-timeout'],
     migrations: migrations(input),
     target: database(input),
-    allowEdited: flag(input, 'allow-edited'),
-    printOnly: flag(input, 'print-only'),
-    live: flag(input, 'live'),
+    allowEdited: input.values['allow-edited'],
+    printOnly: input.values['print-only'],
+    live: input.values.live,
     say,
     warn,
   });

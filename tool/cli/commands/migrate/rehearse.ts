@@ -10,8 +10,8 @@ import { resolveDatabase } from '../../../db';
 import { rehearse } from '../../../operations/rehearsal';
 import { pastMaxWait, rehearsalJson, rehearsalMarkdown } from '../../../operations/rehearsal/report';
 import { say, warn } from '../../output';
-import type { CommandInput } from '../../command';
-import { database, flag, migrations, ms, numberOf, text } from '../../values';
+import type { InputOf } from '../../options';
+import { database, migrations } from '../../values';
 
 export const EXIT_TOO_LONG = 2;
 
@@ -23,21 +23,21 @@ function percent(value: string | undefined): number | undefined {
   return p;
 }
 
-export async function run(input: CommandInput): Promise<number> {
+export async function run(input: InputOf<'migrate rehearse'>): Promise<number> {
   const target = database(input);
-  const on = text(input, 'on');
+  const on = input.values.on;
   const result = await rehearse({
     target,
     migrations: migrations(input),
     on: on === undefined ? undefined : resolveDatabase({ url: on, option: '--on', fallback: 'none' }),
-    samplePercent: percent(text(input, 'sample')),
-    workloadFile: text(input, 'workload'),
-    clients: ms(input, 'clients'),
-    rate: ms(input, 'rate'),
-    lockTimeoutMs: ms(input, 'lock-timeout'),
-    lockRetries: ms(input, 'lock-retries'),
-    indexWaitMs: ms(input, 'index-wait'),
-    allowEdited: flag(input, 'allow-edited'),
+    samplePercent: percent(input.values.sample),
+    workloadFile: input.values.workload,
+    clients: input.values.clients,
+    rate: input.values.rate,
+    lockTimeoutMs: input.values['lock-timeout'],
+    lockRetries: input.values['lock-retries'],
+    indexWaitMs: input.values['index-wait'],
+    allowEdited: input.values['allow-edited'],
     say,
     warn,
   });
@@ -45,9 +45,9 @@ export async function run(input: CommandInput): Promise<number> {
     say(`${target.label} has nothing pending; nothing to rehearse`);
     return 0;
   }
-  say(flag(input, 'json') ? JSON.stringify(rehearsalJson(result), null, 2) : rehearsalMarkdown(result));
+  say(input.values.json ? JSON.stringify(rehearsalJson(result), null, 2) : rehearsalMarkdown(result));
   if (result.failed) throw new UserError(`${result.failed.migration} fails on the copy: ${result.failed.error}`);
-  const maxWait = numberOf(input, 'max-app-wait');
+  const maxWait = input.values['max-app-wait'];
   const worst = maxWait === undefined ? undefined : pastMaxWait(result, maxWait);
   if (worst) {
     warn(

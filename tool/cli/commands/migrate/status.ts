@@ -3,8 +3,8 @@ import { UserError } from '../../../base/errors';
 import { judge, NOT_OURS_YET } from '../../../migrator/history/policy';
 import { formatStatus, readStatus, statusReport, type Status } from '../../../migrator/history/status';
 import { paint, warn } from '../../output';
-import type { CommandInput } from '../../command';
-import { database, flag, migrations } from '../../values';
+import type { InputOf } from '../../options';
+import { database, migrations } from '../../values';
 
 /** --check's exit status when the database is not at the directory, or something is wrong. */
 export const EXIT_CHECK_FAILED = 2;
@@ -22,7 +22,7 @@ function checkFailures({ state }: Status, where: string, migrationsDir: string):
   return failures;
 }
 
-export async function run(input: CommandInput): Promise<number> {
+export async function run(input: InputOf<'migrate status'>): Promise<number> {
   const target = database(input);
   const dir = migrations(input);
   const status = await readStatus(target, dir);
@@ -30,11 +30,9 @@ export async function run(input: CommandInput): Promise<number> {
   // every migration would read as pending. Refused as migrate up refuses it.
   const verdict = judge('up', status.state, { where: target.label, migrationsDir: dir.path });
   if (verdict.refusedFor && NOT_OURS_YET.includes(verdict.refusedFor)) throw new UserError(verdict.refusal!);
-  const output = flag(input, 'json')
-    ? JSON.stringify(statusReport(status, target), null, 2)
-    : formatStatus(status, target, paint).join('\n');
+  const output = input.values.json ? JSON.stringify(statusReport(status, target), null, 2) : formatStatus(status, target, paint).join('\n');
   process.stdout.write(`${output}\n`);
-  if (!flag(input, 'check')) return 0;
+  if (!input.values.check) return 0;
   const failures = checkFailures(status, target.label, dir.path);
   for (const failure of failures) warn(`check: ${failure}`);
   return failures.length > 0 ? EXIT_CHECK_FAILED : 0;

@@ -1,19 +1,19 @@
 /** `usualstore-db migrate up`: what the deploy runs. */
 import { migrateUp } from '../../../migrator/run/up';
 import { say, warn } from '../../output';
-import type { CommandInput } from '../../command';
-import { database, flag, migrations, ms, numberOf, text } from '../../values';
+import type { InputOf } from '../../options';
+import { database, migrations } from '../../values';
 
-export async function run(input: CommandInput): Promise<number> {
+export async function run(input: InputOf<'migrate up'>): Promise<number> {
   await migrateUp({
-    waitMs: numberOf(input, 'wait'),
-    lockTimeoutMs: ms(input, 'lock-timeout'),
-    lockRetries: ms(input, 'lock-retries'),
-    indexWaitMs: ms(input, 'index-wait'),
-    to: text(input, 'to'),
+    waitMs: input.values.wait,
+    lockTimeoutMs: input.values['lock-timeout'],
+    lockRetries: input.values['lock-retries'],
+    indexWaitMs: input.values['index-wait'],
+    to: input.values.to,
     migrations: migrations(input),
     target: database(input),
-    allowEdited: flag(input, 'allow-edited'),
+    allowEdited: input.values['allow-edited'],
     say,
     warn,
   });
