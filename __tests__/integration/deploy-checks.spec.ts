@@ -28,7 +28,7 @@ import { skipUnless } from '../support/skip';
 import { NO_PASSWORD_FILE } from '../../config/deploy-password';
 
 const unavailable = dockerEngineUnavailable() ?? busyboxImageUnavailable();
-const describeWithEngine = skipUnless(unavailable && `a real Docker Engine: ${unavailable}`, 'docker-engine', 'the deploy checks tests');
+const describeWithEngine = skipUnless(unavailable && `no real Docker Engine: ${unavailable}`, 'docker-engine', 'the deploy checks tests');
 const postgresMissing = unavailable ?? postgresImageUnavailable();
 const describeWithPostgres = skipUnless(postgresMissing, 'docker-engine', 'the password step on a real PostgreSQL container');
 

@@ -30,7 +30,7 @@ import { TEST_OUT } from '../support/checkout';
 
 const unavailable = dockerEngineUnavailable();
 const describeWithEngine = skipUnless(
-  unavailable === undefined ? postgresImageUnavailable() : `a real Docker Engine: ${unavailable}`,
+  unavailable === undefined ? postgresImageUnavailable() : `no real Docker Engine: ${unavailable}`,
   'docker-engine',
   'the engine contract tests',
 );

@@ -12,7 +12,7 @@ import { skipUnless } from '../support/skip';
 import { BASIC, expectOneLine, makeMigrationsDir, query, removeDir } from './migrator-fixtures';
 
 const unavailable = pgbouncerUnavailable();
-const describeWithPgBouncer = skipUnless(unavailable && `a real PgBouncer: ${unavailable}`, 'pgbouncer', 'the connection pooler tests');
+const describeWithPgBouncer = skipUnless(unavailable && `no real PgBouncer: ${unavailable}`, 'pgbouncer', 'the connection pooler tests');
 
 describeWithPgBouncer('a migration run behind a connection pooler (PgBouncer 1.18)', () => {
   let db: TestDatabase;

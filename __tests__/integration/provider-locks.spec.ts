@@ -16,7 +16,7 @@ import { tempDir } from '../support/temp';
 
 const pluginDir = awsPluginDir();
 const describeWithPlugin = skipUnless(
-  pluginDir ? undefined : 'the hashicorp/aws 5.100.0 plugin (TF_PLUGIN_DIR, or the image’s /opt/tf-plugins)',
+  pluginDir ? undefined : 'no hashicorp/aws 5.100.0 plugin here (TF_PLUGIN_DIR, or the image’s /opt/tf-plugins)',
   'production',
   'the provider lock file tests',
 );

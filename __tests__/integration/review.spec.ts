@@ -73,6 +73,18 @@ describe('migrate plan --print-only', () => {
     }
     expect(await footprint(db.url)).toEqual(before);
   });
+
+  it("shows an SQL migration's statements as its file has them, without a stray `;` line", async () => {
+    fs.writeFileSync(
+      path.join(dir, '29990101000002_sql_file.sql'),
+      '-- Up Migration\nCREATE TABLE sql_file (id int);\nCREATE INDEX sql_file_id ON sql_file (id);\n-- Down Migration\nDROP TABLE sql_file;\n',
+    );
+    const printed = await cli('migrate', 'plan', '--print-only');
+    expect(printed.stdout).toContain(
+      '-- 2/2 29990101000002_sql_file (printed, not run)\n-- Up Migration\nCREATE TABLE sql_file (id int);\nCREATE INDEX sql_file_id ON sql_file (id);\n\n',
+    );
+    expect(printed.stdout.split('\n').filter((line) => line.trim() === ';')).toEqual([]);
+  });
 });
 
 describe('migrate lint', () => {
@@ -153,19 +165,21 @@ describe('migrate drift', () => {
     expect(await footprint(db.url)).toEqual(before);
   });
 
-  it('catches a column added by hand, an index dropped by hand and a changed default', async () => {
+  it('catches a column added by hand, an index dropped and one added by hand (each named), and a changed default', async () => {
     await query(db.url, 'ALTER TABLE users ADD COLUMN nickname text');
     await query(db.url, 'DROP INDEX idx_users_role');
+    await query(db.url, 'CREATE INDEX widgets_name_by_hand ON widgets (name)');
     await query(db.url, 'ALTER TABLE widgets ALTER COLUMN price SET DEFAULT 5');
     const result = await drift();
     expect(result.code).toBe(2);
     expect(result.stdout.trim().split('\n')).toEqual([
       'drift: column widgets.price is integer DEFAULT 5, the migrations make it integer',
-      'drift: index missing on users: index USING btree (role)',
+      'drift: index missing on users: index USING btree (role) (idx_users_role in the migrations)',
       'drift: column users.nickname (text) is not made by any migration',
+      'drift: index widgets_name_by_hand on widgets: index USING btree (name) is not made by any migration',
       expect.stringMatching(
         new RegExp(
-          `^3 differences between postgres@\\S+ \\(at ${NEWEST_MIGRATION} \\(${PROJECT_MIGRATIONS.length} migrations applied\\)\\) and what its applied migrations build$`,
+          `^4 differences between postgres@\\S+ \\(at ${NEWEST_MIGRATION} \\(${PROJECT_MIGRATIONS.length} migrations applied\\)\\) and what its applied migrations build$`,
         ),
       ),
     ]);

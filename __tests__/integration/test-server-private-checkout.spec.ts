@@ -17,7 +17,7 @@ import { tempDir } from '../support/temp';
 
 const asRoot = process.getuid?.() === 0;
 const describeAsRoot = skipUnless(
-  asRoot ? undefined : 'root (only root runs initdb as another user)',
+  asRoot ? undefined : 'not running as root (only root runs initdb as another user)',
   'root',
   'the private-checkout test server checks',
 );

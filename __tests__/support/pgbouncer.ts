@@ -22,7 +22,7 @@ const BINARY = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((file) => fs.e
 export function pgbouncerUnavailable(): string | undefined {
   if (!BINARY) return 'pgbouncer is not installed (Debian: apt-get install pgbouncer)';
   if (process.getuid?.() === 0 && spawnSync('id', ['postgres'], { stdio: 'ignore' }).status !== 0)
-    return 'a postgres user to run pgbouncer as';
+    return 'no postgres user to run pgbouncer as';
   return undefined;
 }
 

@@ -60,6 +60,6 @@ export function commandMissing(command: string, args: string[]): string | undefi
     execFileSync(command, args, { stdio: 'ignore' });
     return undefined;
   } catch {
-    return `${command}, which is not installed here`;
+    return `${command} is not installed here`;
   }
 }

@@ -14,8 +14,14 @@ export type Layer = 'docker-engine' | 'production' | 'root' | 'terminal' | 'open
 
 export const SKIPPED_DIR = path.join(PROJECT_ROOT, '.test-out', 'skipped');
 
+/** The line a skipped test prints: what is skipped, then why (`unavailable` says what is missing
+ * here: "pgbouncer is not installed ...", "no real Docker Engine: ..."). */
+export function skipLine(what: string, unavailable: string): string {
+  return `skipped: ${what}: ${unavailable}`;
+}
+
 function record(layer: Layer, what: string, reason: string): void {
-  console.log(`skipped: ${what} need ${reason}`);
+  console.log(skipLine(what, reason));
   fs.mkdirSync(SKIPPED_DIR, { recursive: true });
   const id = createHash('sha256').update(`${layer}\n${what}`).digest('hex').slice(0, 12);
   fs.writeFileSync(path.join(SKIPPED_DIR, `${layer}-${id}.json`), JSON.stringify({ layer, what, reason }) + '\n');

@@ -1,5 +1,5 @@
 /** The loose comparison of schema definitions behind migrate adopt. */
-import { indexWithoutName, looseDefinition, missingFrom, type SchemaShape } from '../../../tool/migrator/verify/schema-shape';
+import { extraIn, indexWithoutName, looseDefinition, missingFrom, type SchemaShape } from '../../../tool/migrator/verify/schema-shape';
 
 describe('schema shapes', () => {
   it('two spellings of one CHECK (before and after pg_restore) compare equal; different ones do not', () => {
@@ -22,6 +22,7 @@ describe('schema shapes', () => {
     columns: new Map(),
     constraints: new Map(),
     indexes: new Map(),
+    indexNames: new Map(),
     ...s,
   });
   const keyed = (...items: string[]) => new Map(items.map((i) => [looseDefinition(i), i]));
@@ -53,5 +54,20 @@ describe('schema shapes', () => {
       'constraint missing on users: UNIQUE (email)',
     ]);
     expect(missingFrom(expected, expected)).toEqual([]);
+  });
+
+  it('names an index in a finding, though its name is no part of the comparison', () => {
+    const index = 'users: index USING btree (email)';
+    const named = (name: string) =>
+      shape({ tables: new Set(['users']), indexes: keyed(index), indexNames: new Map([[looseDefinition(index), name]]) });
+    const none = shape({ tables: new Set(['users']) });
+    expect(extraIn(named('users_email_by_hand'), none)).toEqual([
+      'index users_email_by_hand on users: index USING btree (email) is not made by any migration',
+    ]);
+    expect(missingFrom(named('idx_users_email'), none)).toEqual([
+      'index missing on users: index USING btree (email) (idx_users_email in the migrations)',
+    ]);
+    // Named differently in the two: the same index.
+    expect(missingFrom(named('idx_users_email'), named('users_email_idx'))).toEqual([]);
   });
 });

@@ -233,8 +233,9 @@ export async function buildSql(
   const transactional = pgm.isUsingTransaction();
   // Outside a transaction every statement must be a query of its own (a query of several is one
   // implicit transaction, which CREATE INDEX CONCURRENTLY refuses), however pgm.sql() was given them.
-  const steps = transactional
-    ? pgm.getSqlSteps()
-    : pgm.getSqlSteps().flatMap((step) => splitStatements(step).map((statement) => `${statement};`));
+  // pgm.sql() ends a step with a `;` of its own, after the one the SQL had already (a stray `;`
+  // line in what plan and review show): one is enough.
+  const given = pgm.getSqlSteps().map((step) => step.replace(/;\s*;\s*$/, ';'));
+  const steps = transactional ? given : given.flatMap((step) => splitStatements(step).map((statement) => `${statement};`));
   return { steps, transactional };
 }

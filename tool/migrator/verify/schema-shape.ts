@@ -28,6 +28,8 @@ export interface SchemaShape {
   constraints: Map<string, string>;
   /** loose "table: [UNIQUE ]index USING method (columns)" -> as written */
   indexes: Map<string, string>;
+  /** The same keys -> the index's name (left out of the comparison, said in a finding). */
+  indexNames: Map<string, string>;
 }
 
 const COLUMNS_SQL = `SELECT c.relname AS table, a.attname AS column,
@@ -39,8 +41,9 @@ const COLUMNS_SQL = `SELECT c.relname AS table, a.attname AS column,
  WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p')`;
 const CONSTRAINTS_SQL = `SELECT c.relname AS table, pg_get_constraintdef(k.oid) AS definition
   FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid WHERE c.relnamespace = $1::regnamespace`;
-const INDEXES_SQL = `SELECT c.relname AS table, pg_get_indexdef(i.indexrelid) AS definition
-  FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relnamespace = $1::regnamespace`;
+const INDEXES_SQL = `SELECT c.relname AS table, x.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid
+ WHERE c.relnamespace = $1::regnamespace`;
 const TABLES_SQL = `SELECT relname AS table FROM pg_class WHERE relnamespace = $1::regnamespace AND relkind IN ('r', 'p')`;
 
 /** "CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email)" -> "UNIQUE index USING btree (email)" */
@@ -70,13 +73,15 @@ export async function readShape(db: Queryable, schema: string): Promise<SchemaSh
       await db.query<{ table: string }>(TABLES_SQL, [schema]),
       await db.query<{ table: string; column: string; definition: string }>(COLUMNS_SQL, [schema]),
       await db.query<{ table: string; definition: string }>(CONSTRAINTS_SQL, [schema]),
-      await db.query<{ table: string; definition: string }>(INDEXES_SQL, [schema]),
+      await db.query<{ table: string; name: string; definition: string }>(INDEXES_SQL, [schema]),
     ];
+    const indexKey = (r: { table: string; definition: string }) => `${r.table}: ${indexWithoutName(own(r.definition))}`;
     return {
       tables: new Set(tables.rows.map((r) => r.table)),
       columns: new Map(columns.rows.map((r) => [`${r.table}.${r.column}`, own(r.definition)])),
       constraints: byLooseKey(constraints.rows.map((r) => `${r.table}: ${own(r.definition)}`)),
-      indexes: byLooseKey(indexes.rows.map((r) => `${r.table}: ${indexWithoutName(own(r.definition))}`)),
+      indexes: byLooseKey(indexes.rows.map(indexKey)),
+      indexNames: new Map(indexes.rows.map((r) => [looseDefinition(indexKey(r)), r.name])),
     };
   } finally {
     await db.query(`SELECT set_config('search_path', $1, true)`, [previous[0].path]);
@@ -99,7 +104,10 @@ export function missingFrom(expected: SchemaShape, actual: SchemaShape): string[
   for (const [key, constraint] of [...expected.constraints].sort())
     if (present(constraint, ': ') && !actual.constraints.has(key)) problems.push(`constraint missing on ${constraint}`);
   for (const [key, index] of [...expected.indexes].sort())
-    if (present(index, ': ') && !actual.indexes.has(key)) problems.push(`index missing on ${index}`);
+    if (present(index, ': ') && !actual.indexes.has(key))
+      problems.push(
+        `index missing on ${index}${expected.indexNames.has(key) ? ` (${expected.indexNames.get(key)} in the migrations)` : ''}`,
+      );
   return problems;
 }
 
@@ -155,6 +163,9 @@ export function extraIn(actual: SchemaShape, expected: SchemaShape, ignore: Read
     if (known(constraint, ': ') && !expected.constraints.has(key))
       problems.push(`constraint on ${constraint} is not made by any migration`);
   for (const [key, index] of [...actual.indexes].sort())
-    if (known(index, ': ') && !expected.indexes.has(key)) problems.push(`index on ${index} is not made by any migration`);
+    if (known(index, ': ') && !expected.indexes.has(key)) {
+      const name = actual.indexNames.get(key);
+      problems.push(`index ${name ? `${name} ` : ''}on ${index} is not made by any migration`);
+    }
   return problems;
 }
