@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { App } from 'cdktf';
+import { appOutdir } from '../tool/base/cdktf-json';
 import { UserError } from '../tool/base/errors';
 import { loadConfig } from '../config/database';
 import { loadStateBackend } from '../config/state-backend';
@@ -13,7 +14,7 @@ import { ProductionDatabaseStack } from './stacks/production-stack';
 import { synthApp } from '../stacks/synth';
 
 try {
-  const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out' });
+  const app = new App({ outdir: appOutdir(path.resolve(__dirname)) });
   new ProductionDatabaseStack(app, 'usualstore-production', { state: loadStateBackend(process.env, loadConfig()) });
   synthApp(app, path.resolve(__dirname));
 } catch (error) {

@@ -11,6 +11,7 @@ import { Client } from 'pg';
 import { MIGRATIONS_DIR } from '../support/cli';
 import { readTree, removeCheckout, RunResult } from '../support/checkout';
 import { serverUrl, urlFor, withClient } from '../support/database';
+import { MIGRATION_HOOK_ID } from '../../stacks/constructs/migration-hook';
 import { HOOK_ADDRESS, hookTargetOf, makeHookWorkDir, synthHookStack, terraform, writeHookPassword } from '../support/hook-stack';
 import { appliedNames, writeMigration } from './migrator-fixtures';
 
@@ -29,7 +30,7 @@ const SECOND = { name: '29990101000002_hook_second', up: 'CREATE TABLE hook_seco
 const BROKEN = { name: '29990101000003_hook_broken', up: 'INSERT INTO hook_no_such_table VALUES (1)', down: 'SELECT 1' };
 const FIXED = { ...BROKEN, up: 'CREATE TABLE hook_no_such_table (id int)' };
 
-/** The hook's lines in Terraform's output: "terraform_data.hook (local-exec): <line>". */
+/** The hook's lines in Terraform's output: "terraform_data.migrations (local-exec): <line>". */
 function hookLines(result: RunResult): string[] {
   const prefix = `${HOOK_ADDRESS} (local-exec): `;
   return (result.stdout + result.stderr)
@@ -182,7 +183,7 @@ describe('the migration hook, deployed by Terraform', () => {
     const state = files.get(path.join('cdktf.out', 'stacks', 'hook', 'terraform.tfstate'))!.toString();
     expect(state).toContain('"type": "terraform_data"');
     const json = files.get(path.join('cdktf.out', 'stacks', 'hook', 'cdk.tf.json'))!.toString();
-    expect(JSON.parse(json).resource.terraform_data.hook.provisioner[0]['local-exec'].environment).toMatchObject({
+    expect(JSON.parse(json).resource.terraform_data[MIGRATION_HOOK_ID].provisioner[0]['local-exec'].environment).toMatchObject({
       USUALSTORE_PASSWORD_COMMAND: 'cat ../../../postgres-password',
       PGPASSWORD: '',
     });

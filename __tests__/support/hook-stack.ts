@@ -8,13 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { databaseUrl } from '../../config/database';
-import { MigrationHook } from '../../stacks/constructs/migration-hook';
+import { MIGRATION_HOOK_ID, MigrationHook } from '../../stacks/constructs/migration-hook';
 import { MigrationsDirectory } from '../../tool/migrator/directory';
 import { run, RunResult, TEST_OUT } from './checkout';
 
 export const HOOK_STACK = 'hook';
 /** The hook's Terraform address in the stack. */
-export const HOOK_ADDRESS = 'terraform_data.hook';
+export const HOOK_ADDRESS = `terraform_data.${MIGRATION_HOOK_ID}`;
 
 export interface HookTarget {
   host: string;
@@ -56,13 +56,12 @@ export function synthHookStack(options: HookStackOptions): string {
   const stack = new TerraformStack(app, HOOK_STACK);
   // Relative: cdktf's default local backend path is absolute. State stays in the stack dir.
   new LocalBackend(stack, { path: 'terraform.tfstate' });
-  const hook = new MigrationHook(stack, 'migrations', {
+  new MigrationHook(stack, 'migrations', {
     databaseUrl: databaseUrl(options.target),
     password: { file: options.passwordFile },
     waitSeconds: options.waitSeconds ?? 10,
     migrations: new MigrationsDirectory(options.migrationsDir),
   });
-  hook.resource.overrideLogicalId('hook');
   app.synth();
   return path.join(options.workDir, 'cdktf.out', 'stacks', HOOK_STACK);
 }

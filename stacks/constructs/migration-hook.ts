@@ -88,6 +88,10 @@ export function usualstoreDbProvisioner(scope: Construct, props: UsualstoreDbCom
   };
 }
 
+/** The hook's logical id: a fixed, readable address (terraform_data.migrations) that both apps'
+ * plans, the review and the docs name, wherever the construct stands in the tree. */
+export const MIGRATION_HOOK_ID = 'migrations';
+
 export class MigrationHook extends Construct {
   readonly resource: DataResource;
   /** The triggers_replace value: each migration file's sha256 at synth, by file name. */
@@ -105,7 +109,6 @@ export class MigrationHook extends Construct {
       ...(props.enabled === undefined ? {} : { count: Token.asNumber(Fn.conditional(props.enabled, 1, 0)) }),
       provisioners: [usualstoreDbProvisioner(this, { args, databaseUrl: props.databaseUrl, password: props.password })],
     });
-    // A fixed, readable address: both apps' plans and the review name it.
-    this.resource.overrideLogicalId('migrations');
+    this.resource.overrideLogicalId(MIGRATION_HOOK_ID);
   }
 }

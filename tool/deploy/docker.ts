@@ -1,11 +1,9 @@
 /**
- * The Docker CLI, as the deploy preflight uses it: it honours DOCKER_HOST and Docker contexts the
- * way the user's own `docker` commands do. Every call is bounded (a daemon that accepts and never
- * answers must not hang a deploy) and every failure becomes one line saying what to do.
+ * The Docker CLI as the deploy's checks use it (base/docker.ts runs it): every failure that is the
+ * user's to fix becomes one line saying what to do.
  */
-import { spawnSync } from 'node:child_process';
+import { firstLine, isDaemonDown, isNoSuchObject, runDocker } from '../base/docker';
 import { UserError } from '../base/errors';
-import { isDaemonDown } from '../operations/container';
 
 export interface DockerResult {
   status: number | null;
@@ -13,11 +11,8 @@ export interface DockerResult {
   stderr: string;
 }
 
+/** A deploy waits this long for each answer of the daemon. */
 const TIMEOUT_MS = 15000;
-
-function firstLine(text: string): string {
-  return text.trim().split('\n')[0]?.trim() ?? '';
-}
 
 /** Where the CLI talks to: DOCKER_HOST, or the current context's endpoint (for messages). */
 function endpointHint(env: NodeJS.ProcessEnv): string {
@@ -32,8 +27,8 @@ function endpointHint(env: NodeJS.ProcessEnv): string {
  */
 export function docker(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): DockerResult {
   const env = options.env ?? process.env;
-  const result = spawnSync('docker', args, { encoding: 'utf8', timeout: TIMEOUT_MS, input: options.input ?? '', env });
-  const error = result.error as NodeJS.ErrnoException | undefined;
+  const result = runDocker(args, { timeoutMs: TIMEOUT_MS, input: options.input, env });
+  const error = result.spawnError;
   if (error?.code === 'ENOENT') {
     throw new UserError(
       'the docker command is not installed (not on PATH): install Docker Desktop or Docker Engine, start it, and run it again',
@@ -102,7 +97,7 @@ export interface ContainerInfo {
 export function inspectContainer(name: string, env: NodeJS.ProcessEnv = process.env): ContainerInfo | undefined {
   const result = docker(['container', 'inspect', '--format', '{{.State.Status}}|{{json .HostConfig.PortBindings}}', name], { env });
   if (result.status !== 0) {
-    if (/No such (object|container)/i.test(result.stderr)) return undefined;
+    if (isNoSuchObject(result.stderr)) return undefined;
     throw new UserError(`inspecting container ${name} failed: ${firstLine(result.stderr)}`);
   }
   const [status = '', bindings = 'null'] = result.stdout.trim().split('|');
@@ -114,7 +109,7 @@ export function inspectContainer(name: string, env: NodeJS.ProcessEnv = process.
 export function volumeExists(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
   const result = docker(['volume', 'inspect', '--format', '{{.Name}}', name], { env });
   if (result.status === 0) return true;
-  if (/No such volume/i.test(result.stderr)) return false;
+  if (isNoSuchObject(result.stderr)) return false;
   throw new UserError(`inspecting volume ${name} failed: ${firstLine(result.stderr)}`);
 }
 

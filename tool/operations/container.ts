@@ -5,7 +5,7 @@
  * Going through the container is preferred because its client tools always match its server
  * (the seed does the same); the local client tools are the fallback.
  */
-import { spawnSync } from 'node:child_process';
+import { firstLine, isDaemonDown, isNoSuchObject, runDocker, type DockerOutcome } from '../base/docker';
 
 export type ContainerState =
   | { state: 'running' }
@@ -17,24 +17,7 @@ export type ContainerState =
   /** Anything else docker said: treated as "not usable", with its words kept for the report. */
   | { state: 'unknown'; detail: string };
 
-/** What running `docker inspect` gave: a spawn error, or an exit status with its output. */
-export interface ProbeOutcome {
-  spawnError?: { code?: string; message: string };
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function firstLine(text: string): string {
-  return text.trim().split('\n')[0]?.trim() ?? '';
-}
-
-/** docker's words (CLI 20 to 28, Linux and Docker Desktop) for a daemon it cannot reach. */
-export function isDaemonDown(stderr: string): boolean {
-  return /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|docker daemon is not running/i.test(stderr);
-}
-
-export function classifyProbe(outcome: ProbeOutcome): ContainerState {
+export function classifyProbe(outcome: DockerOutcome): ContainerState {
   if (outcome.spawnError) {
     if (outcome.spawnError.code === 'ENOENT') return { state: 'docker-missing' };
     // ETIMEDOUT: spawnSync's timeout, typically a daemon that accepts but does not answer.
@@ -50,7 +33,7 @@ export function classifyProbe(outcome: ProbeOutcome): ContainerState {
   if (isDaemonDown(stderr)) {
     return { state: 'daemon-down', detail: firstLine(stderr) };
   }
-  if (/No such (object|container)/i.test(stderr)) return { state: 'absent' };
+  if (isNoSuchObject(stderr)) return { state: 'absent' };
   return { state: 'unknown', detail: firstLine(stderr) || `docker inspect exited with ${outcome.status}` };
 }
 
@@ -76,15 +59,7 @@ export function describeContainerState(name: string, probe: ContainerState): str
 const PROBE_TIMEOUT_MS = 5000;
 
 export function probeContainer(name: string): ContainerState {
-  const result = spawnSync('docker', ['inspect', '--type', 'container', '--format', '{{.State.Running}}', name], {
-    encoding: 'utf8',
-    timeout: PROBE_TIMEOUT_MS,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return classifyProbe({
-    spawnError: result.error as NodeJS.ErrnoException | undefined,
-    status: result.status,
-    stdout: result.stdout ?? '',
-    stderr: result.stderr ?? '',
-  });
+  return classifyProbe(
+    runDocker(['inspect', '--type', 'container', '--format', '{{.State.Running}}', name], { timeoutMs: PROBE_TIMEOUT_MS }),
+  );
 }

@@ -10,6 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { cdktfSettings } from '../base/cdktf-json';
 import { UserError } from '../base/errors';
 import { git } from '../base/git';
 import { oneLine, plural } from '../base/text';
@@ -51,7 +52,9 @@ function synthesize(
     [outdir, false],
     [hclOutdir, true],
   ] as const) {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    // The app as cdktf.json runs it (a node command: this node runs it).
+    const [command, ...args] = cdktfSettings(appDir).app;
+    const result = spawnSync(command === 'node' ? process.execPath : command, args, {
       cwd: appDir,
       env: { ...process.env, CDKTF_OUTDIR: dir, SYNTH_HCL_OUTPUT: String(hcl) },
       encoding: 'utf8',
@@ -110,7 +113,7 @@ export async function reviewReport(options: ReviewOptions): Promise<Review> {
     git(projectDir, ['worktree', 'add', '--detach', '--force', baseTree, commit]);
     if (!fs.existsSync(path.join(baseTree, 'node_modules')))
       fs.symlinkSync(path.join(projectDir, 'node_modules'), path.join(baseTree, 'node_modules'), 'dir');
-    const before = synthesize(baseTree, 'cdktf.out', '.review-hcl');
+    const before = synthesize(baseTree, path.relative(baseTree, cdktfSettings(baseTree).outdir), '.review-hcl');
     // One level deep, like cdktf.out, so that the relative paths in the JSON compare.
     const after = synthesize(projectDir, '.review-synth', '.review-hcl');
 
