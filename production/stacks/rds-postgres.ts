@@ -17,6 +17,7 @@ import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import type { IResolvable } from 'cdktf';
 import { Construct } from 'constructs';
 import { valueIf } from './expressions';
 
@@ -30,7 +31,7 @@ export interface RdsPostgresProps {
   readonly allocatedStorageGb: number;
   /** Storage autoscaling limit. */
   readonly maxAllocatedStorageGb: number;
-  readonly multiAz: boolean;
+  readonly multiAz: boolean | IResolvable;
   readonly vpcId: string;
   readonly subnetIds: string[];
   readonly allowedCidrBlocks: string[];
@@ -41,13 +42,13 @@ export interface RdsPostgresProps {
   readonly backupRetentionDays: number;
   readonly backupWindow: string;
   readonly maintenanceWindow: string;
-  readonly deletionProtection: boolean;
+  readonly deletionProtection: boolean | IResolvable;
   readonly logRetentionDays: number;
   readonly performanceInsightsRetentionDays: number;
   /** Enhanced Monitoring interval in seconds; 0 turns it off. */
   readonly monitoringIntervalSeconds: number;
   /** Whether Enhanced Monitoring is on: monitoringIntervalSeconds > 0 (an expression, when that is a variable). */
-  readonly monitoringEnabled: unknown;
+  readonly monitoringEnabled: boolean | IResolvable;
   /** @default 200, as the local container */
   readonly maxConnections?: number;
 }
@@ -187,5 +188,11 @@ export class RdsPostgres extends Construct {
     this.address = this.instance.address;
     this.port = this.instance.port;
     this.secretArn = this.instance.masterUserSecret.get(0).secretArn;
+  }
+
+  /** The URL of the database, without a password (it is in the secret), TLS verified against
+   * the CA bundle `sslrootcert` names: what the migrator and the applications use. */
+  url(sslrootcert: string): string {
+    return `postgres://${this.masterUsername}@${this.address}:${this.port}/${this.databaseName}?sslmode=verify-full&sslrootcert=${sslrootcert}`;
   }
 }

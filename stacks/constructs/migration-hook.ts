@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import { Construct } from 'constructs';
-import { DataResource, Fn, ITerraformDependable, LocalExecProvisioner, Token } from 'cdktf';
+import { DataResource, Fn, type IResolvable, ITerraformDependable, LocalExecProvisioner, Token } from 'cdktf';
 import { projectRoot } from '../../tool/base/project';
 import { MigrationsDirectory } from '../../tool/migrator/directory';
 import { fromStackDir } from '../stack-paths';
@@ -36,7 +36,7 @@ export interface MigrationHookProps {
   /** What must exist before the migrations run (the container, the instance). */
   readonly dependsOn?: ITerraformDependable[];
   /** A Terraform boolean (var.run_migrations): the hook exists only while it is true. @default always */
-  readonly enabled?: boolean;
+  readonly enabled?: boolean | IResolvable;
 }
 
 /** A word for /bin/sh: left bare when it is plainly safe, single-quoted otherwise. */
