@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCli } from '../support/cli';
+import { cliFor, runCli } from '../support/cli';
 import { makeCheckout, removeCheckout, run } from '../support/checkout';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { BASIC, makeMigrationsDir, removeDir, writeMigration } from './migrator-fixtures';
@@ -13,7 +13,7 @@ import { BASIC, makeMigrationsDir, removeDir, writeMigration } from './migrator-
 describe('migrate status --check', () => {
   let db: TestDatabase;
   let dir: string;
-  const cli = (...args: string[]) => runCli([...args, '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
+  const cli = cliFor(() => ({ url: db.url, migrationsDir: dir }));
 
   beforeEach(async () => {
     db = await createTestDatabase('ci_check');

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLI, PROJECT_ROOT, runCli } from '../support/cli';
+import { CLI, cliFor, PROJECT_ROOT, runCli } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { commandMissing, runProcess } from '../support/process';
 import { itUnless } from '../support/skip';
@@ -89,7 +89,7 @@ describe('the deployed database is the default target', () => {
 describe('repairs, destructive commands, screens', () => {
   let db: TestDatabase;
   let dir: string;
-  const cli = (...args: string[]) => runCli([...args, '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
+  const cli = cliFor(() => ({ url: db.url, migrationsDir: dir }));
 
   beforeEach(async () => {
     db = await createTestDatabase('cli_cmds');
@@ -300,7 +300,7 @@ describe('shell, backup and restore forms', () => {
 describe('SQL migrations', () => {
   let db: TestDatabase;
   let dir: string;
-  const cli = (...args: string[]) => runCli([...args, '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
+  const cli = cliFor(() => ({ url: db.url, migrationsDir: dir }));
   beforeEach(async () => {
     db = await createTestDatabase('cli_sql');
     dir = makeMigrationsDir([]);

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCli, startCli } from '../support/cli';
+import { cliFor, runCli, startCli } from '../support/cli';
 import { closedPort } from '../support/ports';
 import { dataSnapshot, schemaSnapshot } from '../support/catalog';
 import { createTestDatabase, withClient, type TestDatabase } from '../support/database';
@@ -15,7 +15,7 @@ import { migratedDatabase } from './operations-fixtures';
 describe('migrate up --to and migrate down --to', () => {
   let db: TestDatabase;
   let dir: string;
-  const cli = (...args: string[]) => runCli([...args, '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
+  const cli = cliFor(() => ({ url: db.url, migrationsDir: dir }));
 
   beforeEach(async () => {
     db = await createTestDatabase('everyday_to');
@@ -66,7 +66,7 @@ describe('migrate up --to and migrate down --to', () => {
 describe('migrate baseline --to', () => {
   let db: TestDatabase;
   let dir: string;
-  const cli = (...args: string[]) => runCli([...args, '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
+  const cli = cliFor(() => ({ url: db.url, migrationsDir: dir }));
 
   beforeEach(async () => {
     db = await createTestDatabase('everyday_baseline');
@@ -117,7 +117,7 @@ describe('reset and seed', () => {
   afterEach(async () => {
     await db.drop();
   });
-  const cli = (...args: string[]) => runCli(args, { env: { DATABASE_URL: db.url } });
+  const cli = cliFor(() => ({ url: db.url }));
 
   it('seed applies the demo data in one transaction; twice gives the same rows', async () => {
     const first = await cli('seed');

@@ -12,7 +12,8 @@ import { MIGRATIONS_DIR } from '../support/cli';
 import { readTree, removeCheckout, RunResult } from '../support/checkout';
 import { serverUrl, urlFor, withClient } from '../support/database';
 import { MIGRATION_HOOK_ID } from '../../stacks/constructs/migration-hook';
-import { HOOK_ADDRESS, hookTargetOf, makeHookWorkDir, synthHookStack, terraform, writeHookPassword } from '../support/hook-stack';
+import { HOOK_ADDRESS, hookTargetOf, makeHookWorkDir, synthHookStack, writeHookPassword } from '../support/hook-stack';
+import { terraform } from '../support/terraform';
 import { appliedNames, writeMigration } from './migrator-fixtures';
 
 // A password that would break a URL, a shell command line or an HCL template if it went

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { runCli } from '../support/cli';
+import { cliFor, runCli } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir, writeMigration } from './migrator-fixtures';
 
@@ -21,7 +21,7 @@ function writeOutsideTransaction(dir: string, name: string, sql: string): void {
 describe('an index left invalid by a failed CREATE INDEX CONCURRENTLY', () => {
   let db: TestDatabase;
   let dir: string;
-  const cli = (...args: string[]) => runCli([...args, '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
+  const cli = cliFor(() => ({ url: db.url, migrationsDir: dir }));
   const valid = async () =>
     query<{ valid: boolean }>(db.url, "SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass('things_label_unique')");
 
@@ -85,7 +85,7 @@ describe('CREATE INDEX CONCURRENTLY: its own bound for older transactions, and n
   let db: TestDatabase;
   let dir: string;
   let app: Client | undefined;
-  const cli = (...args: string[]) => runCli([...args, '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
+  const cli = cliFor(() => ({ url: db.url, migrationsDir: dir }));
   const indexes = async () =>
     query<{ name: string; valid: boolean }>(
       db.url,
@@ -157,7 +157,7 @@ describe('a migration that loses the lock race to a short application transactio
   let db: TestDatabase;
   let dir: string;
   let app: Client;
-  const cli = (...args: string[]) => runCli([...args, '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
+  const cli = cliFor(() => ({ url: db.url, migrationsDir: dir }));
 
   beforeEach(async () => {
     db = await createTestDatabase('safety_retry');

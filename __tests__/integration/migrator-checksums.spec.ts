@@ -5,14 +5,14 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCli } from '../support/cli';
+import { cliFor } from '../support/cli';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir, tableNames, writeMigration } from './migrator-fixtures';
 
 describe('checksums of applied migrations', () => {
   let db: TestDatabase;
   let dir: string;
-  const cli = (...args: string[]) => runCli(['migrate', ...args, '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
+  const cli = cliFor(() => ({ url: db.url, migrationsDir: dir }), ['migrate']);
   const edit = (name: string) => fs.appendFileSync(path.join(dir, `${name}.ts`), '// a harmless-looking edit\n');
 
   beforeEach(async () => {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { eventually, runCli, startCli } from '../support/cli';
+import { cliFor, eventually, runCli, startCli } from '../support/cli';
 import { createTestDatabase, serverUrl, TestDatabase, urlFor, withClient } from '../support/database';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir, writeMigration } from './migrator-fixtures';
@@ -318,7 +318,7 @@ describe('no silent no-ops', () => {
 describe('(9) order by name, not by clock', () => {
   let db: TestDatabase;
   let dir: string;
-  const cli = (...args: string[]) => runCli([...args, '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
+  const cli = cliFor(() => ({ url: db.url, migrationsDir: dir }));
   beforeEach(async () => {
     db = await createTestDatabase('faults_clock');
     dir = makeMigrationsDir(BASIC);

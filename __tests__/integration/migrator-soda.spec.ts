@@ -4,7 +4,7 @@
  * exactly as it was (no pgmigrations created). migrate plan says the same line. After adopt,
  * up works. A soda table holding no versions is no history to protect.
  */
-import { runCli } from '../support/cli';
+import { cliOn } from '../support/cli';
 import { dataSnapshot, schemaSnapshot } from '../support/catalog';
 import { createTestDatabase, withClient, type TestDatabase } from '../support/database';
 import { BASIC, appliedNames, expectOneLine, makeMigrationsDir, removeDir } from './migrator-fixtures';
@@ -14,7 +14,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../support/cli';
 import { runProcess } from '../support/process';
 
-const cli = (url: string, ...args: string[]) => runCli(args, { env: { DATABASE_URL: url } });
+const cli = (url: string, ...args: string[]) => cliOn(url, args);
 
 const REFUSAL =
   /^usualstore-db: postgres@\S+ was migrated by soda \(schema_migration holds 24 versions\) and is not adopted yet; run `\.\/usualstore-db migrate adopt` first \(see README\); nothing was changed$/;

@@ -4,14 +4,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { PROJECT_ROOT, runCli } from '../support/cli';
+import { cliFor, PROJECT_ROOT, runCli } from '../support/cli';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir, tableNames, writeMigration } from './migrator-fixtures';
 
 describe('migrate up, down and status', () => {
   let db: TestDatabase;
   let dir: string;
-  const cli = (...args: string[]) => runCli(['migrate', ...args, '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
+  const cli = cliFor(() => ({ url: db.url, migrationsDir: dir }), ['migrate']);
 
   beforeEach(async () => {
     db = await createTestDatabase('migrator');

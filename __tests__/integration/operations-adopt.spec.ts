@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MIGRATIONS_DIR, runCli } from '../support/cli';
+import { cliOn, MIGRATIONS_DIR } from '../support/cli';
 import { dataSnapshot, schemaSnapshot } from '../support/catalog';
 import { createTestDatabase, withClient, type TestDatabase } from '../support/database';
 import { PROJECT_MIGRATIONS, SODA_HISTORY } from '../support/migration-prefix';
@@ -14,7 +14,7 @@ import { expectOneLine, query } from './migrator-fixtures';
 import { leaveEmptyPgmigrations, sodaDatabase } from './operations-fixtures';
 import { tempDir } from '../support/temp';
 
-const cli = (url: string, ...args: string[]) => runCli(args, { env: { DATABASE_URL: url } });
+const cli = (url: string, ...args: string[]) => cliOn(url, args);
 const NAMES = PROJECT_MIGRATIONS;
 /** `applied NAME (…)` for each migration after soda's history: what up runs once adopted. */
 const afterSoda = () => NAMES.slice(SODA_HISTORY).map((name) => expect.stringMatching(new RegExp(`^applied ${name} \\(`)));

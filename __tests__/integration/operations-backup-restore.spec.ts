@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCli } from '../support/cli';
+import { cliOn } from '../support/cli';
 import { dataSnapshot, schemaSnapshot } from '../support/catalog';
 import { createTestDatabase, withClient, type TestDatabase } from '../support/database';
 import { expectOneLine, query } from './migrator-fixtures';
@@ -18,7 +18,7 @@ import { tempDir } from '../support/temp';
 import { closedPort } from '../support/ports';
 import { PROJECT_MIGRATIONS } from '../support/migration-prefix';
 
-const cli = (url: string, args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { env: { DATABASE_URL: url, ...env } });
+const cli = cliOn;
 
 /**
  * Schema, rows, bookkeeping and sequence positions: what a restore must reproduce. CHECK

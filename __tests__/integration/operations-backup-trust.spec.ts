@@ -8,14 +8,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { CLI, PROJECT_ROOT, runCli } from '../support/cli';
+import { CLI, cliOn, PROJECT_ROOT } from '../support/cli';
 import { runProcess } from '../support/process';
 import { createTestDatabase, urlFor, withClient, type TestDatabase } from '../support/database';
 import { expectOneLine, query } from './migrator-fixtures';
 import { APPLICATION_ROWS, migratedDatabase } from './operations-fixtures';
 import { tempDir } from '../support/temp';
 
-const cli = (url: string, args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { env: { DATABASE_URL: url, ...env } });
+const cli = cliOn;
 
 /** A shell pipeline around the real bin (binary archives on stdin/stdout). */
 const shell = (script: string, env: NodeJS.ProcessEnv = {}) =>

@@ -6,14 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { eventually, runCli, startCli } from '../support/cli';
+import { cliOn, eventually, runCli, startCli } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { migrationPrefix } from '../support/migration-prefix';
 import { expectOneLine, query } from './migrator-fixtures';
 import { migratedDatabase } from './operations-fixtures';
 import { tempDir } from '../support/temp';
 
-const cli = (url: string, args: string[]) => runCli(args, { env: { DATABASE_URL: url } });
+const cli = (url: string, args: string[]) => cliOn(url, args);
 const start = (url: string, args: string[]) => startCli(args, { env: { DATABASE_URL: url } });
 const RESTORE_SESSION = /^usualstore-db restore/;
 

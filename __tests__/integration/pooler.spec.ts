@@ -5,7 +5,7 @@
  * saying to connect directly; in session mode, and for `migrate plan` (one transaction, its lock
  * transaction-level), it works.
  */
-import { runCli } from '../support/cli';
+import { cliFor } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { pgbouncerUnavailable, startPgBouncer, type PgBouncer } from '../support/pgbouncer';
 import { skipUnless } from '../support/skip';
@@ -24,8 +24,7 @@ describeWithPgBouncer('a migration run behind a connection pooler (PgBouncer 1.1
     url.pathname = `/${db.name}`;
     return url.toString();
   };
-  const cli = (url: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
-    runCli([...args, '--migrations-dir', dir], { env: { DATABASE_URL: url, ...env } });
+  const cli = (url: string, args: string[], env: NodeJS.ProcessEnv = {}) => cliFor(() => ({ url, migrationsDir: dir, env }))(...args);
   const applied = async () => {
     const [{ exists }] = await query<{ exists: boolean }>(db.url, "SELECT to_regclass('pgmigrations') IS NOT NULL AS exists");
     return exists ? (await query<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM pgmigrations'))[0].n : 0;

@@ -14,9 +14,9 @@ import { awsPluginDir, PRODUCTION_STACK, productionUnavailable, writeOfflineOver
 import { skipUnless } from '../support/skip';
 import { tempDir } from '../support/temp';
 import { writeMigration } from './migrator-fixtures';
+import { terraform } from '../support/terraform';
 
-const terraform = (cwd: string, args: string[]) =>
-  run('terraform', [...args, '-no-color'], { cwd, env: { TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: '/dev/null' }, timeoutMs: 180000 });
+const tf = (cwd: string, args: string[]) => terraform(cwd, args, { timeoutMs: 180000 });
 
 skipUnless(
   productionUnavailable(),
@@ -42,16 +42,16 @@ skipUnless(
   const plan = async () => {
     writeOfflineOverride(stackDir);
     const dir = awsPluginDir();
-    const init = await terraform(stackDir, ['init', '-input=false', ...(dir ? [`-plugin-dir=${dir}`] : [])]);
+    const init = await tf(stackDir, ['init', '-input=false', ...(dir ? [`-plugin-dir=${dir}`] : [])]);
     if (init.code !== 0) throw new Error(`terraform init failed: ${init.stderr}`);
-    const planned = await terraform(stackDir, [
+    const planned = await tf(stackDir, [
       'plan',
       '-input=false',
       `-var-file=${path.join(checkout, 'production.tfvars.example')}`,
       '-out=plan.bin',
     ]);
     if (planned.code !== 0) throw new Error(`plan failed: ${planned.stderr}`);
-    const shown = JSON.parse((await terraform(stackDir, ['show', '-json', 'plan.bin'])).stdout) as {
+    const shown = JSON.parse((await tf(stackDir, ['show', '-json', 'plan.bin'])).stdout) as {
       resource_changes: { address: string; change: { actions: string[] } }[];
     };
     return { text: planned.stdout, hook: shown.resource_changes.find((r) => r.address === 'terraform_data.migrations[0]')?.change.actions };
@@ -69,7 +69,7 @@ skipUnless(
       path.join(work, 'main.tf.json'),
       JSON.stringify({ resource: { terraform_data: { migrations: { count: 1, triggers_replace: hook.triggers_replace } } } }),
     );
-    const applied = await terraform(work, ['apply', '-input=false', '-auto-approve']);
+    const applied = await tf(work, ['apply', '-input=false', '-auto-approve']);
     if (applied.code !== 0) throw new Error(`writing the prior state failed: ${applied.stderr}`);
     fs.copyFileSync(path.join(work, 'terraform.tfstate'), path.join(checkout, `terraform.${PRODUCTION_STACK}.tfstate`));
   }, 300000);

@@ -23,18 +23,14 @@ import {
   writeOfflineOverride,
 } from '../support/production';
 import { skipUnless } from '../support/skip';
+import { terraform } from '../support/terraform';
 
 const APP = PRODUCTION_APP;
 const STACK_DIR = path.join(APP, 'cdktf.out', 'stacks', PRODUCTION_STACK);
 const describeInstalled = skipUnless(productionUnavailable(), 'production', 'the production stack tests');
 const pluginDir = awsPluginDir;
 
-const terraform = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  run('terraform', [...args, '-no-color'], {
-    cwd: STACK_DIR,
-    env: { TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: '/dev/null', ...env },
-    timeoutMs: 180000,
-  });
+const tf = (args: string[], env: NodeJS.ProcessEnv = {}) => terraform(STACK_DIR, args, { env, timeoutMs: 180000 });
 
 const EXAMPLE = PRODUCTION_EXAMPLE_VARS;
 
@@ -58,20 +54,20 @@ describeInstalled('the production stack, by Terraform with the real AWS provider
     synthJson = JSON.parse(fs.readFileSync(path.join(STACK_DIR, 'cdk.tf.json'), 'utf8'));
     writeOfflineOverride(STACK_DIR);
     const dir = pluginDir();
-    const init = await terraform(['init', '-input=false', ...(dir ? [`-plugin-dir=${dir}`] : [])]);
+    const init = await tf(['init', '-input=false', ...(dir ? [`-plugin-dir=${dir}`] : [])]);
     if (init.code !== 0)
       throw new Error(
         `terraform init failed ${dir ? `with the plugin directory ${dir}` : '(no local plugin directory; the registry is needed)'}: ${init.stderr.trim().split('\n').slice(-3).join(' ')}`,
       );
-    const planned = await terraform(['plan', '-input=false', `-var-file=${EXAMPLE}`, '-out=plan.bin']);
+    const planned = await tf(['plan', '-input=false', `-var-file=${EXAMPLE}`, '-out=plan.bin']);
     if (planned.code !== 0) throw new Error(`offline plan failed: ${planned.stderr}`);
-    plan = JSON.parse((await terraform(['show', '-json', 'plan.bin'])).stdout) as PlanJson;
+    plan = JSON.parse((await tf(['show', '-json', 'plan.bin'])).stdout) as PlanJson;
   }, 300000);
 
   const after = (type: string) => plan.resource_changes.find((r) => r.type === type)!.change.after;
 
   it('validates, and plans the instance and what it needs from the example variables, offline', async () => {
-    expect((await terraform(['validate'])).stdout).toContain('Success! The configuration is valid.');
+    expect((await tf(['validate'])).stdout).toContain('Success! The configuration is valid.');
     expect(plan.resource_changes.map((r) => `${r.address} ${r.change.actions.join('/')}`).sort()).toEqual([
       'aws_cloudwatch_log_group.postgresql create',
       'aws_cloudwatch_log_group.upgrade create',
@@ -187,7 +183,7 @@ describeInstalled('the production stack, by Terraform with the real AWS provider
       performance_insights_retention_days: '30',
       monitoring_interval_seconds: '7',
     };
-    const result = await terraform([
+    const result = await tf([
       'plan',
       '-input=false',
       `-var-file=${EXAMPLE}`,
@@ -214,7 +210,7 @@ describeInstalled('the production stack, by Terraform with the real AWS provider
     const output = result.stderr.replace(/[\s│]+/g, ' ');
     for (const message of messages) expect(output).toContain(message);
     // A rule across two variables is checked once each is valid on its own.
-    const limit = await terraform(['plan', '-input=false', `-var-file=${EXAMPLE}`, '-var', 'max_allocated_storage_gb=5']);
+    const limit = await tf(['plan', '-input=false', `-var-file=${EXAMPLE}`, '-var', 'max_allocated_storage_gb=5']);
     expect(limit.code).not.toBe(0);
     expect(limit.stderr.replace(/[\s│]+/g, ' ')).toContain(
       'max_allocated_storage_gb must be at least allocated_storage_gb and at most 65536.',

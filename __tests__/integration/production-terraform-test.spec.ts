@@ -12,6 +12,7 @@ import { run } from '../support/checkout';
 import { awsPluginDir, PRODUCTION_APP, PRODUCTION_STACK, productionUnavailable } from '../support/production';
 import { makeHookWorkDir } from '../support/hook-stack';
 import { skipUnless } from '../support/skip';
+import { terraform } from '../support/terraform';
 
 const TESTS = path.join(PRODUCTION_APP, 'tests');
 const describeInstalled = skipUnless(productionUnavailable(), 'production', 'the production terraform test suite');
@@ -20,12 +21,7 @@ describeInstalled('terraform test of the production stack, with a mock aws provi
   let work: string;
   let stackDir: string;
   let synthesized: { variable: Record<string, { validation?: unknown[] }> };
-  const terraform = (args: string[]) =>
-    run('terraform', [...args, '-no-color'], {
-      cwd: stackDir,
-      env: { TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: '/dev/null' },
-      timeoutMs: 300000,
-    });
+  const tf = (args: string[]) => terraform(stackDir, args, { timeoutMs: 300000 });
 
   beforeAll(async () => {
     // Its own output directory: production-stack.spec.ts synthesizes into production/cdktf.out.
@@ -42,7 +38,7 @@ describeInstalled('terraform test of the production stack, with a mock aws provi
     // terraform test reads tests from a directory inside the configuration's.
     fs.cpSync(TESTS, path.join(stackDir, 'tests'), { recursive: true });
     const dir = awsPluginDir();
-    const init = await terraform(['init', '-input=false', ...(dir ? [`-plugin-dir=${dir}`] : [])]);
+    const init = await tf(['init', '-input=false', ...(dir ? [`-plugin-dir=${dir}`] : [])]);
     if (init.code !== 0) throw new Error(`terraform init failed: ${init.stderr.trim().split('\n').slice(-3).join(' ')}`);
   }, 180000);
 
@@ -66,7 +62,7 @@ describeInstalled('terraform test of the production stack, with a mock aws provi
   });
 
   it('passes every run', async () => {
-    const result = await terraform(['test']);
+    const result = await tf(['test']);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^Success! \d+ passed, 0 failed\.$/m);
     expect(result.code).toBe(0);

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { runCli } from '../support/cli';
+import { cliFor, runCli } from '../support/cli';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../support/database';
 import { tempDir } from '../support/temp';
 import { makeMigrationsDir, query, removeDir, writeMigration } from './migrator-fixtures';
@@ -71,7 +71,7 @@ describe('migrate rehearse: PostgreSQL 15’s known answers, on a copy, under a 
   let dir: string;
   let before: Awaited<ReturnType<typeof fingerprint>>;
   let full: RehearsalJson;
-  const cli = (...args: string[]) => runCli([...args, '--migrations-dir', dir], { env: { DATABASE_URL: db.url }, timeoutMs: 240000 });
+  const cli = cliFor(() => ({ url: db.url, migrationsDir: dir, timeoutMs: 240000 }));
   const statement = (r: RehearsalJson, migration: string) => r.statements.find((s) => s.migration.endsWith(migration))!;
 
   beforeAll(async () => {
@@ -226,8 +226,7 @@ describe('migrate rehearse: PostgreSQL 15’s known answers, on a copy, under a 
 describe('migrate plan on a live database: verified on a schema-only copy, never in place', () => {
   let db: TestDatabase;
   let dir: string;
-  const cli = (url: string, ...args: string[]) =>
-    runCli([...args, '--migrations-dir', dir], { env: { DATABASE_URL: url }, timeoutMs: 120000 });
+  const cli = (url: string, ...args: string[]) => cliFor(() => ({ url, migrationsDir: dir, timeoutMs: 120000 }))(...args);
 
   /** The application: reads and writes the table the migration alters, one request after another, for as long as `work` runs. */
   async function whileTheApplicationRuns<T>(work: () => Promise<T>): Promise<{ result: T; longestMs: number; requests: number }> {

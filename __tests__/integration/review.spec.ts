@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { NEWEST_MIGRATION, PROJECT_MIGRATIONS } from '../support/migration-prefix';
-import { runCli } from '../support/cli';
+import { cliFor, runCli } from '../support/cli';
 import { type TestDatabase } from '../support/database';
 import { expectOneLine, makeMigrationsDir, query, removeDir, writeMigration } from './migrator-fixtures';
 import { migratedDatabase } from './operations-fixtures';
@@ -30,7 +30,7 @@ async function footprint(url: string) {
 describe('migrate plan --print-only', () => {
   let db: TestDatabase;
   let dir: string;
-  const cli = (...args: string[]) => runCli([...args, '--migrations-dir', dir], { env: { DATABASE_URL: db.url } });
+  const cli = cliFor(() => ({ url: db.url, migrationsDir: dir }));
   beforeEach(async () => {
     db = await migratedDatabase('review_print');
     dir = makeMigrationsDir([]);

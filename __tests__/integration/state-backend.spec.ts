@@ -18,6 +18,7 @@ import { volumesInStackState } from '../../tool/deploy/terraform-state';
 import { loadConfig } from '../../config/database';
 import { loadStateBackend, stateSchema } from '../../config/state-backend';
 import { query } from './migrator-fixtures';
+import { terraform } from '../support/terraform';
 
 const STACKS = ['usualstore-data', 'usualstore-database'];
 const DATABASE = `tfstate_${randomBytes(4).toString('hex')}`;
@@ -28,12 +29,8 @@ describe('the pg state backend, run by Terraform against a real PostgreSQL', () 
   let stateUrl: string;
   let credentials: NodeJS.ProcessEnv;
   const stackDir = (dir: string, stack: string) => path.join(dir, 'cdktf.out', 'stacks', stack);
-  const terraform = (dir: string, stack: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> =>
-    run('terraform', ['init', 'plan', 'apply'].includes(args[0]) ? [...args, '-input=false', '-no-color'] : args, {
-      cwd: stackDir(dir, stack),
-      env: { TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: '/dev/null', ...credentials, ...env },
-      timeoutMs: 120000,
-    });
+  const tf = (dir: string, stack: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> =>
+    terraform(stackDir(dir, stack), args, { env: { ...credentials, ...env } });
 
   async function prepare(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
     const synth = await run(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: dir, env });
@@ -49,7 +46,7 @@ describe('the pg state backend, run by Terraform against a real PostgreSQL', () 
         },
         { commands: false },
       );
-      const init = await terraform(dir, stack, ['init']);
+      const init = await tf(dir, stack, ['init']);
       if (init.code !== 0) throw new Error(`terraform init failed: ${init.stderr}${init.stdout}`);
     }
   }
@@ -85,7 +82,7 @@ describe('the pg state backend, run by Terraform against a real PostgreSQL', () 
   it('applies both stacks into one shared database, a schema each, holding what a local state holds', async () => {
     for (const dir of [shared, local])
       for (const stack of STACKS) {
-        const applied = await terraform(dir, stack, ['apply', '-auto-approve']);
+        const applied = await tf(dir, stack, ['apply', '-auto-approve']);
         expect({ stack, code: applied.code, stderr: applied.stderr }).toEqual({ stack, code: 0, stderr: '' });
       }
     const schemas = await query<{ schema: string; name: string }>(
@@ -96,15 +93,9 @@ describe('the pg state backend, run by Terraform against a real PostgreSQL', () 
     expect(schemas).toEqual(STACKS.map((stack) => ({ schema: stateSchema(stack), name: 'default' })));
     expect(fs.readdirSync(shared).filter((f) => f.endsWith('.tfstate'))).toEqual([]);
     for (const stack of STACKS) {
-      const [pgList, localList] = await Promise.all([
-        terraform(shared, stack, ['state', 'list']),
-        terraform(local, stack, ['state', 'list']),
-      ]);
+      const [pgList, localList] = await Promise.all([tf(shared, stack, ['state', 'list']), tf(local, stack, ['state', 'list'])]);
       expect(pgList.stdout).toBe(localList.stdout);
-      const [pgOut, localOut] = await Promise.all([
-        terraform(shared, stack, ['output', '-json']),
-        terraform(local, stack, ['output', '-json']),
-      ]);
+      const [pgOut, localOut] = await Promise.all([tf(shared, stack, ['output', '-json']), tf(local, stack, ['output', '-json'])]);
       // The same outputs (an id is new with every resource, whichever backend keeps it).
       const outputs = (text: string) => ({ ...JSON.parse(text), container_id: undefined });
       expect(outputs(pgOut.stdout)).toEqual(outputs(localOut.stdout));
@@ -127,20 +118,20 @@ describe('the pg state backend, run by Terraform against a real PostgreSQL', () 
       if (Date.now() > deadline) throw new Error(`the first apply never took the lock: ${first.output().stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const second = await terraform(shared, stack, ['plan', '-lock-timeout=0s']);
+    const second = await tf(shared, stack, ['plan', '-lock-timeout=0s']);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/Error acquiring the state lock/);
     const firstResult = await first.done;
     expect(firstResult.code).toBe(0);
     // The other stack's schema has a lock of its own: it plans meanwhile and after.
-    expect((await terraform(shared, 'usualstore-data', ['plan', '-lock-timeout=0s', '-detailed-exitcode'])).code).toBe(0);
+    expect((await tf(shared, 'usualstore-data', ['plan', '-lock-timeout=0s', '-detailed-exitcode'])).code).toBe(0);
   }, 90000);
 
   it('the deploy preflight reads the data stack state from there (with PGUSER/PGPASSWORD), and says so in one line when it cannot', async () => {
     const backend = loadStateBackend({ USUALSTORE_STATE_PG_URL: stateUrl }, loadConfig({}));
     // What the provider writes for the volume (the shape preflight.spec.ts uses for local files).
     const state = path.join(shared, 'pushed.tfstate');
-    const pulled = JSON.parse((await terraform(shared, 'usualstore-data', ['state', 'pull'])).stdout);
+    const pulled = JSON.parse((await tf(shared, 'usualstore-data', ['state', 'pull'])).stdout);
     fs.writeFileSync(
       state,
       JSON.stringify({
@@ -157,7 +148,7 @@ describe('the pg state backend, run by Terraform against a real PostgreSQL', () 
         ],
       }),
     );
-    expect((await terraform(shared, 'usualstore-data', ['state', 'push', state])).code).toBe(0);
+    expect((await tf(shared, 'usualstore-data', ['state', 'push', state])).code).toBe(0);
     expect(await volumesInStackState(shared, 'usualstore-data', backend, credentials)).toEqual(['usualstore_db_data']);
     expect(await volumesInStackState(shared, 'usualstore-database', backend, credentials)).toEqual([]);
     await expect(volumesInStackState(shared, 'usualstore-data', backend, { ...credentials, PGPASSWORD: 'wrong' })).rejects.toThrow(

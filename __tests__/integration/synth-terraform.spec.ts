@@ -17,6 +17,7 @@ import { makeCheckout, readTree, removeCheckout, run, RunResult } from '../suppo
 import { writePasswordFile } from '../../tool/deploy/password-file';
 import { cutDocker } from '../support/terraform-json';
 import { NO_PASSWORD_FILE, PASSWORD_FILE, PASSWORD_GENERATION_FILE } from '../../config/deploy-password';
+import { terraform } from '../support/terraform';
 
 // Everything a URL, HCL or a shell could trip on, and unique enough to search every file for.
 const PASSWORD = `p@ss:w/rd%?#&+é 'q'"x"\\z \${var.x} ${Date.now().toString(36)}`;
@@ -30,11 +31,8 @@ describe('synthesized Terraform, run by Terraform', () => {
   const synthesized: Record<string, any> = {};
   const stackDir = (stack: string) => path.join(dir, 'cdktf.out', 'stacks', stack);
   // The deploy's password where a user puts it, in the file and in the environment.
-  const terraform = (stack: string, args: string[]): Promise<RunResult> =>
-    run('terraform', args, {
-      cwd: stackDir(stack),
-      env: { TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: '/dev/null', TF_VAR_postgres_password: PASSWORD },
-    });
+  const tf = (stack: string, args: string[]): Promise<RunResult> =>
+    terraform(stackDir(stack), args, { env: { TF_VAR_postgres_password: PASSWORD } });
 
   beforeAll(async () => {
     dir = makeCheckout('synth-terraform');
@@ -47,7 +45,7 @@ describe('synthesized Terraform, run by Terraform', () => {
     fs.renameSync(path.join(dir, 'later.tfvars'), path.join(dir, 'terraform.tfvars'));
     for (const stack of ['usualstore-data', 'usualstore-database']) {
       synthesized[stack] = cutDocker(stackDir(stack), undefined, { commands: false });
-      const init = await terraform(stack, ['init', '-input=false', '-no-color']);
+      const init = await tf(stack, ['init', '-input=false', '-no-color']);
       if (init.code !== 0) throw new Error(`terraform init failed: ${init.stderr}${init.stdout}`);
     }
   });
@@ -74,21 +72,21 @@ describe('synthesized Terraform, run by Terraform', () => {
   });
 
   it("with no password file, the plan stops on the container's precondition, saying what to do", async () => {
-    const result = await terraform('usualstore-database', ['plan', '-input=false', '-no-color']);
+    const result = await tf('usualstore-database', ['plan', '-input=false', '-no-color']);
     expect(result.code).not.toBe(0);
     expect(result.stderr.replace(/\s+/g, ' ')).toContain('Error: Resource precondition failed');
     expect(result.stderr.replace(/\s+/g, ' ')).toContain(NO_PASSWORD_FILE.replace(/\s+/g, ' '));
     // A destroy evaluates no precondition, and needs no password.
-    const destroy = await terraform('usualstore-database', ['plan', '-destroy', '-input=false', '-no-color']);
+    const destroy = await tf('usualstore-database', ['plan', '-destroy', '-input=false', '-no-color']);
     expect(destroy.code).toBe(0);
   });
 
   it('applies with the file the synth writes; state and a saved plan hold its generation, never the password', async () => {
     expect(writePasswordFile(dir, PASSWORD)).toBe('written');
     const generation = fs.readFileSync(path.join(dir, PASSWORD_GENERATION_FILE), 'utf8').trim();
-    const saved = await terraform('usualstore-database', ['plan', '-input=false', '-no-color', '-out=saved.tfplan']);
+    const saved = await tf('usualstore-database', ['plan', '-input=false', '-no-color', '-out=saved.tfplan']);
     expect(saved.code).toBe(0);
-    const result = await terraform('usualstore-database', ['apply', '-auto-approve', '-input=false', '-no-color', 'saved.tfplan']);
+    const result = await tf('usualstore-database', ['apply', '-auto-approve', '-input=false', '-no-color', 'saved.tfplan']);
     expect(result.stderr).not.toContain('Error');
     expect(result.code).toBe(0);
     // The relative backend path resolves to the checkout root, not inside cdktf.out.
@@ -119,7 +117,7 @@ describe('synthesized Terraform, run by Terraform', () => {
     );
     for (const [file, bytes] of written) expect([file, bytes.includes(secret)]).toEqual([file, false]);
     // A saved plan is a zip (compressed): what it holds, as Terraform reads it back.
-    const shown = await terraform('usualstore-database', ['show', '-json', 'saved.tfplan']);
+    const shown = await tf('usualstore-database', ['show', '-json', 'saved.tfplan']);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain(generation);
     expect(shown.stdout).not.toContain(PASSWORD.slice(-12));
@@ -127,22 +125,22 @@ describe('synthesized Terraform, run by Terraform', () => {
 
   it('a new password gives a new generation (the container is replaced); the same one changes nothing', async () => {
     expect(writePasswordFile(dir, PASSWORD)).toBe('unchanged');
-    const same = await terraform('usualstore-database', ['plan', '-input=false', '-no-color', '-detailed-exitcode']);
+    const same = await tf('usualstore-database', ['plan', '-input=false', '-no-color', '-detailed-exitcode']);
     expect(same.code).toBe(0);
     expect(writePasswordFile(dir, `${PASSWORD}-rotated`)).toBe('changed');
-    const changed = await terraform('usualstore-database', ['plan', '-input=false', '-no-color', '-detailed-exitcode']);
+    const changed = await tf('usualstore-database', ['plan', '-input=false', '-no-color', '-detailed-exitcode']);
     expect(changed.code).toBe(2);
     expect(changed.stdout).toMatch(/terraform_data\.docker_container_database must be replaced/);
     expect(changed.stdout).not.toContain('rotated');
   });
 
   it('outputs URLs without the password, so that no output puts it into the state', async () => {
-    const shown = await terraform('usualstore-database', ['output', '-no-color']);
+    const shown = await tf('usualstore-database', ['output', '-no-color']);
     expect(shown.stdout).toMatch(/^host_database_url = "postgres:\/\/postgres@localhost:5433\/usualstore"$/m);
     expect(shown.stdout).toMatch(/^network_database_url = "postgres:\/\/postgres@database:5432\/usualstore"$/m);
     expect(shown.stdout).toMatch(/^host_port = 5433$/m);
     expect(shown.stdout).toMatch(/^internal_host = "database"$/m);
-    const raw = await terraform('usualstore-database', ['output', '-raw', 'host_database_url']);
+    const raw = await tf('usualstore-database', ['output', '-raw', 'host_database_url']);
     // as node-postgres (the usualstore-db command) reads it: no password in the URL (parsed as
     // an empty one, which pg treats as unset), so it comes from PGPASSWORD
     expect(parseConnectionString(raw.stdout)).toMatchObject({ user: 'postgres', host: 'localhost', port: '5433', database: 'usualstore' });

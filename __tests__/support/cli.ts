@@ -27,6 +27,30 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
   });
 }
 
+/** `usualstore-db ARGS` against the database at `url` (DATABASE_URL), the test's `env` on top. */
+export function cliOn(url: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs?: number): Promise<CliResult> {
+  return runCli(args, { env: { DATABASE_URL: url, ...env }, timeoutMs });
+}
+
+/** What a test's commands run against: read at each call, since a test's database and migrations
+ * directory are made in its beforeEach. */
+export interface CliContext {
+  url: string;
+  /** Appended as --migrations-dir. */
+  migrationsDir?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+/** The test's `cli(...args)`: usualstore-db [...prefix, ...args] against its database and
+ * migrations directory. */
+export function cliFor(context: () => CliContext, prefix: string[] = []): (...args: string[]) => Promise<CliResult> {
+  return (...args) => {
+    const { url, migrationsDir, env, timeoutMs } = context();
+    return cliOn(url, [...prefix, ...args, ...(migrationsDir === undefined ? [] : ['--migrations-dir', migrationsDir])], env, timeoutMs);
+  };
+}
+
 /** `usualstore-db ARGS` started and left running, for tests that signal it. */
 export function startCli(args: string[], options: CliOptions = {}): RunningProcess {
   return startProcess(process.execPath, [CLI, ...args], {

@@ -10,7 +10,7 @@ import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { databaseUrl } from '../../config/database';
 import { MIGRATION_HOOK_ID, MigrationHook } from '../../stacks/constructs/migration-hook';
 import { MigrationsDirectory } from '../../tool/migrator/directory';
-import { run, RunResult, TEST_OUT } from './checkout';
+import { TEST_OUT } from './checkout';
 
 export const HOOK_STACK = 'hook';
 /** The hook's Terraform address in the stack. */
@@ -69,15 +69,4 @@ export function synthHookStack(options: HookStackOptions): string {
 /** A password file as the deploy's preflight writes it: the password alone, owner-only. */
 export function writeHookPassword(file: string, password: string): void {
   fs.writeFileSync(file, password, { mode: 0o600 });
-}
-
-/** Terraform in the stack directory, non-interactive. */
-export function terraform(stackDir: string, args: string[], timeoutMs = 110000): Promise<RunResult> {
-  return run('terraform', [...args, '-input=false', '-no-color'], {
-    cwd: stackDir,
-    // An empty CLI configuration: the hook stack needs only Terraform's built-in provider, and a
-    // TF_CLI_CONFIG_FILE naming a missing file would add a warning to stderr.
-    env: { TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: '/dev/null' },
-    timeoutMs,
-  });
 }
