@@ -83,7 +83,7 @@ describe('a migration that needs a table an application holds', () => {
       /^usualstore-db: waiting for a lock held by pid \d+ \(user postgres, application "shop-app", idle in transaction since \S+ \S+ UTC, last statement: SELECT count\(\*\) FROM things\) \(at most lock_timeout, 5 s unless the migration sets it\)$/,
     );
     expect(lines.at(-1)).toMatch(
-      /^usualstore-db: migration 20240101000004_add_size \(up\) failed and was rolled back: canceling statement due to lock timeout; SQLSTATE 55P03; it waited for a lock held by pid \d+ \(user postgres, application "shop-app", .*\) longer than lock_timeout \(5 s unless the migration sets it\): retry when that session is done, or raise it in the migration \(SET LOCAL lock_timeout\) \(not tried again: --lock-retries 0\)$/,
+      /^usualstore-db: migration 20240101000004_add_size \(up\) failed and was rolled back: canceling statement due to lock timeout; in 20240101000004_add_size\.ts: ALTER TABLE things ADD COLUMN size integer; SQLSTATE 55P03; it waited for a lock held by pid \d+ \(user postgres, application "shop-app", .*\) longer than lock_timeout \(5 s unless the migration sets it\): retry when that session is done, or raise it in the migration \(SET LOCAL lock_timeout\) \(not tried again: --lock-retries 0\)$/,
     );
     expect(result.stdout).toMatch(
       /^stopped after 0 migrations of 1 pending; postgres@\S+ is at 20240101000003_seed_things \(3 migrations applied\)$/m,

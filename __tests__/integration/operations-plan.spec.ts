@@ -143,7 +143,7 @@ describe('migrate plan with fixture migrations', () => {
     const result = await planDir();
     expect(result.code).toBe(1);
     expect(expectOneLine(result.stderr)).toBe(
-      'usualstore-db: pending migration 20240101000005_broken fails: column "colour" of relation "things" already exists; SQLSTATE 42701; nothing was changed',
+      'usualstore-db: pending migration 20240101000005_broken fails: column "colour" of relation "things" already exists; in 20240101000005_broken.ts: ALTER TABLE things ADD COLUMN colour text; SQLSTATE 42701; nothing was changed',
     );
     // The one before it was verified and shown, then rolled back with the rest.
     expect(result.stdout).toBe(

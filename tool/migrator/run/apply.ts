@@ -165,11 +165,12 @@ export async function runSteps(db: Queryable, steps: string[], options: StepOpti
     } catch (error) {
       const failed = error as { position?: string };
       let statement = sql;
+      const own = batch.filter((step, k) => !(k === 0 && done === 0 && step === options.prefix));
       if (batch.length > 1 && failed.position) {
         const at = statementAt(batch, Number(failed.position));
         statement = at.sql;
         failed.position = String(at.position);
-      }
+      } else if (own.length === 1) statement = own[0]; // no position: the one step sent with the bounds failed
       // The SQLSTATE, and how many batches had run: a retry must know whether anything of the
       // migration stayed behind (outside a transaction, what ran before is committed).
       throw Object.assign(new Error(describeStepError(error, statement, options.place)), {
