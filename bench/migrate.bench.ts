@@ -13,7 +13,7 @@
  *     `select 1`, exiting;
  *  3. `migrate up` with nothing pending vs the same node + pg floor;
  *  4. nothing pending with 5000 migrations applied vs with the real 25;
- *  5. 500 trivial migrations on a fresh database vs psql sending the same server work (the same
+ *  5. 500 trivial migrations (after the one making their table) on a fresh database vs psql sending the same server work (the same
  *     transactions, settings, statements and bookkeeping rows) in one session.
  * Goals are the performance issue's; timings are never asserted in tests.
  */
@@ -156,7 +156,13 @@ async function main(): Promise<void> {
     // 5. 500 trivial migrations, fresh, vs psql sending the same server work in one session.
     const trivial = historyOf(500, false);
     dirs.push(trivial);
+    // The table they comment on, made by a first migration (a database with tables and no
+    // history is refused: migrate baseline takes such a one over).
     const widgets = 'CREATE TABLE widgets (id int)';
+    fs.writeFileSync(
+      path.join(trivial, `${versionAt(-1)}_widgets.ts`),
+      `import type { MigrationBuilder } from 'node-pg-migrate';\n\nexport function up(pgm: MigrationBuilder): void {\n  pgm.sql(${JSON.stringify(widgets)});\n}\n`,
+    );
     const same = [
       'CREATE TABLE "public"."pgmigrations" (id SERIAL PRIMARY KEY, name varchar(255) NOT NULL, run_on timestamp NOT NULL);',
       'CREATE TABLE "public"."pgmigrations_checksums" (name varchar(255) PRIMARY KEY, sha256 char(64) NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now());',
@@ -166,16 +172,17 @@ async function main(): Promise<void> {
         .map((file, i) => {
           const name = file.replace(/\.ts$/, '');
           const sum = sha256(fs.readFileSync(path.join(trivial, file)));
-          return `BEGIN; SET LOCAL lock_timeout = 5000; SET LOCAL statement_timeout = 300000; COMMENT ON TABLE widgets IS 'step ${i}'; INSERT INTO "public"."pgmigrations" (name, run_on) VALUES ('${name}', NOW()); INSERT INTO "public"."pgmigrations_checksums" (name, sha256) VALUES ('${name}', '${sum}') ON CONFLICT (name) DO UPDATE SET sha256 = EXCLUDED.sha256, recorded_at = now(); COMMIT;`;
+          const work = i === 0 ? widgets : `COMMENT ON TABLE widgets IS 'step ${i - 1}'`;
+          return `BEGIN; SET LOCAL lock_timeout = 5000; SET LOCAL statement_timeout = 300000; ${work}; INSERT INTO "public"."pgmigrations" (name, run_on) VALUES ('${name}', NOW()); INSERT INTO "public"."pgmigrations_checksums" (name, sha256) VALUES ('${name}', '${sum}') ON CONFLICT (name) DO UPDATE SET sha256 = EXCLUDED.sha256, recorded_at = now(); COMMIT;`;
         }),
     ].join('\n');
     const sameWork = path.join(work, 'same-work.sql');
     fs.writeFileSync(sameWork, same);
-    migrateUp(await freshDbWith(freshDb, widgets), trivial); // fills the caches
+    migrateUp(await freshDb('trivial'), trivial); // fills the caches
     const many = { psql: [] as number[], migrate: [] as number[] };
     for (let i = 0; i < RUNS; i++) {
-      many.psql.push(time('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', sameWork, await freshDbWith(freshDb, widgets)]));
-      many.migrate.push(migrateUp(await freshDbWith(freshDb, widgets), trivial));
+      many.psql.push(time('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', sameWork, await freshDb('trivial')]));
+      many.migrate.push(migrateUp(await freshDb('trivial'), trivial));
     }
 
     const print = (title: string, lines: string[]) => console.log([head(title), ...lines].join('\n'));
@@ -201,7 +208,7 @@ async function main(): Promise<void> {
       row(`${count} migrations applied`, growth.real),
       row('5000 migrations applied', growth.big, growth.real, { ratio: 1.3 }),
     ]);
-    print('500 trivial migrations, fresh', [
+    print('501 trivial migrations (a table, 500 comments on it), fresh', [
       row('psql: the same server work, one session', many.psql),
       row('hook: usualstore-db migrate up', many.migrate, many.psql, { ratio: 1.5 }),
     ]);
@@ -210,13 +217,6 @@ async function main(): Promise<void> {
     fs.rmSync(work, { recursive: true, force: true });
     await server.stop();
   }
-}
-
-/** A fresh database holding the one table the trivial migrations comment on. */
-async function freshDbWith(freshDb: (prefix: string) => Promise<string>, statement: string): Promise<string> {
-  const url = await freshDb('trivial');
-  await sql(url, statement);
-  return url;
 }
 
 main().catch((error) => {
