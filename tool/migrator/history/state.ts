@@ -142,11 +142,15 @@ export async function inspect(db: Queryable, migrations: MigrationsDirectory): P
   }
   const books = await reading;
   const unadoptedSoda = await unadoptedSodaVersions(db, books);
+  // Asked only of a database with no history at all: a first deploy's empty one answers none.
+  const untracked = books.applied.length === 0 && unadoptedSoda === 0 ? await untrackedTables(db) : [];
+  // Tables, after a history of none: a run elsewhere may have committed its first migration in
+  // between (its tables and its record in one transaction). Then read everything again.
+  if (untracked.length > 0 && (await readBookkeeping(db)).applied.length > 0) return inspect(db, migrations);
   const state = compareState(migrations.files(), books.applied, (file) => migrations.checksum(file), {
     unadoptedSoda,
     invalidIndexes: await invalidIndexes(db),
-    // Asked only of a database with no history at all: a first deploy's empty one answers none.
-    untrackedTables: books.applied.length === 0 && unadoptedSoda === 0 ? await untrackedTables(db) : [],
+    untrackedTables: untracked,
     isUnfilled: isUnfilledTemplate,
     superseded: migrations.superseded(),
   });
