@@ -13,7 +13,7 @@ import { backup } from './backup';
 import { restore } from './restore';
 import type { ClientRoute } from './route';
 import { queryValue } from './route-query';
-import { USER_TABLE_COUNT_SQL } from './user-tables';
+import { USER_TABLE_COUNT_SQL } from '../db/user-tables';
 import { tempDir } from '../base/temp';
 import type { DatabaseTarget } from '../db';
 

@@ -20,7 +20,7 @@ import { watchToolLockWaits } from './lock-bound';
 import { waitedTooLong } from '../db/lock-wait';
 import { routeToDatabase, type ClientRoute } from './route';
 import { queryValue } from './route-query';
-import { USER_TABLE_COUNT_SQL } from './user-tables';
+import { USER_TABLE_COUNT_SQL } from '../db/user-tables';
 
 export interface RestoreOptions {
   route: ClientRoute;

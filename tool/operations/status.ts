@@ -11,7 +11,7 @@ import { inspect } from '../migrator/history/state';
 import { describeLockHolders, migrationLockHolders } from '../migrator/run/migration-lock';
 import { judge } from '../migrator/history/policy';
 import { inSavepoint, withSession } from '../db/session';
-import { TABLE_SIZES_SQL } from './user-tables';
+import { TABLE_SIZES_SQL } from '../db/user-tables';
 import { statusWarnings } from './status-warnings';
 
 /** The --json shape; the keys are a contract with scripts. applied/pending/edited are migration

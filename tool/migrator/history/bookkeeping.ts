@@ -81,6 +81,14 @@ export async function readBookkeeping(db: Queryable): Promise<Bookkeeping> {
  */
 export const AUDIT_TABLE = '"public"."pgmigrations_audit"';
 
+/** Every table of the migration bookkeeping, ours and soda's (schema.name, unquoted): what the
+ * user's tables leave out. */
+export const BOOKKEEPING_TABLES: readonly string[] = [MIGRATIONS_TABLE, CHECKSUMS_TABLE, AUDIT_TABLE, SODA_TABLE].map((table) =>
+  table.replace(/"/g, ''),
+);
+/** SQL over pg_class c and pg_namespace n: the table is not one of them. */
+export const NOT_BOOKKEEPING = `format('%s.%s', n.nspname, c.relname) NOT IN (${BOOKKEEPING_TABLES.map((table) => `'${table}'`).join(', ')})`;
+
 export interface Repair {
   at: Date;
   action: 'accept' | 'forget' | 'baseline';

@@ -5,7 +5,8 @@
  */
 import type { AppliedMigration } from './bookkeeping';
 import { compareMigrations, type MigrationFile, type SupersededChecksums, versionOf } from '../directory';
-import { CHECKSUMS_TABLE, existingTables, MIGRATIONS_TABLE, readBookkeeping, type Queryable } from './bookkeeping';
+import { CHECKSUMS_TABLE, existingTables, MIGRATIONS_TABLE, NOT_BOOKKEEPING, readBookkeeping, type Queryable } from './bookkeeping';
+import { FROM, USER_TABLES } from '../../db/user-tables';
 import type { MigrationsDirectory } from '../directory';
 import { unadoptedSodaVersions } from './soda';
 import { isUnfilledTemplate } from '../directory/create';
@@ -123,10 +124,7 @@ export async function invalidIndexes(db: Queryable): Promise<string[]> {
 }
 
 /** The user tables, but the migration bookkeeping and soda's. */
-const USER_TABLES_SQL = `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relkind IN ('r', 'p') AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
-   AND NOT (n.nspname = 'public' AND (c.relname LIKE 'pgmigrations%' OR c.relname = 'schema_migration'))
- ORDER BY 1`;
+const USER_TABLES_SQL = `SELECT format('%I.%I', n.nspname, c.relname) AS name ${FROM} WHERE ${USER_TABLES} AND ${NOT_BOOKKEEPING} ORDER BY 1`;
 
 async function untrackedTables(db: Queryable): Promise<string[]> {
   return (await db.query<{ name: string }>(USER_TABLES_SQL)).rows.map((row) => row.name);

@@ -165,7 +165,8 @@ export async function runSteps(db: Queryable, steps: string[], options: StepOpti
     } catch (error) {
       const failed = error as { position?: string };
       let statement = sql;
-      const own = batch.filter((step, k) => !(k === 0 && done === 0 && step === options.prefix));
+      // The migration's own statements: the first batch carries the prefix in front.
+      const own = done === 0 && options.prefix !== undefined ? batch.slice(1) : batch;
       if (batch.length > 1 && failed.position) {
         const at = statementAt(batch, Number(failed.position));
         statement = at.sql;

@@ -13,7 +13,7 @@
 import { UserError } from '../../base/errors';
 import { formatSeconds, type Say } from '../../base/text';
 import type { DatabaseTarget } from '../../db';
-import { AUDIT_TABLE, CHECKSUMS_TABLE, MIGRATIONS_TABLE, SODA_TABLE } from '../history/bookkeeping';
+import { BOOKKEEPING_TABLES } from '../history/bookkeeping';
 import type { MigrationsDirectory } from '../directory';
 import { inspect } from '../history/state';
 import { positionOf } from '../history/report';
@@ -36,9 +36,7 @@ export interface DriftReport {
   differences: string[];
 }
 
-const BOOKKEEPING = new Set(
-  [MIGRATIONS_TABLE, CHECKSUMS_TABLE, AUDIT_TABLE, SODA_TABLE].map((table) => table.replace(/"/g, '').replace(/^public\./, '')),
-);
+const BOOKKEEPING = new Set(BOOKKEEPING_TABLES.map((table) => table.replace(/^public\./, '')));
 
 export async function driftOf(options: DriftOptions): Promise<DriftReport> {
   const { target, migrations } = options;

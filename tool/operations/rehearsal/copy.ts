@@ -15,7 +15,8 @@ import { tempDir } from '../../base/temp';
 import { withScratchDatabase, type ScratchDatabase } from '../../db/scratch-database';
 import { withSession } from '../../db/session';
 import type { DatabaseTarget } from '../../db';
-import { AUDIT_TABLE, CHECKSUMS_TABLE, MIGRATIONS_TABLE, SODA_TABLE } from '../../migrator/history/bookkeeping';
+import { NOT_BOOKKEEPING } from '../../migrator/history/bookkeeping';
+import { FROM, USER_TABLES } from '../../db/user-tables';
 import { invocation, runTool, toolErrorLine } from '../client-tools';
 import { routeTo, routeToDatabase, type ClientRoute } from '../route';
 
@@ -29,9 +30,6 @@ export interface CopyDescription {
   /** How long making it took (ms). */
   madeMs?: number;
 }
-
-/** The bookkeeping a copy must hold whatever rows it gets: the history the migrations run after. */
-const BOOKKEEPING = [MIGRATIONS_TABLE, CHECKSUMS_TABLE, AUDIT_TABLE, SODA_TABLE].map((t) => t.replace(/"/g, ''));
 
 /** pg_dump -Fc of `route`'s database into `file`: one line when it fails. */
 async function dump(route: ClientRoute, file: string, args: string[]): Promise<void> {
@@ -67,15 +65,14 @@ async function restore(route: ClientRoute, file: string): Promise<void> {
 /** The user tables of the target (schema-qualified, quoted), but the migration bookkeeping. */
 async function userTables(target: DatabaseTarget): Promise<{ name: string; columns: string }[]> {
   return withSession(target, {}, async (client) => {
-    const { rows } = await client.query<{ name: string; plain: string; columns: string }>(
-      `SELECT format('%I.%I', n.nspname, c.relname) AS name, format('%s.%s', n.nspname, c.relname) AS plain,
+    const { rows } = await client.query<{ name: string; columns: string }>(
+      `SELECT format('%I.%I', n.nspname, c.relname) AS name,
               string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FILTER (WHERE a.attgenerated = '') AS columns
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-        WHERE c.relkind IN ('r', 'p') AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
-        GROUP BY 1, 2 ORDER BY 1`,
+         ${FROM} JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE ${USER_TABLES} AND ${NOT_BOOKKEEPING}
+        GROUP BY 1 ORDER BY 1`,
     );
-    return rows.filter((row) => !BOOKKEEPING.includes(row.plain)).map(({ name, columns }) => ({ name, columns }));
+    return rows;
   });
 }
 

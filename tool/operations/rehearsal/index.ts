@@ -14,7 +14,8 @@ import type { DatabaseTarget } from '../../db';
 import { withSession } from '../../db/session';
 import type { MigrationsDirectory } from '../../migrator/directory';
 import { buildSql, migrationsInOrder, preloadLibrary } from '../../migrator/directory/load';
-import { ensureBookkeeping } from '../../migrator/history/bookkeeping';
+import { ensureBookkeeping, NOT_BOOKKEEPING } from '../../migrator/history/bookkeeping';
+import { FROM, USER_TABLES } from '../../db/user-tables';
 import { enforce } from '../../migrator/history/policy';
 import { inspect } from '../../migrator/history/state';
 import { applyWithRetries, FIRST_RETRY_DELAY_MS } from '../../migrator/run/apply';
@@ -131,8 +132,7 @@ async function touchedTables(client: Client, copy: DatabaseTarget, migrations: M
   });
   const text = sql.join('\n').toLowerCase();
   const { rows } = await client.query<{ name: string; bare: string }>(
-    `SELECT format('%I.%I', n.nspname, c.relname) AS name, lower(c.relname) AS bare FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p') AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND c.relname !~ '^pgmigrations' AND c.relname <> 'schema_migration' ORDER BY 1`,
+    `SELECT format('%I.%I', n.nspname, c.relname) AS name, lower(c.relname) AS bare ${FROM} WHERE ${USER_TABLES} AND ${NOT_BOOKKEEPING} ORDER BY 1`,
   );
   return rows
     .filter((row) => new RegExp(`(^|[^\\w$])"?${row.bare.replace(/[^\w]/g, '\\$&')}"?($|[^\\w$])`).test(text))
