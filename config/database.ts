@@ -16,13 +16,13 @@ export interface HealthcheckTiming {
   /**
    * Interval of the checks during the start period. Needs Docker API 1.44 (Engine >= 25): the
    * docker provider refuses to create the container on an older engine, so it is an opt-in
-   * (USUALSTORE_DB_HEALTH_START_INTERVAL) that the deploy preflight checks against the engine.
+   * (USUALSTORE_DB_HEALTH_START_INTERVAL) that the deploy's checks compare with the engine.
    * @default undefined (not set: checks run every intervalSeconds from the start)
    */
   readonly startIntervalSeconds?: number;
 }
 
-/** terraform.tfvars.example's password: refused by the stack's validation and the deploy preflight. */
+/** terraform.tfvars.example's password: refused by the deploy's checks (and so by the stacks' preconditions). */
 export const PASSWORD_PLACEHOLDER = 'CHANGE-ME';
 
 /** Docker's restart policies (`docker run --restart`). */
@@ -272,7 +272,7 @@ function environmentOverrides(env: NodeJS.ProcessEnv): ConfigOverrides {
 }
 
 /**
- * Docker Engine API versions the stack needs (the deploy preflight compares them with the
+ * Docker Engine API versions the stack needs (the deploy's checks compare them with the
  * engine's). 1.41 is Docker Engine 20.10, the oldest engine this project is tested against.
  * A healthcheck start_interval needs 1.44 (Engine 25): the provider's Docker client refuses
  * it on older engines. IPv6 bindings read back in a stable IPv4-first order only from Engine 27

@@ -1,8 +1,8 @@
 /**
  * Where the deploy's postgres_password is: terraform.tfvars at the project root (it wins, as a
  * var-file wins in Terraform), else TF_VAR_postgres_password. Terraform itself never reads it (no
- * stack declares the variable): one reading for the deploy preflight (which refuses a missing or
- * placeholder password and writes the container's password file from it) and for the command's
+ * stack declares the variable): one reading for the deploy's checks (which refuse a missing or
+ * placeholder password and write the container's password file from it) and for the command's
  * default database (which connects with it). Reads the file only.
  */
 import fs from 'node:fs';
@@ -13,7 +13,7 @@ export const PASSWORD_VARIABLE = 'postgres_password';
 export const TFVARS_FILE = 'terraform.tfvars';
 
 /**
- * The container's password file: written by the deploy's preflight from the setting above
+ * The container's password file: written by the deploy's checks (every synth) from the setting above
  * (owner-only, git-ignored, relative to the project), copied into the container by Terraform
  * at creation (docker_container's upload `source`, which keeps only the path and source_hash in
  * the state) and read by the postgres image through POSTGRES_PASSWORD_FILE. The generation file

@@ -11,7 +11,7 @@
  *   <USUALSTORE_STATE_S3_PREFIX, default usualstore/><stack>.tfstate, locked by a lock file in
  *   the bucket (use_lockfile), encrypted.
  * Plain TypeScript (no cdktf): stacks/state-backend.ts turns it into the backend block, and the
- * deploy preflight reads a stack's state through it.
+ * deploy's checks (tool/deploy/checks.ts) read a stack's state through it.
  */
 import { ConfigError, isPublishedPort, type DatabaseConfig } from './database';
 

@@ -18,7 +18,7 @@ import { fromStackDir } from '../stack-paths';
 /** How the migrator gets the password: never a literal, never on its command line. */
 export type HookPassword =
   /** A file holding the password alone (absolute; the local stack's is the one the deploy's
-   * preflight writes for the container, config/deploy-password.ts), read when the migrator
+   * checks write for the container, config/deploy-password.ts), read when the migrator
    * connects: no Terraform file, plan or state holds the password. */
   | { readonly file: string }
   /** A command the migrator runs when it connects (USUALSTORE_PASSWORD_COMMAND): production reads

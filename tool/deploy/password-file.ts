@@ -1,5 +1,5 @@
 /**
- * The container's password file (config/deploy-password.ts): written by the deploy's preflight
+ * The container's password file (config/deploy-password.ts): written by the deploy's checks
  * from the one password setting, owner-only, under the git-ignored .secrets/, and beside it the
  * generation, a random id that changes exactly when the password does. Terraform uploads the file
  * into a new container and keeps only its path and the generation (source_hash) in the state: a
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { UserError } from '../base/errors';
 import { PASSWORD_FILE, PASSWORD_GENERATION_FILE, SECRETS_DIR } from '../../config/deploy-password';
 
-/** What the preflight did: first written, left as it was, or replaced (a new password). */
+/** What the checks did: first written, left as it was, or replaced (a new password). */
 export type PasswordFileChange = 'written' | 'unchanged' | 'changed';
 
 function readIfThere(file: string): string | undefined {
