@@ -13,6 +13,7 @@ import { itUnless } from '../support/skip';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir, writeMigration } from './migrator-fixtures';
 import { tempDir } from '../support/temp';
+import { ELAPSED } from '../support/text';
 
 const VERSION = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -258,7 +259,7 @@ describe('shell, backup and restore forms', () => {
     });
     expect(result.code).toBe(0);
     expect(expectOneLine(result.stderr)).toMatch(
-      /^usualstore-db: backed up postgres@\S+ to stdout: \d+ (bytes|kB) in \d+ ms \(pg_dump custom format, /,
+      new RegExp(String.raw`^usualstore-db: backed up postgres@\S+ to stdout: \d+ (bytes|kB) in ${ELAPSED} \(pg_dump custom format, `),
     );
     expect(fs.readFileSync(path.join(dir, 'piped.dump')).subarray(0, 5).toString()).toBe('PGDMP');
     expect(fs.existsSync(path.join(PROJECT_ROOT, '-'))).toBe(false);

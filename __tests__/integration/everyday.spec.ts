@@ -11,6 +11,7 @@ import { createTestDatabase, withClient, type TestDatabase } from '../support/da
 import { PROJECT_MIGRATIONS } from '../support/migration-prefix';
 import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir, writeMigration } from './migrator-fixtures';
 import { migratedDatabase } from './operations-fixtures';
+import { ELAPSED } from '../support/text';
 
 describe('migrate up --to and migrate down --to', () => {
   let db: TestDatabase;
@@ -124,7 +125,9 @@ describe('reset and seed', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(
-      /^seeded postgres@\S+ with 2 seeds \(10_demo_customers, 20_demo_orders\) in \d+ ms; one transaction, applying them again changes nothing\n$/,
+      new RegExp(
+        String.raw`^seeded postgres@\S+ with 2 seeds \(10_demo_customers, 20_demo_orders\) in ${ELAPSED}; one transaction, applying them again changes nothing\n$`,
+      ),
     );
     const once = await withClient(db.url, (c) => dataSnapshot(c, { ignoreClock: true }));
     expect(once.customers).toHaveLength(2);

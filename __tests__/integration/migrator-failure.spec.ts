@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { runCli } from '../support/cli';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir, tableNames, writeMigration } from './migrator-fixtures';
+import { ELAPSED } from '../support/text';
 
 describe('a failing migration', () => {
   let db: TestDatabase;
@@ -36,7 +37,9 @@ describe('a failing migration', () => {
     );
     // Progress up to the failure, then where the database stopped.
     expect(result.stdout).toMatch(
-      /^applied 20240101000001_create_things \(\d+ ms\)\napplied 20240101000002_add_colour \(\d+ ms\)\nstopped after 2 migrations of 4 pending; .* is at 20240101000002_add_colour \(2 migrations applied\)\n$/,
+      new RegExp(
+        String.raw`^applied 20240101000001_create_things \(${ELAPSED}\)\napplied 20240101000002_add_colour \(${ELAPSED}\)\nstopped after 2 migrations of 4 pending; .* is at 20240101000002_add_colour \(2 migrations applied\)\n$`,
+      ),
     );
 
     expect(await appliedNames(db.url)).toEqual(BASIC.slice(0, 2).map((m) => m.name));

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { cliFor, PROJECT_ROOT, runCli } from '../support/cli';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { appliedNames, BASIC, expectOneLine, makeMigrationsDir, query, removeDir, tableNames, writeMigration } from './migrator-fixtures';
+import { ELAPSED } from '../support/text';
 
 describe('migrate up, down and status', () => {
   let db: TestDatabase;
@@ -28,7 +29,7 @@ describe('migrate up, down and status', () => {
     expect(up.code).toBe(0);
     const lines = up.stdout.trim().split('\n');
     expect(lines).toHaveLength(4);
-    BASIC.forEach((m, i) => expect(lines[i]).toMatch(new RegExp(`^applied ${m.name} \\(\\d+ ms\\)$`)));
+    BASIC.forEach((m, i) => expect(lines[i]).toMatch(new RegExp(`^applied ${m.name} \\(${ELAPSED}\\)$`)));
     expect(lines[3]).toMatch(
       /^migrated postgres@.*: 3 migrations applied in .*; now at 20240101000003_seed_things \(3 migrations applied\)$/,
     );
@@ -89,7 +90,9 @@ describe('migrate up, down and status', () => {
     const up = await cli('up');
     expect(up.code).toBe(0);
     expect(up.stdout).toMatch(
-      /^applied 20240101000004_add_size \(\d+ ms\)\nmigrated .*: 1 migration applied in .*; now at 20240101000004_add_size \(4 migrations applied\)\n$/,
+      new RegExp(
+        String.raw`^applied 20240101000004_add_size \(${ELAPSED}\)\nmigrated .*: 1 migration applied in .*; now at 20240101000004_add_size \(4 migrations applied\)\n$`,
+      ),
     );
   });
 
@@ -98,7 +101,9 @@ describe('migrate up, down and status', () => {
     const one = await cli('down', '--count', '1', '--yes');
     expect(one.code).toBe(0);
     expect(one.stdout).toMatch(
-      /^reverted 20240101000003_seed_things \(\d+ ms\)\nreverted 1 migration of .*; now at 20240101000002_add_colour \(2 migrations applied\)\n$/,
+      new RegExp(
+        String.raw`^reverted 20240101000003_seed_things \(${ELAPSED}\)\nreverted 1 migration of .*; now at 20240101000002_add_colour \(2 migrations applied\)\n$`,
+      ),
     );
     expect(await query(db.url, 'select count(*)::int as n from things')).toEqual([{ n: 0 }]);
     expect(await appliedNames(db.url)).toEqual(BASIC.slice(0, 2).map((m) => m.name));
@@ -211,7 +216,7 @@ describe('migrate up, down and status', () => {
     const up = await cli('up');
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
-    expect(up.stdout).toMatch(/^applied 20240101000004_index_concurrently \(\d+ ms\)$/m);
+    expect(up.stdout).toMatch(new RegExp(String.raw`^applied 20240101000004_index_concurrently \(${ELAPSED}\)$`, 'm'));
     const [index] = await query<{ valid: boolean }>(
       db.url,
       "SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass('things_label')",

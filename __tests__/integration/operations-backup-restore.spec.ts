@@ -17,6 +17,7 @@ import { APPLICATION_ROWS, migratedDatabase } from './operations-fixtures';
 import { tempDir } from '../support/temp';
 import { closedPort } from '../support/ports';
 import { PROJECT_MIGRATIONS } from '../support/migration-prefix';
+import { ELAPSED } from '../support/text';
 
 const cli = cliOn;
 
@@ -52,7 +53,9 @@ describe('backup and restore', () => {
     expect(made.stderr).toBe('');
     expect(made.code).toBe(0);
     expect(made.stdout).toMatch(
-      /^backed up postgres@127\.0\.0\.1:\d+\/ops_backup_src_\w+ to \/\S+\/usualstore\.dump: \d+ kB in \d+ ms \(pg_dump custom format, local client tools: 127\.0\.0\.1:\d+ is not usualstore-database's published port\)\n$/,
+      new RegExp(
+        String.raw`^backed up postgres@127\.0\.0\.1:\d+\/ops_backup_src_\w+ to \/\S+\/usualstore\.dump: \d+ kB in ${ELAPSED} \(pg_dump custom format, local client tools: 127\.0\.0\.1:\d+ is not usualstore-database's published port\)\n$`,
+      ),
     );
   });
   afterAll(async () => {
@@ -72,7 +75,9 @@ describe('backup and restore', () => {
       const restored = await cli(target.url, ['restore', archive]);
       expect(restored.stderr).toBe('');
       expect(restored.code).toBe(0);
-      expect(restored.stdout).toMatch(/^restored \S+usualstore\.dump \(\d+ kB\) into postgres@\S+ in \d+ ms \(local client tools: .*\)\n$/);
+      expect(restored.stdout).toMatch(
+        new RegExp(String.raw`^restored \S+usualstore\.dump \(\d+ kB\) into postgres@\S+ in ${ELAPSED} \(local client tools: .*\)\n$`),
+      );
       expect(await contents(target.url)).toEqual(await contents(source.url));
       expect(await query(target.url, `SELECT email FROM customers`)).toEqual([{ email: 'ada@example.com' }]);
       const status = JSON.parse((await cli(target.url, ['migrate', 'status', '--json'])).stdout);

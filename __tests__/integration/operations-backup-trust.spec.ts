@@ -14,6 +14,7 @@ import { createTestDatabase, urlFor, withClient, type TestDatabase } from '../su
 import { expectOneLine, query } from './migrator-fixtures';
 import { APPLICATION_ROWS, migratedDatabase } from './operations-fixtures';
 import { tempDir } from '../support/temp';
+import { ELAPSED } from '../support/text';
 
 const cli = cliOn;
 
@@ -122,7 +123,7 @@ describe('backups people can trust', () => {
     const size = fs.statSync(file).size;
     const shown = size < 10 * 1024 ? `${size} bytes` : `${Math.round(size / 1024)} kB`;
     expect(expectOneLine(made.stderr)).toMatch(
-      new RegExp(`^usualstore-db: backed up \\S+ to stdout: ${shown} in \\d+ ms \\(pg_dump custom format, `),
+      new RegExp(`^usualstore-db: backed up \\S+ to stdout: ${shown} in ${ELAPSED} \\(pg_dump custom format, `),
     );
     const target = await createTestDatabase('ops_trust_stdout');
     try {

@@ -10,6 +10,7 @@ import { createTestDatabase, withClient, type TestDatabase } from '../support/da
 import { NEWEST_MIGRATION, PROJECT_MIGRATIONS, SODA_HISTORY } from '../support/migration-prefix';
 import { BASIC, expectOneLine, makeMigrationsDir, query, removeDir, writeMigration } from './migrator-fixtures';
 import { migratedDatabase, sodaDatabase } from './operations-fixtures';
+import { ELAPSED } from '../support/text';
 
 const plan = (url: string, ...args: string[]) => runCli(['migrate', 'plan', ...args], { env: { DATABASE_URL: url } });
 
@@ -69,7 +70,7 @@ describe('migrate plan on the project migrations', () => {
     expect(out).toContain('CREATE INDEX idx_users_role ON users (role);');
     expect(out).toMatch(
       new RegExp(
-        `\\n${plural(PENDING.length, 'pending migration')} verified against postgres@\\S+ in \\d+ ms: every statement ran in one transaction, then rolled back; migrate up would apply (it|them)\\n$`,
+        `\\n${plural(PENDING.length, 'pending migration')} verified against postgres@\\S+ in ${ELAPSED}: every statement ran in one transaction, then rolled back; migrate up would apply (it|them)\\n$`,
       ),
     );
 
@@ -77,7 +78,7 @@ describe('migrate plan on the project migrations', () => {
     expect(await leftovers(beforeRole.url)).toEqual({ locks: [], prepared: [] });
     // And `migrate up` then does exactly what was shown.
     const up = await runCli(['migrate', 'up', '--lock-timeout', '1'], { env: { DATABASE_URL: beforeRole.url } });
-    expect(up.stdout).toMatch(new RegExp(`^applied ${ROLE} \\(\\d+ ms\\)\\n`));
+    expect(up.stdout).toMatch(new RegExp(`^applied ${ROLE} \\(${ELAPSED}\\)\\n`));
     const again = await plan(beforeRole.url);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(

@@ -15,6 +15,7 @@ import { APPLICATION_ROWS, migratedDatabase } from './operations-fixtures';
 import { commandMissing } from '../support/process';
 import { skipUnless } from '../support/skip';
 import { NEWEST_MIGRATION } from '../support/migration-prefix';
+import { ELAPSED } from '../support/text';
 
 function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: 'ignore' });
@@ -130,7 +131,9 @@ describeTls('TLS with verify-full, as against RDS', () => {
       expect(copied.stderr).toBe('');
       expect(copied.code).toBe(0);
       expect(copied.stdout).toMatch(
-        /^copied postgres@127\.0\.0\.1:\d+\/copy_source_\w+ into postgres@127\.0\.0\.1:\d+\/production in \d+ ms: \d+ tables, \d+ rows, every table's row count equal on both sides\n$/,
+        new RegExp(
+          String.raw`^copied postgres@127\.0\.0\.1:\d+\/copy_source_\w+ into postgres@127\.0\.0\.1:\d+\/production in ${ELAPSED}: \d+ tables, \d+ rows, every table's row count equal on both sides\n$`,
+        ),
       );
       for (const password of [new URL(source.url).password, base.password]) expect(copied.stdout + copied.stderr).not.toContain(password);
       expect(await query(base.toString(), 'select email from customers')).toEqual([{ email: 'ada@example.com' }]);

@@ -128,16 +128,19 @@ describe('migrate rehearse: PostgreSQL 15’s known answers, on a copy, under a 
     expect(s.wal_bytes).toBeGreaterThan(50 * 1024 * 1024);
     const held = s.held_until_ms - s.start_ms;
     expect(held).toBeGreaterThan(500);
-    // A request sent at the start of the hold waits for all of it (less one request interval).
-    expect(s.workload.longest_wait_ms).toBeGreaterThanOrEqual(s.end_ms - s.start_ms - 10);
+    // A request sent at the start of the hold waits for nearly all of it (less a request interval, which a
+    // loaded machine can stretch).
+    expect(s.workload.longest_wait_ms).toBeGreaterThanOrEqual(0.8 * (s.end_ms - s.start_ms));
     expect(s.workload.longest_wait_ms).toBeGreaterThan(full.workload.baseline.longest_wait_ms * 5);
   });
 
-  it('ADD COLUMN without a default: ACCESS EXCLUSIVE for milliseconds, no rewrite', () => {
+  it('ADD COLUMN without a default: ACCESS EXCLUSIVE for a moment, no rewrite', () => {
     const s = statement(full, 'add_note');
     expect(s.locks).toEqual([{ relation: 'items', mode: 'ACCESS EXCLUSIVE' }]);
     expect(s.rewrote).toEqual([]);
-    expect(s.end_ms - s.start_ms).toBeLessThan(100);
+    // Against the rewrite of the same table in the same run, not a clock: the machines are shared.
+    const rewrite = statement(full, 'widen_n');
+    expect(s.end_ms - s.start_ms).toBeLessThan((rewrite.end_ms - rewrite.start_ms) / 5);
   });
 
   it('CREATE INDEX: SHARE, and the workload’s writes wait for it', () => {
@@ -155,7 +158,8 @@ describe('migrate rehearse: PostgreSQL 15’s known answers, on a copy, under a 
     expect(s.end_ms - s.start_ms).toBeGreaterThan(300);
     const writes = s.workload.by_statement['write public.items'];
     expect(writes.requests).toBeGreaterThan(5);
-    expect(writes.longest_wait_ms).toBeLessThan(200);
+    // The plain CREATE INDEX's writes waited more than half of its build; these, a small part of this one.
+    expect(writes.longest_wait_ms).toBeLessThan((s.end_ms - s.start_ms) / 4);
   });
 
   it('on a sample (--sample 10) the rewrite takes a fraction of the time: a duration that grows with the rows', async () => {
@@ -228,27 +232,35 @@ describe('migrate plan on a live database: verified on a schema-only copy, never
   let dir: string;
   const cli = (url: string, ...args: string[]) => cliFor(() => ({ url, migrationsDir: dir, timeoutMs: 120000 }))(...args);
 
-  /** The application: reads and writes the table the migration alters, one request after another, for as long as `work` runs. */
-  async function whileTheApplicationRuns<T>(work: () => Promise<T>): Promise<{ result: T; longestMs: number; requests: number }> {
+  /**
+   * The application: reads and writes the table the migration alters, one request after another, for as long as `work`
+   * runs. Its lock_timeout counts the requests that waited for a lock (which only a lock on the target causes), rather
+   * than a clock: a shared machine can stall any request.
+   */
+  async function whileTheApplicationRuns<T>(work: () => Promise<T>): Promise<{ result: T; lockWaits: number; requests: number }> {
     const app = new Client({ connectionString: db.url, application_name: 'shop-app' });
     await app.connect();
+    await app.query(`SET lock_timeout = '100ms'`);
     let running = true;
-    let longestMs = 0;
+    let lockWaits = 0;
     let requests = 0;
     const loop = (async () => {
       while (running) {
-        const started = performance.now();
         const id = 1 + Math.floor(Math.random() * 1000);
-        await app.query('UPDATE items SET label = label WHERE id = $1', [id]);
-        await app.query('SELECT * FROM items WHERE id = $1', [id]);
-        longestMs = Math.max(longestMs, performance.now() - started);
+        try {
+          await app.query('UPDATE items SET label = label WHERE id = $1', [id]);
+          await app.query('SELECT * FROM items WHERE id = $1', [id]);
+        } catch (error) {
+          if ((error as { code?: string }).code !== '55P03') throw error;
+          lockWaits++;
+        }
         requests++;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
     try {
       const result = await work();
-      return { result, longestMs, requests };
+      return { result, lockWaits, requests };
     } finally {
       running = false;
       await loop;
@@ -272,9 +284,9 @@ describe('migrate plan on a live database: verified on a schema-only copy, never
     if (dir) removeDir(dir);
   });
 
-  it('changes nothing there and never makes the application wait more than 200 ms; the plan says where it was verified', async () => {
+  it('changes nothing there and never makes the application wait for a lock; the plan says where it was verified', async () => {
     const before = await fingerprint(db.url);
-    const { result, longestMs, requests } = await whileTheApplicationRuns(() => cli(db.url, 'migrate', 'plan', '--live'));
+    const { result, lockWaits, requests } = await whileTheApplicationRuns(() => cli(db.url, 'migrate', 'plan', '--live'));
     expect(result.code).toBe(2);
     expect(result.stdout.split('\n')[0]).toBe(
       `-- verified on a schema-only copy of ${new URL(db.url).username}@127.0.0.1:${new URL(db.url).port}/${db.name} on its own server, not on it (it is live: --live): lock modes and rewrites are as they would be there; durations are not (the copy has no rows)`,
@@ -283,16 +295,16 @@ describe('migrate plan on a live database: verified on a schema-only copy, never
       /^ALTER TABLE items ALTER COLUMN n TYPE bigint;\n-- {3}locks: ACCESS EXCLUSIVE on items \(blocks reads and writes\), .*rewrote items/m,
     );
     expect(requests).toBeGreaterThan(10);
-    expect(longestMs).toBeLessThan(200);
+    expect(lockWaits).toBe(0);
     expect(await fingerprint(db.url)).toEqual(before);
     expect(await scratchDatabases()).toEqual([]);
   });
 
   it('in place (a development database), the same plan holds the table: the application waits (what the copy spares it)', async () => {
-    const { result, longestMs } = await whileTheApplicationRuns(() => cli(db.url, 'migrate', 'plan'));
+    const { result, lockWaits } = await whileTheApplicationRuns(() => cli(db.url, 'migrate', 'plan'));
     expect(result.code).toBe(2);
     expect(result.stdout).not.toMatch(/schema-only copy/);
-    expect(longestMs).toBeGreaterThan(200);
+    expect(lockWaits).toBeGreaterThan(0);
   });
 
   it('where no database may be created (no CREATEDB), prints only, saying so', async () => {

@@ -12,6 +12,7 @@ import { cliFor, runCli } from '../support/cli';
 import { type TestDatabase } from '../support/database';
 import { expectOneLine, makeMigrationsDir, query, removeDir, writeMigration } from './migrator-fixtures';
 import { migratedDatabase } from './operations-fixtures';
+import { ELAPSED } from '../support/text';
 
 const LOCK_ID = '7241865325823964';
 
@@ -64,7 +65,10 @@ describe('migrate plan --print-only', () => {
         "-- 1/1 29990101000001_more_widgets (printed, not run)\nALTER TABLE widgets ADD COLUMN colour text; INSERT INTO widgets (name) VALUES ('third');\n",
       );
       expect(printed.stdout).toMatch(
-        /^1 pending migration of postgres@\S+ printed in \d+ ms, not run \(print-only: no lock taken, no statement run, no sequence moved\)/m,
+        new RegExp(
+          String.raw`^1 pending migration of postgres@\S+ printed in ${ELAPSED}, not run \(print-only: no lock taken, no statement run, no sequence moved\)`,
+          'm',
+        ),
       );
       const verified = await cli('migrate', 'plan', '--lock-timeout', '1');
       expect(verified.code).toBe(1);
